@@ -1,0 +1,177 @@
+"""The `dossier` command: a thin layer over the core (see docs/cli.md).
+
+People read stderr (Dutch); `--json` writes one JSON document to stdout. Exit codes
+come from the exceptions in dossier_app.errors and are a stable interface.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from dossier_app import __version__
+from dossier_app.errors import DossierError, ExitCode, UsageError
+from dossier_app.logs import get_logger, log_internal_error
+from dossier_app.rules.terms import GEMEENTEN, ONDERWIJS
+
+Handler = Callable[[argparse.Namespace], int]
+_ARGPARSE_NL = [
+    ("the following arguments are required: ", "deze argumenten ontbreken: "),
+    ("unrecognized arguments: ", "onbekende argumenten: "),
+    ("invalid choice: ", "ongeldige keuze: "),
+    ("choose from ", "kies uit "),
+    ("expected one argument", "verwacht één waarde"),
+    ("argument ", "argument "),
+    ("invalid date value", "ongeldige datum"),
+]
+
+
+class DutchParser(argparse.ArgumentParser):
+    """argparse with Dutch usage errors that exit with our usage code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "gebruik:", 1)
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "gebruik:", 1)
+        for en, nl in (("positional arguments:", "argumenten:"), ("options:", "opties:")):
+            text = text.replace(en, nl)
+        return text
+
+    def error(self, message: str) -> NoReturn:
+        for en, nl in _ARGPARSE_NL:
+            message = message.replace(en, nl)
+        self.print_usage(sys.stderr)
+        self.exit(ExitCode.usage, f"{self.prog}: fout: {message}\n"
+                                  f"Zie '{self.prog} --help' voor de mogelijkheden.\n")
+
+
+def _datum(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"ongeldige datum {value!r}; schrijf JJJJ-MM-DD") from exc
+
+
+def _say(lines: Sequence[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
+def _emit_json(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# --- commands -----------------------------------------------------------------------------
+
+def cmd_tafels(args: argparse.Namespace) -> int:
+    from dossier_app.rules import default_rulesets, ruleset_for
+    from dossier_app.rules.report import tafels_dict, tafels_text
+
+    peildatum = args.datum or date.today()
+    onderwijzen = [args.onderwijs] if args.onderwijs else list(ONDERWIJS)
+    sets = []
+    for onderwijs in onderwijzen:
+        try:
+            sets.append(ruleset_for(onderwijs, peildatum, default_rulesets()))
+        except DossierError:
+            if args.onderwijs:
+                raise
+    if args.json:
+        _emit_json(tafels_dict(sets, peildatum, args.gemeente))
+    else:
+        _say(tafels_text(sets, peildatum, args.gemeente))
+    return ExitCode.ok
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from dossier_app.case import read_case
+    from dossier_app.rules.check import check_case
+    from dossier_app.rules.report import check_dict, check_text
+
+    case = read_case(Path(args.case), bestand=args.case)
+    result = check_case(case)
+    get_logger("cli").info("check: %s %s %s -> %s", case.casus.onderwijs, case.casus.gemeente,
+                           case.casus.tafel, int(result.exit_code))
+    if args.json:
+        _emit_json(check_dict(result))
+    else:
+        _say(check_text(result, args.case))
+    return result.exit_code
+
+
+# --- parser ---------------------------------------------------------------------------
+
+def build_parser() -> DutchParser:
+    parser = DutchParser(prog="dossier", description="Tafeldossier: aanmeldingen voor de tafels "
+                         "van het Routeboek verzuim en thuiszitters voorbereiden en controleren.")
+    parser.add_argument("--versie", action="version", version=f"Tafeldossier {__version__}",
+                        help="toon het versienummer en stop")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=DutchParser)
+    sub.required = True
+
+    p = sub.add_parser("tafels", help="de tafels, waar ze bestaan, wie aanmeldt en welke stukken nodig zijn",
+                       description="Toon de tafels uit het routeboek dat op de peildatum geldt.")
+    p.add_argument("--onderwijs", choices=list(ONDERWIJS), help="alleen po of vo")
+    p.add_argument("--gemeente", choices=list(GEMEENTEN), help="beschikbaarheid voor één gemeente")
+    p.add_argument("--datum", type=_datum, help="peildatum JJJJ-MM-DD (standaard: vandaag)")
+    p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
+    p.set_defaults(func=cmd_tafels)
+
+    p = sub.add_parser("check", help="controleer een casus: beschikbaarheid, volledigheid, voorwaarden, termijn",
+                       description="Controleer een casusbestand tegen het routeboek. "
+                       "Exitcode 0: compleet; 1: niet beschikbaar of niet compleet; 2: verkeerd "
+                       "gebruik; 3: casusbestand onleesbaar.")
+    p.add_argument("case", metavar="CASUS", help="het casusbestand (.toml)")
+    p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def _configure_streams() -> None:
+    # A Windows console or pipe may not encode every character: never crash on output.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure:
+            reconfigure(errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _configure_streams()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help, --versie, or a usage error
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except DossierError as exc:
+        print(exc.message, file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("Afgebroken door de gebruiker. Er is niets weggeschreven.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: no traceback for the user, details in the log
+        log_internal_error(exc)
+        print("Er ging iets mis in Tafeldossier (interne fout). Er is niets weggeschreven. "
+              "Meld dit bij de beheerder en vermeld het tijdstip; details staan in het logbestand.",
+              file=sys.stderr)
+        return int(ExitCode.internal)
+
+
+def run() -> NoReturn:
+    sys.exit(main())
+
+
+__all__ = ["UsageError", "build_parser", "main", "run"]
