@@ -129,7 +129,8 @@ def build_parser() -> DutchParser:
     p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
     p.set_defaults(func=cmd_tafels)
 
-    p = sub.add_parser("check", help="controleer een casus: beschikbaarheid, volledigheid, voorwaarden, termijn",
+    p = sub.add_parser("check", help="controleer een casus: beschikbaarheid, volledigheid, "
+                       "voorwaarden, termijn",
                        description="Controleer een casusbestand tegen het routeboek. "
                        "Exitcode 0: compleet; 1: niet beschikbaar of niet compleet; 2: verkeerd "
                        "gebruik; 3: casusbestand onleesbaar.")

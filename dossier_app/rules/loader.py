@@ -9,6 +9,7 @@ the shipped one.
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import tomllib
 from collections.abc import Iterable
@@ -248,7 +249,7 @@ def _check_periods(sets: list[RuleSet]) -> None:
     """Two rule sets for the same onderwijs may not be valid on the same day."""
     for onderwijs in terms.ONDERWIJS:
         ordered = sorted((s for s in sets if s.onderwijs == onderwijs), key=lambda s: s.geldig_vanaf)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in itertools.pairwise(ordered):
             if earlier.geldig_tot is None or earlier.geldig_tot >= later.geldig_vanaf:
                 raise RoutebookError(
                     f"De regelsets {earlier.id} en {later.id} gelden op dezelfde dagen. "

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up a development environment: system packages, a virtualenv in .venv, and
+# Tafeldossier installed in it (editable) with the test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/system-deps.sh
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[dev]"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages Tafeldossier uses on Linux, when they are missing:
+# poppler (pdftotext, used by the leak gate), qpdf, Tesseract with Dutch data,
+# LibreOffice Writer (optional converter), Xvfb and the libraries Qt needs offscreen.
+set -euo pipefail
+
+PACKAGES=(poppler-utils qpdf tesseract-ocr tesseract-ocr-nld libreoffice-writer-nogui
+          xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+          fonts-dejavu-core)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Deze pakketten ontbreken en kunnen hier niet automatisch worden geïnstalleerd: ${missing[*]}" >&2
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "Installeer als beheerder: apt-get install ${missing[*]}" >&2; exit 1; fi
+fi
+echo "Systeempakketten installeren: ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
