@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from dossier_app.case_model import (
-    Case, Casus, Document, Lakvlak, Leerling, Mdo, OfferteRegel, Persoon, Voorblad,
+    Case,
+    Casus,
+    Document,
+    Lakvlak,
+    Leerling,
+    Mdo,
+    OfferteRegel,
+    Persoon,
+    Voorblad,
 )
 from dossier_app.errors import CaseFileError
 from dossier_app.meldingen import Melding

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 class Hit:
     start: int  # index into the text given to the finder
     end: int  # exclusive
-    categorie: str  # "naam", "geboortedatum", "bsn", "adres", "postcode", "telefoon", "email", "woonplaats", "iban", ...
+    # categorie: "naam", "geboortedatum", "bsn", "adres", "postcode", "telefoon", "email", ...
+    categorie: str
     label: str  # pseudonym to put in its place where text is replaced, e.g. "[leerling]", "[moeder]"
 
 
