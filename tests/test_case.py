@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO, case_dict, write_case
+from conftest import REPO, SHARED, case_dict, write_case
 
 from dossier_app.case import parse_case, read_case
 from dossier_app.errors import CaseFileError, ExitCode
@@ -28,7 +28,10 @@ def test_the_example_case_reads_completely():
 
 
 def test_the_contract_example_parses(tmp_path):
-    text = (REPO.parent / "shared" / "CONTRACT.md").read_text(encoding="utf-8")
+    contract = SHARED / "CONTRACT.md"
+    if not contract.is_file():
+        pytest.skip("../shared/CONTRACT.md is not beside this checkout")
+    text = contract.read_text(encoding="utf-8")
     toml = text.split("```toml", 1)[1].split("```", 1)[0]
     case = parse_case(toml, path=tmp_path / "c.toml")
     assert case.casus.spoor == 1
