@@ -1,0 +1,57 @@
+"""Atomic writes, no silent overwrite, private work folders that do not outlive a crash."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from dossier_app.errors import ExitCode, InputError, OutputExistsError
+from dossier_app.fileio import atomic_copy, check_output
+from dossier_app.store.workdir import private_workdir, remove_stale_workdirs, work_root
+
+
+def test_existing_output_needs_force(tmp_path):
+    out = tmp_path / "b.pdf"
+    out.write_bytes(b"old")
+    with pytest.raises(OutputExistsError) as err:
+        check_output(out, force=False)
+    assert err.value.exit_code == ExitCode.usage and "--force" in str(err.value)
+    check_output(out, force=True)
+    with pytest.raises(InputError, match="bestaat niet"):
+        check_output(tmp_path / "nope" / "b.pdf", force=True)
+
+
+def test_atomic_copy_replaces_whole_file_and_leaves_no_temp(tmp_path):
+    src, dst = tmp_path / "a", tmp_path / "b"
+    src.write_bytes(b"x" * 3_000_000)
+    dst.write_bytes(b"old")
+    atomic_copy(src, dst)
+    assert dst.read_bytes() == src.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+
+
+def test_workdir_is_private_and_removed(tmp_path):
+    with private_workdir() as folder:
+        (folder / "x").write_text("secret")
+        mode = stat.S_IMODE(os.stat(folder).st_mode)
+        assert mode == 0o700
+    assert not folder.exists()
+
+
+def test_leftovers_of_a_killed_process_are_removed_but_live_ones_kept():
+    code = ("import os\nfrom dossier_app.store.workdir import private_workdir\n"
+            "cm = private_workdir(); d = cm.__enter__(); print(d, flush=True); os._exit(0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=os.environ.copy())
+    from pathlib import Path
+    leftover = Path(proc.stdout.strip())
+    assert leftover.exists() and leftover.parent == work_root()
+    with private_workdir() as mine:
+        removed = remove_stale_workdirs()
+        assert removed >= 1
+        assert not leftover.exists()
+        assert mine.exists()
