@@ -1,0 +1,460 @@
+"""The flagger: personal data in a text that the user did NOT enter in the case file.
+
+`flag_personal_data` proposes findings for the user to look at: BSN (11-proef), IBAN
+(mod 97), phone numbers (`phonenumbers`, region NL), e-mail, postcodes, street + house
+number, dates that could be a birth date, and person names. Known identifiers (an
+`IdentifierSet`) are left out: the finder already removes them.
+
+What counts as a possible birth date (`datum`): a full, valid date (day, month, year)
+- after a birth cue ("geboren", "geb.", "geboortedatum", "DOB") within 40 characters
+  before it: any past date up to 110 years ago (parents too); or
+- without a cue: a date that makes someone 3 to 25 years old today. Younger dates are
+  taken for events (meetings, absence, school year: the last three years are what a
+  dossier is about); older ones for history. A birth date of a sibling under three
+  without a cue is therefore missed: the user reviews the text anyway.
+
+Names come from a `NameDetector`: `deduce` (Dutch de-identification, UMC Utrecht;
+GPLv3 per the LICENSE it ships, LGPL-3.0 per its metadata; EUPL-1.2 lists GPLv3 as
+compatible) when it is installed, loaded lazily with its street and care-institution
+lists left out ("slim": about 80 MB, 0.5 s from its cache, 2.6 s the first time), plus
+our own cue heuristic ("moeder Fatima", "mw. De Jong", "J. de Vries"). Without deduce
+the heuristic alone runs. Names of professionals (after "juf", "mentor", "(leerplicht)")
+are findings with `review=True`: to look at, not to remove.
+
+`Finding.context` holds text around the finding for the user's screen; it is left out
+of the repr so it never ends up in a log by accident.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import phonenumbers
+
+if TYPE_CHECKING:
+    from dossier_app.anonymise.identifiers import IdentifierSet
+
+log = logging.getLogger(__name__)
+
+BSN, IBAN, TELEFOON, EMAIL = "bsn", "iban", "telefoon", "email"
+POSTCODE, DATUM, ADRES, NAAM = "postcode", "datum", "adres", "naam"
+# When findings overlap, the earlier category wins (an IBAN holds digits like a BSN).
+_PRIORITY = (EMAIL, IBAN, BSN, TELEFOON, POSTCODE, DATUM, ADRES, NAAM)
+
+_CONTEXT_CHARS = 30
+_MAX_AGE_WITHOUT_CUE = 25
+_MIN_AGE_WITHOUT_CUE = 3
+_MAX_AGE_WITH_CUE = 110
+
+
+@dataclass(frozen=True)
+class Finding:
+    start: int
+    end: int
+    categorie: str  # bsn, iban, telefoon, email, postcode, datum, adres, naam
+    context: str = field(repr=False, compare=False)  # for the screen only, never a log
+    review: bool = False  # True: look at it (e.g. a professional's name), not a removal
+
+
+class NameDetector(Protocol):
+    def find_names(self, text: str) -> list[tuple[int, int]]:
+        """Spans of person names in `text`."""
+        ...
+
+
+def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
+                       today: date | None = None,
+                       names: NameDetector | None = None) -> list[Finding]:
+    """Findings in `text`, sorted by position, not overlapping, without known identifiers."""
+    if not text.strip():
+        return []
+    today = today or date.today()
+    detector = names if names is not None else default_name_detector()
+    spans = [*_find_numbers(text), *_find_dates(text, today), *_find_addresses(text),
+             *_name_spans(text, detector)]
+    chosen = _without_overlaps(spans)
+    if known is not None:
+        chosen = _without_known(text, chosen, [(h.start, h.end) for h in known.finder(text)])
+    return [Finding(s, e, cat, _context(text, s, e), review) for s, e, cat, review in chosen]
+
+
+# --- numbers, e-mail, postcode -----------------------------------------------------------
+
+_BSN = re.compile(r"(?<![\d.\-])(?:\d{3}([ .\-]?)\d{3}\1\d{3}|\d{4}([ .\-]?)\d{2}\2\d{3})(?!\d)")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?"
+                   r"(?![A-Za-z0-9])")
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w\-])")
+_POSTCODE = re.compile(r"(?<![^\W_])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![^\W_])")
+
+_Span = tuple[int, int, str, bool]  # start, end, categorie, review
+
+
+def _find_numbers(text: str) -> Iterable[_Span]:
+    for m in _EMAIL.finditer(text):
+        yield m.start(), m.end(), EMAIL, False
+    for m in _IBAN.finditer(text):
+        end = _valid_iban_end(m.group())
+        if end:
+            yield m.start(), m.start() + end, IBAN, False
+    for m in _BSN.finditer(text):
+        if passes_11_proef(re.sub(r"\D", "", m.group())):
+            yield m.start(), m.end(), BSN, False
+    for number in phonenumbers.PhoneNumberMatcher(text, "NL",
+                                                  leniency=phonenumbers.Leniency.VALID):
+        yield number.start, number.end, TELEFOON, False
+    for m in _POSTCODE.finditer(text):
+        yield m.start(), m.end(), POSTCODE, False
+
+
+def passes_11_proef(digits: str) -> bool:
+    """The BSN check: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is divisible by 11 (and not 0)."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "0" * 9:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=False))
+    return (total - int(digits[8])) % 11 == 0
+
+
+def iban_is_valid(candidate: str) -> bool:
+    compact = candidate.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34 or (compact.startswith("NL") and len(compact) != 18):
+        return False
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def _valid_iban_end(matched: str) -> int:
+    """Length of the longest valid IBAN at the start of `matched` (the regex may have
+    taken a following group of capitals), or 0."""
+    cut = len(matched)
+    while cut >= 15:
+        if iban_is_valid(matched[:cut]):
+            return cut
+        cut = matched.rfind(" ", 0, cut)
+    return 0
+
+
+# --- dates ------------------------------------------------------------------------------
+
+_MONTH_NUMBERS = {
+    "jan": 1, "feb": 2, "mrt": 3, "maa": 3, "mar": 3, "apr": 4, "mei": 5, "may": 5,
+    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_WORD = (r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober"
+               r"|november|december|jan|febr?|mrt|mar|apr|jun|jul|aug|sept?|okt|oct|nov|dec)")
+_DATES = re.compile(
+    r"(?<!\d)(?:(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
+    r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    rf"|(?P<nd>\d{{1,2}})(?:e|ste|de)?[ \-]?(?P<nm>{_MONTH_WORD})\.?[ \-,]{{0,2}}"
+    r"(?P<ny>\d{4}|'\d{2}))(?!\d)",
+    re.IGNORECASE,
+)
+_BIRTH_CUE = re.compile(r"(?:geboren|geb\.|geb\b|geboortedatum|geboortedag|dob\b|born|°)",
+                        re.IGNORECASE)
+
+
+def _find_dates(text: str, today: date) -> Iterable[_Span]:
+    for m in _DATES.finditer(text):
+        day = _parse_date(m, today)
+        if day is None:
+            continue
+        cue = _BIRTH_CUE.search(text, max(0, m.start() - 40), m.start()) is not None
+        if _could_be_birth_date(day, today, cue):
+            yield m.start(), m.end(), DATUM, False
+
+
+def _parse_date(m: re.Match[str], today: date) -> date | None:
+    if m["d"]:
+        parts = (m["y"], m["m"], m["d"])
+    elif m["iy"]:
+        parts = (m["iy"], m["im"], m["id"])
+    else:
+        parts = (m["ny"], str(_MONTH_NUMBERS[m["nm"][:3].lower()]), m["nd"])
+    year_text, month, day = parts
+    year = int(year_text.lstrip("'"))
+    if year < 100:  # two digits: the most recent year that is not in the future
+        year += 2000 if year <= today.year % 100 else 1900
+    try:
+        return date(year, int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _could_be_birth_date(day: date, today: date, cue: bool) -> bool:
+    if day > today:
+        return False
+    age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+    if cue:
+        return age <= _MAX_AGE_WITH_CUE
+    return _MIN_AGE_WITHOUT_CUE <= age <= _MAX_AGE_WITHOUT_CUE
+
+
+# --- addresses --------------------------------------------------------------------------
+
+_STREET_TYPES = (r"straat|str\.|laan|weg|plein|kade|gracht|singel|dijk|hof|park|dreef|pad"
+                 r"|steeg|markt|baan|plantsoen|wal|veld|ring|erf|boulevard|dam|haven|werf"
+                 r"|burg|zijde|kanaal|hoeve|akker|wijk|poort|straatweg")
+_ADDRESS = re.compile(
+    r"(?<![^\W_])(?P<street>(?:(?:[^\W\d_][\w'’.\-]*|\d+e)\s+){0,3}"
+    rf"[^\W\d_][\w'’\-]*?(?:{_STREET_TYPES}))"
+    r"\.?,?\s+(?:nr\.?\s*)?\d{1,5}(?:(?:\s?[-/]\s?)?[a-zA-Z]{1,2}(?![^\W_])"
+    r"|\s[a-zA-Z](?![^\W_])|\s?[-/]\s?\d{1,4}"
+    r"|\s(?:hs|bis|huis|I{1,3}|bg|zw)(?![^\W_]))?(?!\d)"
+)
+
+
+def _find_addresses(text: str) -> Iterable[_Span]:
+    for m in _ADDRESS.finditer(text):
+        start = _street_start(m)
+        if start is not None:
+            yield start, m.end(), ADRES, False
+
+
+def _street_start(m: re.Match[str]) -> int | None:
+    """Where the street name begins: "woont aan de Weimarstraat" -> "Weimarstraat"."""
+    words = list(re.finditer(r"\S+", m["street"]))
+    if not words[-1].group()[0].isupper():
+        return None
+    start = words[-1].start()
+    for word in reversed(words[:-1]):
+        token = word.group()
+        if token.lower() in _NAME_PARTICLES:
+            continue  # "Burgemeester de Monchyplein": only kept if a capital precedes
+        if token.lower() in _COMMON_CAPITALISED or not (token[0].isupper() or token[0].isdigit()):
+            break
+        start = word.start()
+    return m.start("street") + start
+
+
+# --- names ----------------------------------------------------------------------------
+
+_NAME_PARTICLES = frozenset({"van", "der", "den", "de", "het", "ter", "ten", "te", "el", "al",
+                             "ben", "la", "le", "du", "da", "von", "'t"})
+_FAMILY_CUES = (r"moeder|vader|ouders?|stiefmoeder|stiefvader|pleegmoeder|pleegvader|broer"
+                r"|broertje|zus|zusje|zussen|oma|opa|tante|oom|neef|nicht|leerling|zoon"
+                r"|dochter|kind|grootmoeder|grootvader")
+_PROFESSIONAL_CUES = (r"juf|juffrouw|meester|mentor|docent|leerkracht|ib'er|ib-er"
+                      r"|intern begeleider|leerplichtambtenaar|leerplicht|consulent|adviseur"
+                      r"|jeugdarts|schoolarts|psycholoog|orthopedagoog|huisarts|casemanager"
+                      r"|gezinsvoogd|jeugdconsulent|directeur|zorgco[öo]rdinator|smw"
+                      r"|schoolmaatschappelijk werker|dr\.|drs\.|mr\.|ir\.")
+_NEUTRAL_CUES = r"mevrouw|meneer|mevr\.?|mw\.?|dhr\.?|de heer|naam"
+_NAME_WORD = r"[^\W\d_a-z][\w'’]*(?:-[^\W\d_][\w'’]*)?"
+_NAME = (rf"(?:(?:[A-Z]\.){{1,4}}\s?)?(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*{_NAME_WORD}"
+         rf"(?:\s+(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*{_NAME_WORD}){{0,2}}")
+# Cues in any case; the name itself must be capitalised (no IGNORECASE: it would
+# also let "[^...a-z]" accept lowercase words).
+_CUED_NAME = re.compile(
+    rf"(?<![^\W_])(?i:{_FAMILY_CUES}|{_PROFESSIONAL_CUES}|{_NEUTRAL_CUES})(?![^\W_])"
+    rf"[:,]?\s+(?P<name>{_NAME})")
+_INITIALS_NAME = re.compile(
+    rf"(?<![^\W_])(?:[A-Z]\.){{1,4}}\s?(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*{_NAME_WORD}")
+_NOT_INITIALS = ("N.B.", "P.S.", "A.U.B.", "T.A.V.", "I.V.M.", "Z.S.M.", "O.A.", "E.D.")
+_ROLE_AFTER = re.compile(rf"\s*[(,]\s*(?:de\s+)?(?P<role>{_FAMILY_CUES}|{_PROFESSIONAL_CUES})",
+                         re.IGNORECASE)
+_PROFESSIONAL_BEFORE = re.compile(rf"(?:{_PROFESSIONAL_CUES})\s*[:,]?\s*$", re.IGNORECASE)
+_PROFESSIONAL_ROLE = re.compile(rf"(?:{_PROFESSIONAL_CUES})", re.IGNORECASE)
+# The words a cue-based match may take that are not names ("moeder Is", "zus En").
+_COMMON_CAPITALISED = frozenset({"de", "het", "een", "en", "is", "zij", "hij", "ze", "die",
+                                 "dat", "op", "in", "met", "van", "heeft", "was", "wil", "aan",
+                                 "bij", "naar", "uit", "woont", "wonen", "adres", "via", "tot"})
+
+
+class CueNames:
+    """Our own heuristic: capitalised words after a cue, initials with a surname."""
+
+    def find_names(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        for m in _CUED_NAME.finditer(text):
+            span = _trim_name(text, m.start("name"), m.end("name"))
+            if span:
+                spans.append(span)
+        for m in _INITIALS_NAME.finditer(text):
+            if not m.group().upper().startswith(_NOT_INITIALS):
+                spans.append((m.start(), m.end()))
+        return spans
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Keep the run of capitalised words from the start; particles only between them.
+    Acronyms end a name: "Dhr. Pieters van het SWV" is "Pieters"."""
+    kept_end = None
+    for word in re.finditer(r"\S+", text[start:end]):
+        token = word.group().rstrip(".,;:")
+        if token.lower() in _NAME_PARTICLES:
+            continue
+        acronym = token.isalpha() and token.isupper() and 2 <= len(token) <= 5
+        if not token[:1].isupper() or acronym or token.lower() in _COMMON_CAPITALISED:
+            break
+        kept_end = start + word.start() + len(token)
+    return (start, kept_end) if kept_end else None
+
+
+def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
+    for found in detector.find_names(text):
+        start, end = _strip_title(text, *found)
+        if end > start:
+            yield start, end, NAAM, _is_professional(text, start, end)
+
+
+_TITLE = re.compile(rf"(?:{_NEUTRAL_CUES}|{_PROFESSIONAL_CUES}|{_FAMILY_CUES})\s+",
+                    re.IGNORECASE)
+
+
+def _strip_title(text: str, start: int, end: int) -> tuple[int, int]:
+    """deduce includes "mevrouw" / "Dhr." in a name; the title is no identifier."""
+    m = _TITLE.match(text, start, end)
+    return (m.end(), end) if m else (start, end)
+
+
+def _is_professional(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 40):start]
+    if _PROFESSIONAL_BEFORE.search(before):
+        return True
+    after = _ROLE_AFTER.match(text, end)
+    return bool(after and _PROFESSIONAL_ROLE.fullmatch(after["role"]))
+
+
+class CombinedNames:
+    """Union of several detectors; a detector that fails is skipped (and logged)."""
+
+    def __init__(self, detectors: list[NameDetector]) -> None:
+        self._detectors = detectors
+
+    def find_names(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for detector in self._detectors:
+            try:
+                spans += detector.find_names(text)
+            except Exception as exc:  # a broken optional backend must not stop the flagger
+                log.warning("naamdetectie %s overgeslagen: %s", type(detector).__name__,
+                            type(exc).__name__)
+        return spans
+
+
+# --- deduce (optional) ----------------------------------------------------------------------
+
+_DEDUCE_PERSON_TAGS = ("persoon", "patient")
+_DEDUCE_HEAVY_LISTS = ("locations/lst_street", "institutions/lst_healthcare_institution")
+
+
+def default_cache_dir() -> Path:
+    """A writable per-user cache folder inside the product's data folder (never site-packages)."""
+    from dossier_app.logs import data_dir
+
+    return data_dir() / "cache"
+
+
+class DeduceNames:
+    """Person names from deduce, slim: lazy, offline, lookup data copied to a cache."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._cache_dir = cache_dir or default_cache_dir()
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def available() -> bool:
+        return importlib.util.find_spec("deduce") is not None
+
+    def find_names(self, text: str) -> list[tuple[int, int]]:
+        with self._lock:
+            model = self._load()
+            annotations = model.deidentify(text).annotations
+        return [(a.start_char, a.end_char) for a in annotations
+                if a.tag.startswith(_DEDUCE_PERSON_TAGS)]
+
+    def _load(self) -> Any:
+        if self._model is None:
+            import deduce  # optional and heavy: only when names are asked for
+
+            folder = _slim_lookup(Path(deduce.__file__).parent / "data" / "lookup",
+                                  self._cache_dir / f"deduce-{deduce.__version__}")
+            self._model = deduce.Deduce(lookup_data_path=folder, cache_path=folder)
+        return self._model
+
+
+def _slim_lookup(source: Path, target: Path) -> Path:
+    """A copy of deduce's lookup lists without the big street and institution lists
+    (1.2 GB and minutes to build otherwise), where deduce may write its cache."""
+    if (target / "src").is_dir():
+        return target
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(source / "src", partial / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for heavy in _DEDUCE_HEAVY_LISTS:
+        folder = partial / "src" / heavy
+        for listing in folder.glob("*.txt"):
+            listing.write_text("", encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+_default_detector: NameDetector | None = None
+
+
+def default_name_detector() -> NameDetector:
+    """deduce (if installed) together with our cues; our cues alone otherwise."""
+    global _default_detector  # one lazily built detector per process
+    if _default_detector is None:
+        detectors: list[NameDetector] = [CueNames()]
+        if DeduceNames.available():
+            detectors.insert(0, DeduceNames())
+        _default_detector = CombinedNames(detectors)
+    return _default_detector
+
+
+# --- combining --------------------------------------------------------------------------
+
+def _without_overlaps(spans: list[_Span]) -> list[_Span]:
+    chosen: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (_PRIORITY.index(s[2]), s[0], s[0] - s[1])):
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    return sorted(chosen)
+
+
+def _without_known(text: str, spans: list[_Span],
+                   known: list[tuple[int, int]]) -> list[_Span]:
+    """Drop what the finder already removes. A name keeps the part outside a known hit
+    (deduce may join "Sanne Visser. Noor"); a number overlapping a hit is dropped."""
+    kept: list[_Span] = []
+    for start, end, categorie, review in spans:
+        pieces = [(start, end)]
+        for k_start, k_end in known:
+            pieces = [p for s, e in pieces for p in _subtract(s, e, k_start, k_end)]
+        if categorie != NAAM and pieces != [(start, end)]:
+            continue
+        if categorie == NAAM:
+            pieces = [p for p in (_name_piece(text, s, e) for s, e in pieces) if p]
+        kept += [(s, e, categorie, review) for s, e in pieces]
+    return kept
+
+
+def _name_piece(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The letters of what is left of a name, if it still looks like one."""
+    letters = re.search(r"[^\W\d_](?:.*[^\W\d_])?", text[start:end], re.DOTALL)
+    if letters and len(letters.group()) >= 2 and letters.group()[0].isupper():
+        return start + letters.start(), start + letters.end()
+    return None
+
+
+def _subtract(start: int, end: int, k_start: int, k_end: int) -> list[tuple[int, int]]:
+    if k_end <= start or k_start >= end:
+        return [(start, end)]
+    return [p for p in ((start, k_start), (k_end, end)) if p[1] > p[0]]
+
+
+def _context(text: str, start: int, end: int) -> str:
+    before = text[max(0, start - _CONTEXT_CHARS):start]
+    after = text[end:end + _CONTEXT_CHARS]
+    return " ".join(f"{before}{text[start:end]}{after}".split())

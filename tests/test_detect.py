@@ -1,0 +1,166 @@
+"""The flagger: personal data the user did not enter, with true positives and negatives."""
+
+from __future__ import annotations
+
+import resource
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dossier_app.anonymise.detect import (
+    CombinedNames,
+    CueNames,
+    DeduceNames,
+    Finding,
+    flag_personal_data,
+    iban_is_valid,
+    passes_11_proef,
+)
+from dossier_app.anonymise.identifiers import build_identifiers
+from dossier_app.case_model import Leerling, Persoon
+
+TODAY = date(2026, 10, 19)
+CUES = CueNames()
+
+
+def flags(text: str, **kwargs: object) -> list[tuple[str, str]]:
+    found = flag_personal_data(text, today=TODAY, names=CUES, **kwargs)  # type: ignore[arg-type]
+    return [(text[f.start:f.end], f.categorie) for f in found]
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["111222333", "111 222 333", "111.222.333", "1112-22-333"])
+def test_bsn_passing_11_proef(written: str) -> None:
+    assert flags(f"BSN van de broer: {written}.") == [(written, "bsn")]
+
+
+def test_bsn_failing_11_proef_is_ignored() -> None:
+    assert not passes_11_proef("123456789")
+    assert flags("Nummer 123456789 en 000000000.") == []
+
+
+def test_iban_mod_97() -> None:
+    assert iban_is_valid("NL91 ABNA 0417 1643 00")
+    assert not iban_is_valid("NL91 ABNA 0417 1643 01")
+    text = "Rekening NL91 ABNA 0417 1643 00 DOOR, fout: NL91 ABNA 0417 1643 01."
+    assert flags(text) == [("NL91 ABNA 0417 1643 00", "iban")]
+    assert flags("Betaal op NL91ABNA0417164300.") == [("NL91ABNA0417164300", "iban")]
+
+
+@pytest.mark.parametrize("written", ["06-12345678", "06 12 34 56 78", "+31 6 12345678",
+                                     "070 362 4000", "+31 (0)70 3624000"])
+def test_phone_numbers(written: str) -> None:
+    assert flags(f"Bel {written} na 16 uur.") == [(written, "telefoon")]
+
+
+def test_email_any_tld() -> None:
+    text = "Mail k.bouzid@gmail.com of info@school.amsterdam, niet naar @twitter."
+    assert flags(text) == [("k.bouzid@gmail.com", "email"), ("info@school.amsterdam", "email")]
+
+
+def test_postcodes() -> None:
+    text = "2521 XA Den Haag, 2521XA, niet 2521 SS of 0123 AB of 2521 xa."
+    assert flags(text) == [("2521 XA", "postcode"), ("2521XA", "postcode")]
+
+
+def test_street_and_number() -> None:
+    text = "Oom woont aan de Laakkade 14b en tante op de Prins Hendrikstraat 3-2; bus 12."
+    assert flags(text) == [("Laakkade 14b", "adres"), ("Prins Hendrikstraat 3-2", "adres")]
+
+
+# --- dates ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["03-04-2012", "3/4/2012", "2012-04-03", "3 april 2012",
+                                     "3 apr. 2012", "3 APRIL 2012"])
+def test_dates_that_could_be_birth_dates(written: str) -> None:
+    assert flags(f"Broer is {written} ingeschreven.") == [(written, "datum")]
+
+
+@pytest.mark.parametrize("written", ["21-09-2026", "7 september 2026", "19-10-2026",
+                                     "01-08-2024", "30-02-2015", "17-11-2030", "12-03-1990"])
+def test_meeting_dates_and_impossible_dates_are_not_birth_dates(written: str) -> None:
+    assert flags(f"MDO op {written} gehouden.") == []
+
+
+def test_birth_cue_widens_the_window() -> None:
+    assert flags("Moeder, geboren 12-03-1990, werkt.") == [("12-03-1990", "datum")]
+    assert flags("Zusje (geb. 02-02-2025) is thuis.") == [("02-02-2025", "datum")]
+
+
+# --- names ------------------------------------------------------------------------------
+
+def test_names_after_family_cues_are_removals() -> None:
+    found = flag_personal_data("Haar broer Yusuf en oom Karim Haddou komen mee.",
+                               today=TODAY, names=CUES)
+    assert [(f.categorie, f.review) for f in found] == [("naam", False), ("naam", False)]
+    assert [f.context for f in found][1].startswith("Haar broer Yusuf en oom Karim Haddou")
+
+
+def test_names_of_professionals_are_review_items() -> None:
+    text = ("Aanwezig: juf Sanne Visser, mevrouw De Jong (leerplicht), J. de Vries (mentor) "
+            "en dhr. Pieters van het SWV.")
+    found = flag_personal_data(text, today=TODAY, names=CUES)
+    assert [(text[f.start:f.end], f.review) for f in found] == [
+        ("Sanne Visser", True), ("De Jong", True), ("J. de Vries", True), ("Pieters", False)]
+
+
+def test_ordinary_capitalised_words_after_cues_are_no_names() -> None:
+    assert flags("De moeder Is boos. Moeder en vader. N.B. Dit is vertrouwelijk.") == []
+
+
+# --- known identifiers are left out ---------------------------------------------------------
+
+def test_known_identifiers_are_not_flagged() -> None:
+    known = build_identifiers(
+        Leerling(voornamen="Noor", achternaam="el Amrani", bsn="123456782",
+                 geboortedatum=date(2015, 11, 17), postcode="2562 HK"),
+        [Persoon(rol="moeder", naam="Fatima el Amrani-Bouzid", telefoon="06-41528376",
+                 email="f.elamrani@example.nl")])
+    text = ("Moeder Fatima el Amrani-Bouzid (06-41528376, f.elamrani@example.nl) en leerling "
+            "Noor (17-11-2015, BSN 123456782, 2562 HK). Broer Yusuf belt 06-12345678.")
+    assert flags(text, known=known) == [("Yusuf", "naam"), ("06-12345678", "telefoon")]
+
+
+def test_finding_repr_holds_no_value() -> None:
+    finding = Finding(0, 4, "naam", "moeder Fatima belt")
+    assert "Fatima" not in repr(finding)
+
+
+def test_empty_text() -> None:
+    assert flag_personal_data("  \n", names=CUES) == []
+
+
+# --- deduce (optional backend) ----------------------------------------------------------------
+
+class _Broken:
+    def find_names(self, text: str) -> list[tuple[int, int]]:
+        raise RuntimeError("backend missing")
+
+
+def test_a_broken_backend_falls_back_to_the_heuristic() -> None:
+    names = CombinedNames([_Broken(), CueNames()])
+    found = flag_personal_data("Haar broer Yusuf komt.", today=TODAY, names=names)
+    assert [(f.start, f.end) for f in found] == [(11, 16)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_deduce_slim_offline_with_writable_cache(tmp_path: Path) -> None:
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    names = DeduceNames(cache_dir=tmp_path)
+    text = "In het gesprek vertelde mevrouw Jansen dat Pieter de Groot de oom van Yusuf is."
+    started = time.perf_counter()
+    spans = names.find_names(text)
+    seconds = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\ndeduce slim first start {seconds:.2f} s, max RSS +{rss_after - rss_before:.0f} MB")
+    found = [text[s:e] for s, e in spans]
+    assert any("Jansen" in f for f in found)
+    assert any("Pieter de Groot" in f for f in found)
+    assert (tmp_path / next(tmp_path.iterdir()).name / "cache").is_dir()  # cache written here
+    combined = flag_personal_data(text, today=TODAY,
+                                  names=CombinedNames([names, CueNames()]))
+    assert {text[f.start:f.end] for f in combined} >= {"Jansen", "Pieter de Groot"}
