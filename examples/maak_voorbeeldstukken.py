@@ -123,7 +123,7 @@ def toestemming_scan(path: Path) -> None:
     # name and signature at 72 pt x 640 pt from the top-left (the case file's lakvlak)
     x, y = int(72 / 72 * dpi), int(640 / 72 * dpi)
     draw.text((x + 5, y + 5), "F. el Amrani-Bouzid", fill=10, font=_font(34))
-    draw.line((x + 320, y + 60, x + 520, y + 20), fill=10, width=4)
+    draw.line((x + 420, y + 60, x + 600, y + 20), fill=10, width=4)
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=70)
     c = canvas.Canvas(str(path), pagesize=A4)

@@ -1,0 +1,144 @@
+"""Optical character recognition on pages without a text layer (Tesseract, when installed).
+
+A safety net, never a replacement for the person looking at a scan: it finds printed
+known identifiers on scanned pages and proposes boxes for them. The pipeline burns those
+boxes in like manual regions, but the page stays "not checked" unless the user marked
+it. Tesseract runs as a subprocess with one thread and a timeout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from dossier_app.anonymise.hits import Finder
+from dossier_app.case_model import Lakvlak
+
+DPI = 200
+MAX_PIXELS = 40_000_000  # a bigger page is rendered at a lower dpi
+PAD_PT = 2.0
+TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@cache
+def tesseract_command() -> str | None:
+    """The tesseract binary when it has Dutch data, else None."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        return None
+    try:
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20,
+                               check=False).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return exe if "nld" in langs else None
+
+
+def pages_without_text(pdf_path: Path) -> list[int]:
+    """1-based numbers of pages on which PDFium finds no characters."""
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        empty = []
+        for index in range(len(doc)):
+            textpage = doc[index].get_textpage()
+            if not textpage.get_text_range().strip():
+                empty.append(index + 1)
+            textpage.close()
+        return empty
+    finally:
+        doc.close()
+
+
+def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,
+                workdir: Path) -> dict[int, list[Lakvlak]]:
+    """Boxes (as Lakvlak, PDF points from the top-left as shown) around known identifiers
+    that Tesseract reads on the given pages. Empty when Tesseract is not installed."""
+    exe = tesseract_command()
+    if not exe or not pages:
+        return {}
+    found: dict[int, list[Lakvlak]] = {}
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for number in pages:
+            image_path, scale = _render(doc[number - 1], workdir / f"ocr-{number}.png")
+            words = _tesseract_words(exe, image_path)
+            image_path.unlink(missing_ok=True)
+            boxes = [_to_points(box, scale, number) for box in _hit_boxes(words, finder)]
+            if boxes:
+                found[number] = boxes
+    finally:
+        doc.close()
+    return found
+
+
+def _render(page: pdfium.PdfPage, target: Path) -> tuple[Path, float]:
+    width, height = page.get_size()
+    scale = DPI / 72
+    if width * height * scale * scale > MAX_PIXELS:
+        scale = (MAX_PIXELS / (width * height)) ** 0.5
+    bitmap = page.render(scale=scale, grayscale=True)
+    bitmap.to_pil().save(target)
+    return target, scale
+
+
+def _tesseract_words(exe: str, image: Path) -> list[list[_Word]]:
+    """Words grouped per text line, in reading order."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        out = subprocess.run([exe, str(image), "stdout", "-l", "nld", "--psm", "3", "tsv"],
+                             capture_output=True, text=True, timeout=TIMEOUT_S, env=env, check=False).stdout
+    except subprocess.TimeoutExpired:
+        return []
+    lines: dict[tuple[str, str, str], list[_Word]] = {}
+    for row in csv.DictReader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        key = (row["block_num"], row["par_num"], row["line_num"])
+        lines.setdefault(key, []).append(_Word(text, int(row["left"]), int(row["top"]),
+                                               int(row["width"]), int(row["height"])))
+    return list(lines.values())
+
+
+def _hit_boxes(lines: Iterable[list[_Word]], finder: Finder) -> list[tuple[int, int, int, int]]:
+    boxes = []
+    for words in lines:
+        text, spans = "", []
+        for word in words:
+            if text:
+                text += " "
+            spans.append((len(text), len(text) + len(word.text), word))
+            text += word.text
+        for hit in finder(text):
+            covered = [w for s, e, w in spans if s < hit.end and e > hit.start]
+            if covered:
+                left = min(w.left for w in covered)
+                top = min(w.top for w in covered)
+                right = max(w.left + w.width for w in covered)
+                bottom = max(w.top + w.height for w in covered)
+                boxes.append((left, top, right, bottom))
+    return boxes
+
+
+def _to_points(box: tuple[int, int, int, int], scale: float, page: int) -> Lakvlak:
+    left, top, right, bottom = (v / scale for v in box)
+    return Lakvlak(pagina=page, x=max(0.0, left - PAD_PT), y=max(0.0, top - PAD_PT),
+                   breedte=right - left + 2 * PAD_PT, hoogte=bottom - top + 2 * PAD_PT)
