@@ -1,0 +1,556 @@
+"""The leak gate: check a finished PDF again, with tools the redaction step did not use.
+
+The redactor checks its own work with PDFium's text page. The gate re-extracts the
+text with pypdf, with poppler's `pdftotext` when installed and with PDFium through a
+different call (bounded text), runs the Finder over every page text, and walks every
+string object and every decoded stream with pikepdf looking for the literal variants
+of the identifiers in the encodings PDFs use. It also refuses attachments, JavaScript
+and annotations. Any finding raises LeakError; its message names the category and the
+place (page, "metadata", "bladwijzer", "bijlage"), never the value.
+
+Speed: pdftotext runs as a separate process while the other engines run here, so the
+gate uses both cores.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pypdfium2 as pdfium
+from pikepdf import Array, Dictionary, Name
+
+from dossier_app.anonymise.hits import Finder
+from dossier_app.errors import LeakError
+from dossier_app.meldingen import Melding
+
+log = logging.getLogger(__name__)
+
+PDFTOTEXT_TIMEOUT = 120  # seconds for the whole document
+PARALLEL_FROM_PAGES = 24  # below this starting workers costs more than it saves
+_FLATE_CHUNK = 1 << 20
+_MAX_INFLATED = 512 << 20  # a stream that inflates beyond this is refused, not searched
+_MAX_CONTENT = 64 << 20  # content streams are searched whole (kerning joined)
+_MIN_LITERAL_IN_BINARY = 6  # shorter literals occur by chance in font programs
+_SCRIPT_OR_OUTSIDE = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData",
+                      "/GoToR", "/GoToE", "/Rendition", "/Movie", "/Sound"}
+_LINE_END_MARKS = "\x02\ufffe\u00ad"
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """A passed check: what was looked at. A failed check raises LeakError instead."""
+
+    paginas: int
+    engines: tuple[str, ...]  # e.g. ("pypdf", "pdftotext", "pdfium", "objecten")
+    seconden: float
+    meldingen: tuple[Melding, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Finding:
+    categorie: str
+    plaats: str  # "pagina 3", "metadata", "bladwijzer", "bijlage", "document"
+    bron: str  # engine or check that saw it
+
+    def regel(self) -> str:
+        return f"{self.categorie} ({self.plaats}, {self.bron})"
+
+
+@dataclass
+class _Literals:
+    """The identifier variants, compiled once for text and for bytes."""
+
+    text: list[tuple[re.Pattern[str], str]]
+    raw: list[tuple[bytes, int, str, int]] = field(default_factory=list)  # needle, unit, cat, len
+
+    @classmethod
+    def build(cls, literals: Sequence[tuple[str, str]]) -> _Literals:
+        text = []
+        raw: dict[bytes, tuple[int, str, int]] = {}
+        for literal, categorie in literals:
+            value = literal.strip()
+            if not value:
+                continue
+            body = r"\s*".join(re.escape(part) for part in value.split())
+            text.append((re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE), categorie))
+            for needle, unit in _byte_needles(value):
+                raw.setdefault(needle, (unit, categorie, len(value)))
+        return cls(text, [(n, u, c, length) for n, (u, c, length) in raw.items()])
+
+
+def _byte_needles(value: str) -> Iterator[tuple[bytes, int]]:
+    """The literal as bytes in every encoding a PDF uses, ASCII-lowercased.
+
+    Haystacks are lowercased the same way (bytes.lower only touches A-Z), so the search
+    is case-insensitive for ASCII; case variants cover the accented letters.
+    """
+    for variant in {value, value.lower(), value.upper(), value.title()}:
+        for codec, unit in (("latin-1", 1), ("utf-8", 1), ("pdfdoc", 1),
+                            ("utf-16-be", 2), ("utf-16-le", 2)):
+            try:
+                encoded = variant.encode(codec)
+            except (UnicodeEncodeError, LookupError):
+                continue
+            yield encoded.lower(), unit
+            if unit == 1:
+                yield encoded.hex().encode("ascii"), 0  # <4a616e...> hex strings
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def verify_pdf(path: Path, identifiers_finder: Finder,
+               literals: Sequence[tuple[str, str]]) -> GateReport:
+    """Check `path` for identifiers in every channel. Raise LeakError on any finding."""
+    started = time.monotonic()
+    lits = _Literals.build(literals)
+    findings: list[_Finding] = []
+    meldingen: list[Melding] = []
+    poppler = _start_pdftotext(path)
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        workers = _start_pypdf_workers(path)
+        pages = _check_objects(path, identifiers_finder, lits, findings)
+        findings += _check_texts("pdfium", _pdfium_texts(path), identifiers_finder, lits)
+        texts = _finish_pypdf_workers(workers) if workers else pypdf_texts(path)
+        findings += _check_texts("pypdf", texts, identifiers_finder, lits)
+        engines = ["objecten", "pdfium", "pypdf"]
+        poppler_texts = _finish_pdftotext(poppler)
+    except LeakError:
+        raise
+    except Exception as exc:  # any engine failing means the file was not checked
+        log.warning("controle kon niet worden uitgevoerd (%s)", type(exc).__name__)
+        raise LeakError("Het resultaat kon niet volledig worden gecontroleerd op "
+                        "persoonsgegevens en is daarom niet geschreven. Meld dit probleem "
+                        "met het logbestand.") from exc
+    finally:
+        for proc in [poppler, *workers]:
+            _stop(proc)
+    if poppler_texts is None:
+        meldingen.append(Melding("PDFTOTEXT_ONTBREEKT", "pdftotext is niet beschikbaar; de "
+                                 "controle gebruikte de andere methoden.", "info"))
+    else:
+        engines.append("pdftotext")
+        findings += _check_texts("pdftotext", poppler_texts, identifiers_finder, lits)
+    if findings:
+        raise _leak(findings)
+    return GateReport(pages, tuple(engines), time.monotonic() - started, tuple(meldingen))
+
+
+def _leak(findings: list[_Finding]) -> LeakError:
+    # Specific places first: an object stream holding the Info dictionary is found
+    # as "document" too, but "metadata" tells the user where to look.
+    unique = sorted(dict.fromkeys(findings), key=lambda f: f.plaats == "document")
+    first = unique[0]
+    more = f" en op {len(unique) - 1} andere plaats(en)" if len(unique) > 1 else ""
+    message = (f"Mogelijk lek: {first.categorie} gevonden ({first.plaats}){more}. Het "
+               "bestand is niet geschreven. Controleer de lakvlakken en de gegevens van de "
+               "leerling, of neem deze pagina's op als afbeelding.")
+    return LeakError(message, details=[f.regel() for f in unique])
+
+
+# --------------------------------------------------------------------------- text engines
+
+
+def _check_texts(engine: str, texts: list[str], finder: Finder,
+                 lits: _Literals) -> list[_Finding]:
+    findings = []
+    for number, text in enumerate(texts, start=1):
+        for categorie in _text_hits(text, finder, lits):
+            findings.append(_Finding(categorie, f"pagina {number}", engine))
+    return findings
+
+
+def _text_hits(text: str, finder: Finder, lits: _Literals) -> set[str]:
+    found: set[str] = set()
+    for view in _views(text):
+        found |= {hit.categorie for hit in finder(view)}
+        found |= {categorie for pattern, categorie in lits.text if pattern.search(view)}
+    return found
+
+
+def _views(text: str) -> list[str]:
+    """The text, and the text with line-end hyphenation joined ("Jan-\\nsen")."""
+    joined = re.sub(rf"[{_LINE_END_MARKS}]\s*|[-\u2010\u2011]\r?\n\s*", "", text)
+    return [text] if joined == text else [text, joined]
+
+
+def _pdfium_texts(path: Path) -> list[str]:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        texts = []
+        for page in doc:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        doc.close()
+
+
+def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str]:
+    """Page texts by pypdf, pages [first, stop)."""
+    reader = pypdf.PdfReader(path, strict=False)
+    pages = reader.pages[first:stop]
+    logging.getLogger("pypdf").disabled = True  # its font warnings are noise here
+    try:
+        return [page.extract_text() or "" for page in pages]
+    finally:
+        logging.getLogger("pypdf").disabled = False
+
+
+def _start_pypdf_workers(path: Path) -> list[subprocess.Popen[bytes]]:
+    """pypdf is pure Python and the slowest engine: on long documents it runs in two
+    worker processes, each on half the pages, beside the engines in this process."""
+    if getattr(sys, "frozen", False):
+        return []  # a frozen app has no interpreter to start: run in-process
+    with pikepdf.open(path) as pdf:
+        count = len(pdf.pages)
+    if count < PARALLEL_FROM_PAGES:
+        return []
+    middle = count // 2
+    return [subprocess.Popen([sys.executable, "-m", __name__, "--pypdf", str(path),
+                              str(a), str(b)], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+            for a, b in ((0, middle), (middle, count))]
+
+
+def _finish_pypdf_workers(workers: list[subprocess.Popen[bytes]]) -> list[str]:
+    texts: list[str] = []
+    for proc in workers:
+        out, _ = proc.communicate(timeout=PDFTOTEXT_TIMEOUT * 5)
+        if proc.returncode != 0:
+            raise RuntimeError("pypdf worker failed")
+        texts += json.loads(out)
+    return texts
+
+
+def _start_pdftotext(path: Path) -> subprocess.Popen[bytes] | None:
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    return subprocess.Popen([exe, "-q", "-enc", "UTF-8", str(path), "-"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def _finish_pdftotext(proc: subprocess.Popen[bytes] | None) -> list[str] | None:
+    if proc is None:
+        return None
+    out, _ = proc.communicate(timeout=PDFTOTEXT_TIMEOUT)
+    if proc.returncode != 0:
+        raise RuntimeError("pdftotext failed")
+    pages = out.decode("utf-8", "replace").split("\f")
+    return pages[:-1] if pages and pages[-1] == "" else pages
+
+
+def _stop(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+# --------------------------------------------------------------------------- object walk
+
+
+def _check_objects(path: Path, finder: Finder, lits: _Literals,
+                   findings: list[_Finding]) -> int:
+    with pikepdf.open(path) as pdf:
+        places = _places(pdf)
+        findings += _structure(pdf)
+        texts: dict[str, list[str]] = {}
+        kinds = _stream_kinds(pdf)
+        for obj in pdf.objects:
+            place = places.get(obj.objgen, "document") if _indirect(obj) else "document"
+            if isinstance(obj, pikepdf.Stream):
+                findings += _check_stream(obj, place, lits, kinds.get(obj.objgen, ""))
+            if isinstance(obj, pikepdf.Stream):
+                texts.setdefault(place, []).extend(_strings(obj.stream_dict))
+            elif isinstance(obj, Dictionary | Array | pikepdf.String):
+                texts.setdefault(place, []).extend(_strings(obj))
+        info = pdf.trailer.get("/Info")
+        if isinstance(info, Dictionary) and not info.is_indirect:
+            texts.setdefault("metadata", []).extend(_strings(info))
+        for place, parts in texts.items():
+            for categorie in _text_hits("\n".join(parts), finder, lits):
+                findings.append(_Finding(categorie, place, "objecten"))
+        return len(pdf.pages)
+
+
+def _indirect(obj: object) -> bool:
+    return isinstance(obj, pikepdf.Object) and obj.is_indirect
+
+
+def _places(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
+    """Where an object is, in words the user understands."""
+    places: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(pdf.pages, start=1):
+        _mark_page(page.obj, f"pagina {number}", places, 0)
+    info = pdf.trailer.get("/Info")
+    if isinstance(info, Dictionary) and info.is_indirect:
+        places[info.objgen] = "metadata"
+    for obj in pdf.objects:
+        if not isinstance(obj, Dictionary | pikepdf.Stream):
+            continue
+        kind = _kind(obj)
+        if kind:
+            places[obj.objgen] = kind
+            meta = obj.get("/Metadata")
+            if isinstance(meta, pikepdf.Stream):
+                places[meta.objgen] = "metadata"
+    return places
+
+
+def _kind(obj: Dictionary | pikepdf.Stream) -> str | None:
+    if obj.get("/Type") == Name.Metadata or obj.get("/Subtype") == Name.XML:
+        return "metadata"
+    if obj.get("/Type") in (Name.EmbeddedFile, Name.Filespec) or "/EF" in obj:
+        return "bijlage"
+    if "/Title" in obj and any(k in obj for k in ("/Parent", "/Next", "/Prev", "/Dest")):
+        return "bladwijzer"
+    return None
+
+
+def _mark_page(obj: object, place: str, places: dict[tuple[int, int], str], depth: int) -> None:
+    """Label a page, its content streams and the forms and images it draws."""
+    if depth > 8 or not isinstance(obj, Dictionary | pikepdf.Stream | Array):
+        return
+    if _indirect(obj):
+        if obj.objgen in places:
+            return
+        places[obj.objgen] = place
+    children: list[object] = []
+    if isinstance(obj, Array):
+        children = list(obj)
+    else:
+        for key in ("/Contents", "/Resources", "/XObject", "/Annots"):
+            if key in obj:
+                children.append(obj[key])
+        if depth > 0 and "/Resources" not in obj and isinstance(obj, Dictionary):
+            children += list(obj.values())  # an XObject dictionary: name -> object
+    for child in children:
+        _mark_page(child, place, places, depth + 1)
+
+
+def _structure(pdf: pikepdf.Pdf) -> list[_Finding]:
+    findings = []
+    names = pdf.Root.get("/Names")
+    if isinstance(names, Dictionary):
+        if "/EmbeddedFiles" in names:
+            findings.append(_Finding("ingesloten bestand", "bijlage", "structuur"))
+        if "/JavaScript" in names:
+            findings.append(_Finding("JavaScript", "document", "structuur"))
+    for number, page in enumerate(pdf.pages, start=1):
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, Array) and len(annots) > 0:
+            findings.append(_Finding("opmerkingen of koppelingen", f"pagina {number}",
+                                     "structuur"))
+    for obj in pdf.objects:
+        if isinstance(obj, Dictionary | pikepdf.Stream) and _is_script(obj):
+            findings.append(_Finding("JavaScript of actie", "document", "structuur"))
+            break
+    return findings
+
+
+def _is_script(obj: Dictionary | pikepdf.Stream) -> bool:
+    if "/JS" in obj or "/AA" in obj or "/OpenAction" in obj:
+        return True
+    kind = obj.get("/S")
+    if isinstance(kind, Name) and str(kind) in _SCRIPT_OR_OUTSIDE:
+        return True
+    action = obj.get("/A")
+    return isinstance(action, Dictionary) and str(action.get("/S", "")) in _SCRIPT_OR_OUTSIDE
+
+
+def _strings(obj: object, depth: int = 0) -> Iterator[str]:
+    """Every string and name inside an object's direct structure, decoded."""
+    if depth > 64:
+        return
+    if isinstance(obj, pikepdf.String):
+        yield str(obj)
+    elif isinstance(obj, Name):
+        yield str(obj)[1:]
+    elif isinstance(obj, Dictionary | Array):
+        if depth > 0 and obj.is_indirect:
+            return  # visited on its own
+        items = list(obj) if isinstance(obj, Array) else list(obj.items())
+        for item in items:
+            if isinstance(item, tuple):
+                yield item[0][1:]
+                yield from _strings(item[1], depth + 1)
+            else:
+                yield from _strings(item, depth + 1)
+
+
+def _stream_kinds(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
+    """Which streams are font programs ("font") and which draw a page ("content")."""
+    kinds: dict[tuple[int, int], str] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, Dictionary) and obj.get("/Type") == Name.FontDescriptor:
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                stream = obj.get(key)
+                if isinstance(stream, pikepdf.Stream):
+                    kinds[stream.objgen] = "font"
+        elif isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == Name.Form:
+            kinds[obj.objgen] = "content"
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for stream in contents if isinstance(contents, Array) else [contents]:
+            if isinstance(stream, pikepdf.Stream):
+                kinds[stream.objgen] = "content"
+    return kinds
+
+
+def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
+                  kind: str) -> list[_Finding]:
+    minimum = _MIN_LITERAL_IN_BINARY if kind == "font" else 0
+    if stream.get("/Subtype") == Name.Image:
+        chunks: Iterator[bytes] = iter([_jpeg_text_segments(stream)])
+    elif kind == "content":
+        chunks = iter([_join_kerned(b"".join(_decoded_chunks(stream, _MAX_CONTENT)))])
+    else:
+        chunks = _decoded_chunks(stream)
+    found = _search_chunks(chunks, lits, minimum)
+    return [_Finding(categorie, place, "objecten") for categorie in found]
+
+
+def _jpeg_text_segments(stream: pikepdf.Stream) -> bytes:
+    """The APPn and COM segments of a JPEG: the only place an image carries text."""
+    filt = stream.get("/Filter")
+    filters = list(filt) if isinstance(filt, Array) else [filt]
+    if filters != [Name.DCTDecode]:
+        return b""
+    data = stream.read_raw_bytes()
+    out = []
+    pos = 2 if data[:2] == b"\xff\xd8" else len(data)
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker in (0xDA, 0xD9):
+            break
+        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        if marker == 0xFE or 0xE0 <= marker <= 0xEF:
+            out.append(data[pos + 4:pos + 2 + length])
+        pos += 2 + max(length, 2)
+    return b"\n".join(out)
+
+
+_KERNED = re.compile(rb"\)\s*(-?\d*\.?\d+)\s*\(|>\s*(-?\d*\.?\d+)\s*<")
+
+
+def _join_kerned(data: bytes) -> bytes:
+    """Join TJ fragments split only by kerning: "(Komp)1(ak)-1(the)1(it)" is one word.
+
+    Without this a name would be missed when kerned, and a word like "Kompaktheit"
+    would match a literal "the". Gaps as wide as a space (> 200/1000 em) stay apart.
+    """
+    def join(m: re.Match[bytes]) -> bytes:
+        number = float(m.group(1) or m.group(2))
+        return b"" if abs(number) <= 200 else m.group(0)
+    return _KERNED.sub(join, data)
+
+
+def _decoded_chunks(stream: pikepdf.Stream, limit: int = 0) -> Iterator[bytes]:
+    """The decoded stream in pieces, so a zip bomb cannot exhaust memory."""
+    filt = stream.get("/Filter")
+    filters = list(filt) if isinstance(filt, Array) else ([] if filt is None else [filt])
+    if not filters:
+        yield stream.read_raw_bytes()
+    elif filters == [Name.FlateDecode] and "/DecodeParms" not in stream:
+        yield from _inflate(stream.read_raw_bytes(), limit or _MAX_INFLATED)
+    elif any(f in (Name.DCTDecode, Name.JPXDecode, Name.CCITTFaxDecode, Name.JBIG2Decode)
+             for f in filters):
+        return  # image codecs on a non-image stream: nothing textual to search
+    else:
+        yield stream.read_bytes()  # raises on corrupt data: the gate then fails closed
+
+
+def _inflate(raw: bytes, limit: int) -> Iterator[bytes]:
+    inflater = zlib.decompressobj()
+    total = 0
+    for start in range(0, len(raw), _FLATE_CHUNK):
+        data = inflater.decompress(raw[start:start + _FLATE_CHUNK], _FLATE_CHUNK * 8)
+        while True:
+            total += len(data)
+            if total > limit:
+                raise ValueError("stream inflates beyond the limit")
+            yield data
+            if not inflater.unconsumed_tail:
+                break
+            data = inflater.decompress(inflater.unconsumed_tail, _FLATE_CHUNK * 8)
+    yield inflater.flush()
+
+
+def _search_chunks(chunks: Iterator[bytes], lits: _Literals, minimum: int) -> set[str]:
+    found: set[str] = set()
+    overlap = max((len(n) for n, *_ in lits.raw), default=0) + 4
+    tail = b""
+    for chunk in chunks:
+        data = tail + chunk.lower()
+        for needle, unit, categorie, length in lits.raw:
+            if length >= minimum and categorie not in found and _contains(data, needle, unit):
+                found.add(categorie)
+        tail = data[-overlap:] if overlap else b""
+    return found
+
+
+def _contains(data: bytes, needle: bytes, unit: int) -> bool:
+    """Whether `needle` occurs as a whole word (not inside a longer word or number)."""
+    start = data.find(needle)
+    while start >= 0:
+        if _bounded(data, start, start + len(needle), unit):
+            return True
+        start = data.find(needle, start + 1)
+    return False
+
+
+def _bounded(data: bytes, start: int, end: int, unit: int) -> bool:
+    if unit == 0:  # hex digits: decode the neighbouring byte
+        before = bytes.fromhex(data[start - 2:start].decode("ascii", "replace")) \
+            if start >= 2 and _is_hex(data[start - 2:start]) else b""
+        after = bytes.fromhex(data[end:end + 2].decode("ascii", "replace")) \
+            if _is_hex(data[end:end + 2]) else b""
+        return not (_word_byte(before) or _word_byte(after))
+    return not (_word_byte(data[max(start - unit, 0):start])
+                or _word_byte(data[end:end + unit]))
+
+
+def _is_hex(pair: bytes) -> bool:
+    return len(pair) == 2 and all(c in b"0123456789abcdef" for c in pair)
+
+
+def _word_byte(unit: bytes) -> bool:
+    """Whether a neighbouring char (1 or 2 bytes) is a letter or digit."""
+    if not unit:
+        return False
+    if len(unit) == 2:
+        if unit[0] == 0:
+            return chr(unit[1]).isalnum()
+        if unit[1] == 0:
+            return chr(unit[0]).isalnum()
+        return False
+    return chr(unit[0]).isalnum() if unit[0] < 128 else unit[0] >= 0xC0
+
+
+def _worker_main(argv: list[str]) -> int:
+    """`python -m dossier_app.anonymise.gate --pypdf FILE FIRST STOP`: page texts as JSON."""
+    if len(argv) != 4 or argv[0] != "--pypdf":
+        return 2
+    texts = pypdf_texts(Path(argv[1]), int(argv[2]), int(argv[3]))
+    sys.stdout.write(json.dumps(texts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main(sys.argv[1:]))

@@ -1,0 +1,116 @@
+"""verify_pdf: an independent re-check that refuses leaking output, without leaking."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pdfmaker
+import pikepdf
+import pytest
+from pikepdf import Dictionary, Name
+
+from dossier_app.anonymise import gate
+from dossier_app.anonymise.gate import verify_pdf
+from dossier_app.anonymise.pdf_redact import clean_pdf
+from dossier_app.errors import ExitCode, LeakError
+
+VALUES = [value.lower() for value, _ in pdfmaker.LITERALS] + ["noor", "jansen"]
+
+
+def _assert_no_value_in(error: LeakError) -> None:
+    text = (error.message + " " + " ".join(error.details)).lower()
+    for value in VALUES:
+        assert value not in text
+
+
+def _leak(path: Path) -> LeakError:
+    with pytest.raises(LeakError) as info:
+        verify_pdf(path, pdfmaker.finder, pdfmaker.LITERALS)
+    _assert_no_value_in(info.value)
+    assert info.value.exit_code == ExitCode.leak
+    return info.value
+
+
+def _clean_copy(tmp_path: Path) -> Path:
+    src = pdfmaker.make_text_pdf(tmp_path / "bron.pdf", 2)
+    dst = tmp_path / "schoon.pdf"
+    clean_pdf(src, dst, pdfmaker.finder, [], bestand="bron.pdf")
+    return dst
+
+
+def test_clean_output_passes(tmp_path: Path) -> None:
+    report = verify_pdf(_clean_copy(tmp_path), pdfmaker.finder, pdfmaker.LITERALS)
+    assert report.paginas == 2
+    assert {"pypdf", "pdfium", "objecten"} <= set(report.engines)
+
+
+def test_leaky_file_is_refused_without_naming_the_value(tmp_path: Path) -> None:
+    src = pdfmaker.add_hidden_channels(pdfmaker.make_rich_pdf(tmp_path / "rijk.pdf"))
+    error = _leak(src)
+    assert "pagina" in error.message or "bijlage" in error.message
+    assert any("metadata" in d for d in error.details)
+    assert any("bladwijzer" in d for d in error.details)
+
+
+def _with(tmp_path: Path, change) -> Path:
+    path = _clean_copy(tmp_path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        change(pdf)
+        pdf.save(path, fix_metadata_version=False)
+    return path
+
+
+def test_leak_in_info_is_metadata(tmp_path: Path) -> None:
+    path = _with(tmp_path, lambda pdf: pdf.docinfo.__setitem__(
+        "/Author", pikepdf.String("Mentor Jansen")))
+    error = _leak(path)
+    assert "metadata" in error.message, error.details
+
+
+def test_leak_in_utf16_xmp(tmp_path: Path) -> None:
+    def add(pdf: pikepdf.Pdf) -> None:
+        xmp = "<x:xmpmeta><dc:creator>Noor Jansen</dc:creator></x:xmpmeta>".encode("utf-16-be")
+        pdf.Root.Metadata = pdf.make_stream(xmp, Type=Name.Metadata, Subtype=Name.XML)
+    assert "metadata" in _leak(_with(tmp_path, add)).message
+
+
+def test_leak_in_bookmark(tmp_path: Path) -> None:
+    def add(pdf: pikepdf.Pdf) -> None:
+        with pdf.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem("Verslag JANSEN", 0))
+    assert "bladwijzer" in _leak(_with(tmp_path, add)).message
+
+
+def test_leak_in_kerned_content_stream(tmp_path: Path) -> None:
+    def add(pdf: pikepdf.Pdf) -> None:
+        # Drawn with an unknown font: no text engine sees it, the stream walk must.
+        pdf.pages[1].contents_add(pdf.make_stream(b"BT /Nope 1 Tf [(Jan)-12(sen)] TJ ET"))
+    error = _leak(_with(tmp_path, add))
+    assert "pagina 2" in " ".join(error.details)
+
+
+def test_word_inside_a_longer_word_is_no_leak(tmp_path: Path) -> None:
+    path = _clean_copy(tmp_path)
+    verify_pdf(path, pdfmaker.finder, [("onder", "naam")])  # as in "ondersteuningsplan"
+
+
+def test_javascript_and_attachment_refused(tmp_path: Path) -> None:
+    def add(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.OpenAction = Dictionary(S=Name.JavaScript, JS=pikepdf.String("1"))
+        pdf.attachments["x.txt"] = pikepdf.AttachedFileSpec(pdf, b"niets")
+    error = _leak(_with(tmp_path, add))
+    assert any("JavaScript" in d for d in error.details)
+    assert any("bijlage" in d for d in error.details)
+
+
+def test_flate_bomb_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate, "_MAX_INFLATED", 8 << 20)  # the real limit is 512 MB
+
+    def add(pdf: pikepdf.Pdf) -> None:
+        bomb = zlib.compress(b"\0" * (20 << 20), 9)  # 20 MB of zeros in 20 kB
+        stream = pikepdf.Stream(pdf, bomb)
+        stream.Filter = Name.FlateDecode
+        pdf.Root.TdBom = pdf.make_indirect(stream)
+    error = _leak(_with(tmp_path, add))  # refused as "not checked", not a crash
+    assert "niet volledig worden gecontroleerd" in error.message
