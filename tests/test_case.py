@@ -21,7 +21,7 @@ def test_the_example_case_reads_completely():
     assert case.casus.mdo[0].deelnemers == ("ouders", "leerplicht", "smw", "adviseur", "school")
     assert case.leerling.achternaam == "el Amrani"
     assert case.personen[0].rol == "moeder"
-    assert case.documenten[0].lakken[0].breedte == 260.0
+    assert case.documenten[0].lakken[0].breedte == 320.0
     assert case.documenten[0].pad == EXAMPLE.parent / "stukken" / "toestemming-ouders.pdf"
     assert case.voorblad is not None and case.voorblad.hoofdvraag.startswith("Welk passend")
     assert case.meldingen == ()

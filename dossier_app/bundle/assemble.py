@@ -1,0 +1,235 @@
+"""Assemble the bundle: components in the routeboek's order, one PDF for the tafel.
+
+The steps, in order: copy the pages of every component into a new document (nothing
+of the sources' document level comes along), stamp every page, add bookmarks and page
+labels, hash the final pages, embed the manifest, set the metadata, write atomically.
+
+Page labels: every component's pages are labelled "<component id> 1", "<component id> 2",
+... (e.g. "opp 1", "mdo-verslagen 3"), so a viewer's page box shows which component a
+page belongs to and the label matches the id in the manifest.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem
+
+from dossier_app import __version__
+from dossier_app.bundle import hashing, manifest, stamp
+from dossier_app.errors import InputError
+
+# Page-level keys that can hide content or point out of the page. The sanitiser should
+# have removed them; dropping them here keeps the promise that the assembler adds none.
+PAGE_KEYS_DROPPED = ("/Annots", "/AA", "/Thumb", "/PieceInfo", "/Metadata", "/StructParents",
+                     "/B", "/ID", "/PZ", "/SeparationInfo", "/Tabs", "/VP", "/AF", "/OutputIntents",
+                     "/Trans", "/Dur")
+INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One component of the bundle: its clean PDFs in order."""
+
+    onderdeel: str  # component id from the routeboek, e.g. "opp"
+    naam: str  # component name for people, e.g. "Ontwikkelingsperspectiefplan (OPP)"
+    pdfs: tuple[Path, ...]
+    gegenereerd: bool = False  # made by Tafeldossier (voorblad, offerte)
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    ot_nummer: str
+    tafel_id: str
+    tafel_naam: str
+    spoor: int | None
+    gemeente: str
+    onderwijs: str
+    aanmelddatum: date
+    eerste_verzuimdatum: date
+    routeboek_id: str
+    routeboek_versie: str
+    concept: bool = False
+
+
+@dataclass(frozen=True)
+class PartPages:
+    onderdeel: str
+    naam: str
+    pagina_van: int  # 1-based, inclusive; 0 and 0 when the component has no pages
+    pagina_tot: int
+
+
+@dataclass(frozen=True)
+class AssembleResult:
+    out: Path
+    paginas: int
+    onderdelen: tuple[PartPages, ...]
+    manifest: dict[str, Any]
+    duur: float  # seconds
+
+
+def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
+             manifest_extra: Mapping[str, Any]) -> AssembleResult:
+    started = time.perf_counter()
+    with pikepdf.new() as pdf:
+        ranges = _merge(pdf, parts)
+        stamp.apply_stamps(pdf, _footers(info, ranges), concept=info.concept)
+        _add_outline(pdf, ranges)
+        _add_page_labels(pdf, ranges)
+        data = build_manifest(info, parts, ranges, hashing.page_digests(pdf))
+        manifest.merge_extra(data, manifest_extra)
+        manifest.embed(pdf, data)
+        _set_catalog_and_metadata(pdf, info)
+        _write_atomically(pdf, out)
+    return AssembleResult(out, len(_flat(ranges)), tuple(ranges), data, time.perf_counter() - started)
+
+
+# --- merging ------------------------------------------------------------------------
+
+def _merge(pdf: pikepdf.Pdf, parts: Sequence[Part]) -> list[PartPages]:
+    ranges = []
+    for part in parts:
+        first = len(pdf.pages) + 1
+        for path in part.pdfs:
+            _append_document(pdf, path, part)
+        last = len(pdf.pages)
+        ranges.append(PartPages(part.onderdeel, part.naam, first if last >= first else 0,
+                                last if last >= first else 0))
+    if not pdf.pages:
+        raise InputError("De bundel heeft geen pagina's: geen enkel onderdeel bevat een pagina.")
+    return ranges
+
+
+def _append_document(pdf: pikepdf.Pdf, path: Path, part: Part) -> None:
+    try:
+        with pikepdf.open(path) as src:
+            for page in src.pages:
+                _detach(page)
+                pdf.pages.append(page)
+    except (pikepdf.PdfError, OSError, ValueError) as exc:
+        raise InputError(f"Het onderdeel {part.naam} kan niet in de bundel: de PDF {path.name} is niet "
+                         f"leesbaar ({type(exc).__name__}). Maak het stuk opnieuw aan en probeer het "
+                         "nog eens.", bestand=str(path)) from exc
+
+
+def _detach(page: pikepdf.Page) -> None:
+    """Make a source page self-contained: inherited attributes on the page itself, nothing
+    that links out of the page or hides content (the copy would drag it along)."""
+    obj = page.obj
+    for key in INHERITABLE:
+        if key not in obj:
+            value = hashing.inherited(obj, key)
+            if value is not None:
+                obj[key] = value
+    for key in PAGE_KEYS_DROPPED:
+        if key in obj:
+            del obj[key]
+
+
+# --- navigation -----------------------------------------------------------------------
+
+def _flat(ranges: Sequence[PartPages]) -> list[PartPages]:
+    """One entry per page: which component it belongs to."""
+    return [r for r in ranges if r.pagina_van for _ in range(r.pagina_van, r.pagina_tot + 1)]
+
+
+def _footers(info: BundleInfo, ranges: Sequence[PartPages]) -> list[str]:
+    pages = _flat(ranges)
+    return [stamp.footer_text(info.ot_nummer, r.naam, n, len(pages)) for n, r in enumerate(pages, 1)]
+
+
+def _add_outline(pdf: pikepdf.Pdf, ranges: Sequence[PartPages]) -> None:
+    with pdf.open_outline() as outline:
+        for r in ranges:
+            if r.pagina_van:
+                outline.root.append(OutlineItem(r.naam, r.pagina_van - 1))
+
+
+def page_label_prefix(onderdeel: str) -> str:
+    return f"{onderdeel} "
+
+
+def _add_page_labels(pdf: pikepdf.Pdf, ranges: Sequence[PartPages]) -> None:
+    nums = Array()
+    for r in ranges:
+        if r.pagina_van:
+            nums.append(r.pagina_van - 1)
+            nums.append(Dictionary(S=Name.D, P=pikepdf.String(page_label_prefix(r.onderdeel)), St=1))
+    pdf.Root.PageLabels = Dictionary(Nums=nums)
+
+
+# --- manifest and metadata -----------------------------------------------------------
+
+def build_manifest(info: BundleInfo, parts: Sequence[Part], ranges: Sequence[PartPages],
+                   digests: Sequence[str]) -> dict[str, Any]:
+    onderdelen = []
+    for part, r in zip(parts, ranges, strict=True):
+        numbers = range(r.pagina_van, r.pagina_tot + 1) if r.pagina_van else range(0)
+        onderdelen.append({
+            "id": part.onderdeel, "naam": part.naam, "gegenereerd": part.gegenereerd,
+            "pagina_van": r.pagina_van, "pagina_tot": r.pagina_tot,
+            "paginas": [{"nummer": n, "sha256": digests[n - 1]} for n in numbers],
+        })
+    return {
+        "schema": manifest.SCHEMA,
+        "product_versie": __version__,
+        "routeboek": {"id": info.routeboek_id, "versie": info.routeboek_versie},
+        "casus": {"onderwijs": info.onderwijs, "gemeente": info.gemeente, "tafel": info.tafel_id,
+                  "spoor": info.spoor, "ot_nummer": info.ot_nummer,
+                  "eerste_verzuimdatum": info.eerste_verzuimdatum.isoformat(),
+                  "aanmelddatum": info.aanmelddatum.isoformat(), "voorwaarden": {}},
+        "onderdelen": onderdelen,
+        "paginas_totaal": len(digests),
+        "concept": info.concept,
+        "hash": {"algoritme": hashing.ALGORITME},
+    }
+
+
+def bundle_title(info: BundleInfo) -> str:
+    return f"Tafeldossier {info.ot_nummer} – {info.tafel_naam}"
+
+
+def _set_catalog_and_metadata(pdf: pikepdf.Pdf, info: BundleInfo) -> None:
+    pdf.Root.PageMode = Name.UseOutlines
+    # Only a title from the case key and the product; no author, creator or dates (they
+    # name people or machines). No XMP: nothing to keep consistent with the Info dictionary.
+    pdf.docinfo = pdf.make_indirect(Dictionary(
+        Title=pikepdf.String(bundle_title(info)), Producer=pikepdf.String(f"Tafeldossier {__version__}")))
+    if "/Metadata" in pdf.Root:
+        del pdf.Root.Metadata
+
+
+def _write_atomically(pdf: pikepdf.Pdf, out: Path) -> None:
+    out = Path(out)
+    fd, tmp_name = tempfile.mkstemp(prefix=".tafeldossier-", suffix=".tmp", dir=out.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pdf.save(fh, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(out.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows has no directory handles to sync; os.replace is atomic there too
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

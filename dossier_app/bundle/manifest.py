@@ -1,0 +1,122 @@
+"""The bundle manifest: what was put in the bundle, so the loket can check it.
+
+A JSON document embedded in the bundle as the file `tafeldossier-manifest.json`
+(docs/manifest.md describes every key). It holds the case key (OT-nummer) but no
+identifier of the pupil or the parents, and never a source file name: a `bestand`
+key anywhere in the caller's extras is dropped before writing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import is_dataclass
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+import pikepdf
+from pikepdf import AttachedFileSpec, Name
+
+from dossier_app.meldingen import Melding
+
+SCHEMA = 1
+BESTANDSNAAM = "tafeldossier-manifest.json"
+MIME = "application/json"
+RESERVED = frozenset({"schema", "product_versie", "routeboek", "casus", "onderdelen",
+                      "paginas_totaal", "concept", "hash"})
+VOORWAARDEN_KEY = "casus_voorwaarden"  # caller's extra that goes to casus.voorwaarden
+_FORBIDDEN_KEYS = frozenset({"bestand", "pad", "path", "bestandsnaam"})
+
+
+class ManifestError(ValueError):
+    """The embedded manifest is missing or does not follow the schema (English: for logs)."""
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values from what callers pass: Meldingen, dates, tuples, mappings.
+
+    Paths are refused: a source file name must never reach the bundle."""
+    if isinstance(value, Melding):
+        value = value.as_dict()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items() if str(k) not in _FORBIDDEN_KEYS}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [jsonable(v) for v in items]
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, PurePath) or is_dataclass(value):
+        raise TypeError(f"manifest value of type {type(value).__name__} is not allowed")
+    raise TypeError(f"manifest value of type {type(value).__name__} is not JSON")
+
+
+def merge_extra(manifest: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Add the caller's keys (controles, niet_gecontroleerd, meldingen, converter, ...)."""
+    for key, value in extra.items():
+        if key == VOORWAARDEN_KEY:
+            manifest["casus"]["voorwaarden"] = jsonable(value)
+        elif key in RESERVED:
+            raise ValueError(f"manifest_extra may not set the reserved key {key!r}")
+        else:
+            manifest[key] = jsonable(value)
+    return manifest
+
+
+def to_bytes(manifest: Mapping[str, Any]) -> bytes:
+    return json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def embed(pdf: pikepdf.Pdf, manifest: Mapping[str, Any]) -> None:
+    """Attach the manifest as an associated file (AFRelationship Data) of the document."""
+    spec = AttachedFileSpec(pdf, to_bytes(manifest), description="Tafeldossier-manifest",
+                            filename=BESTANDSNAAM, mime_type=MIME,
+                            relationship=Name.Data)  # type: ignore[call-arg]  # missing from the stubs
+    pdf.attachments[BESTANDSNAAM] = spec
+    pdf.Root.AF = pikepdf.Array([pdf.Root.Names.EmbeddedFiles.Names[1]])
+
+
+def read(pdf: pikepdf.Pdf) -> dict[str, Any]:
+    """The embedded manifest, checked for the keys verify relies on."""
+    spec = pdf.attachments.get(BESTANDSNAAM)
+    if spec is None:
+        raise ManifestError("no manifest")
+    try:
+        data = json.loads(spec.get_file().read_bytes().decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, pikepdf.PdfError) as exc:
+        raise ManifestError(f"manifest is not JSON: {exc}") from exc
+    validate(data)
+    return data
+
+
+def validate(data: Any) -> None:
+    if not isinstance(data, dict):
+        raise ManifestError("manifest is not an object")
+    if data.get("schema") != SCHEMA:
+        raise ManifestError(f"schema {data.get('schema')!r}")
+    _need(data, {"product_versie": str, "routeboek": dict, "casus": dict, "onderdelen": list,
+                 "paginas_totaal": int, "concept": bool})
+    _need(data["routeboek"], {"id": str, "versie": str})
+    _need(data["casus"], {"onderwijs": str, "gemeente": str, "tafel": str, "ot_nummer": str,
+                          "eerste_verzuimdatum": str, "aanmelddatum": str})
+    nummer = 0
+    for onderdeel in data["onderdelen"]:
+        _need(onderdeel, {"id": str, "naam": str, "pagina_van": int, "pagina_tot": int, "paginas": list})
+        for pagina in onderdeel["paginas"]:
+            nummer += 1
+            _need(pagina, {"nummer": int, "sha256": str})
+            if pagina["nummer"] != nummer:
+                raise ManifestError(f"page numbers out of order at {nummer}")
+    if nummer != data["paginas_totaal"]:
+        raise ManifestError("paginas_totaal does not match the pages listed")
+
+
+def _need(obj: Any, fields: Mapping[str, type]) -> None:
+    if not isinstance(obj, dict):
+        raise ManifestError("expected an object")
+    for key, kind in fields.items():
+        value = obj.get(key)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ManifestError(f"key {key!r} missing or not {kind.__name__}")

@@ -1,0 +1,686 @@
+"""`dossier verify`: the loket's check of a received bundle.
+
+Reads the embedded manifest and answers, in Dutch: is the bundle complete for the tafel
+and the routeboek version it names, is every page as it was built (page digests), are
+the hidden channels clean, does any text look like personal data, and how does the
+aanmelding stand against the tafel's window.
+
+Exit status (docs/manifest.md): 0 when complete, intact, clean, not a concept and without
+personal-data findings; 1 otherwise; `NotABundleError` (exit 3) when the file is not a
+readable Tafeldossier bundle. Findings marked `review` by the flagger (a professional's
+name) and the timing are reported but do not change the exit status.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from dossier_app.bundle import hashing, manifest
+from dossier_app.bundle.assemble import page_label_prefix
+from dossier_app.dates import datum_nl
+from dossier_app.errors import ExitCode, NotABundleError
+from dossier_app.meldingen import Melding
+from dossier_app.rules import Tafel, ruleset_by_id
+from dossier_app.rules.check import Termijn, termijn
+
+Flagger = Callable[[str], Sequence[Any]]  # text -> findings with start, end, categorie, context
+
+OPNIEUW = "Vraag de school om de bundel opnieuw te maken met Tafeldossier."
+MAX_SHOWN = 40  # findings listed on screen; the JSON has them all
+_MIN_TEXT = 3  # visible characters (stamp excluded) below which a page counts as having no text
+_STAMP_RE = re.compile(r"Vertrouwelijk · .*? · pagina \d+ van \d+|\bCONCEPT\b")
+
+
+@dataclass(frozen=True)
+class OnderdeelCheck:
+    id: str
+    naam: str
+    regel: str  # verplicht | optioneel | voorwaardelijk | onbekend (not in this tafel's list)
+    status: str  # aanwezig | ontbreekt | optioneel | niet-nodig | onbekend | extra
+    pagina_van: int = 0
+    pagina_tot: int = 0
+
+
+@dataclass(frozen=True)
+class PaginaWijziging:
+    soort: str  # gewijzigd | verwijderd | toegevoegd
+    pagina: int  # the page number in the bundle as built; for "toegevoegd" in the file received
+    onderdeel: str | None  # component id from the manifest
+
+
+@dataclass(frozen=True)
+class Persoonsgegeven:
+    pagina: int  # page in the file received
+    onderdeel: str | None
+    categorie: str
+    context: str  # text around the finding: for the loket's own screen and JSON only
+    review: bool = False  # the flagger asks to look, not to remove (a professional's name)
+
+
+@dataclass
+class VerifyReport:
+    bestand: str
+    manifest: dict[str, Any]
+    tafel_naam: str | None = None
+    routeboek_bekend: bool = False
+    onderdelen: list[OnderdeelCheck] = field(default_factory=list)
+    paginas_bestand: int = 0
+    wijzigingen: list[PaginaWijziging] = field(default_factory=list)
+    verborgen: list[Melding] = field(default_factory=list)
+    persoonsgegevens: list[Persoonsgegeven] = field(default_factory=list)
+    niet_gecontroleerd: list[int] = field(default_factory=list)
+    termijn: Termijn | None = None
+    meldingen: list[Melding] = field(default_factory=list)
+    duur: float = 0.0
+
+    @property
+    def compleet(self) -> bool:
+        return self.routeboek_bekend and self.tafel_naam is not None and not any(
+            o.status == "ontbreekt" for o in self.onderdelen)
+
+    @property
+    def intact(self) -> bool:
+        return not self.wijzigingen and self.paginas_bestand == self.manifest["paginas_totaal"]
+
+    @property
+    def schoon(self) -> bool:
+        return not any(m.niveau == "fout" for m in self.verborgen)
+
+    @property
+    def problemen(self) -> list[Melding]:
+        return [m for m in self.meldingen if m.niveau == "fout"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problemen
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.ok if self.ok else ExitCode.incomplete
+
+
+# --- entry point ----------------------------------------------------------------------
+
+def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None) -> VerifyReport:
+    """Check the bundle at `path`; `bestand` is its name as the user gave it (for messages)."""
+    started = time.perf_counter()
+    raw = _read(path, bestand)
+    with _open(raw, bestand) as pdf:
+        data = _manifest(pdf, bestand)
+        report = VerifyReport(bestand, data)
+        try:
+            _check_pdf(report, pdf, raw)
+        except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise NotABundleError(f"{bestand} is beschadigd en kan niet worden gecontroleerd "
+                                  f"({type(exc).__name__}). {OPNIEUW}", bestand=bestand) from exc
+    _check_text(report, raw, flagger)
+    report.meldingen.extend(_note_meldingen(report))
+    report.duur = time.perf_counter() - started
+    return report
+
+
+def _check_pdf(report: VerifyReport, pdf: pikepdf.Pdf, raw: bytes) -> None:
+    data = report.manifest
+    report.paginas_bestand = len(pdf.pages)
+    report.wijzigingen = compare_pages(data, hashing.page_digests(pdf))
+    report.meldingen.extend(_concept(data))
+    report.meldingen.extend(_integrity_meldingen(report))
+    _check_completeness(report)
+    report.verborgen = hidden_channels(pdf, raw, data, intact=report.intact, tafel_naam=report.tafel_naam)
+    report.meldingen.extend(report.verborgen)
+
+
+# --- reading --------------------------------------------------------------------------
+
+def _read(path: Path, bestand: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise NotABundleError(f"{bestand} kan niet worden gelezen ({exc.strerror or exc}). Controleer "
+                              "de naam en de map.", bestand=bestand) from exc
+
+
+def _open(raw: bytes, bestand: str) -> pikepdf.Pdf:
+    if b"%PDF-" not in raw[:1024]:
+        raise NotABundleError(f"{bestand} is geen PDF-bestand en dus geen Tafeldossier-bundel. {OPNIEUW}",
+                              bestand=bestand)
+    try:
+        pdf = pikepdf.open(io.BytesIO(raw))
+    except pikepdf.PasswordError as exc:
+        raise NotABundleError(f"{bestand} is met een wachtwoord beveiligd en is daarom geen "
+                              f"Tafeldossier-bundel. {OPNIEUW}", bestand=bestand) from exc
+    except (pikepdf.PdfError, ValueError, OSError) as exc:
+        raise NotABundleError(f"{bestand} is een beschadigde PDF en kan niet worden gecontroleerd. "
+                              f"{OPNIEUW}", bestand=bestand) from exc
+    if pdf.is_encrypted:
+        pdf.close()
+        raise NotABundleError(f"{bestand} is versleuteld en is daarom geen Tafeldossier-bundel: een bundel "
+                              f"wordt nooit versleuteld. {OPNIEUW}", bestand=bestand)
+    return pdf
+
+
+def _manifest(pdf: pikepdf.Pdf, bestand: str) -> dict[str, Any]:
+    try:
+        return manifest.read(pdf)
+    except manifest.ManifestError as exc:
+        if str(exc) == "no manifest":
+            reden = "er zit geen manifest in"
+        elif str(exc).startswith("schema") and _newer_schema(pdf):
+            reden = ("hij is gemaakt met een nieuwere versie van Tafeldossier. Werk Tafeldossier bij "
+                     "en controleer de bundel opnieuw; of")
+        else:
+            reden = "het manifest erin is beschadigd of onvolledig"
+        raise NotABundleError(f"{bestand} is geen Tafeldossier-bundel: {reden}. {OPNIEUW}",
+                              bestand=bestand) from exc
+    except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise NotABundleError(f"{bestand} is geen Tafeldossier-bundel: het manifest kan niet worden "
+                              f"gelezen. {OPNIEUW}", bestand=bestand) from exc
+
+
+def _newer_schema(pdf: pikepdf.Pdf) -> bool:
+    try:
+        spec = pdf.attachments[manifest.BESTANDSNAAM]
+        schema = json.loads(spec.get_file().read_bytes()).get("schema")
+    except (ValueError, AttributeError, KeyError, pikepdf.PdfError):
+        return False
+    return isinstance(schema, int) and schema > manifest.SCHEMA
+
+
+# --- integrity ------------------------------------------------------------------------
+
+def _manifest_pages(data: dict[str, Any]) -> list[tuple[int, str, str]]:
+    """(page number, digest, component id) for every page the manifest lists."""
+    return [(p["nummer"], p["sha256"], o["id"]) for o in data["onderdelen"] for p in o["paginas"]]
+
+
+def compare_pages(data: dict[str, Any], digests: Sequence[str]) -> list[PaginaWijziging]:
+    """Align the built pages with the received ones; what does not line up is a change."""
+    built = _manifest_pages(data)
+    matcher = difflib.SequenceMatcher(None, [d for _, d, _ in built], list(digests), autojunk=False)
+    out: list[PaginaWijziging] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        out += [PaginaWijziging("gewijzigd", built[i][0], built[i][2]) for i in range(i1, i1 + paired)]
+        out += [PaginaWijziging("verwijderd", built[i][0], built[i][2]) for i in range(i1 + paired, i2)]
+        out += [PaginaWijziging("toegevoegd", j + 1, None) for j in range(j1 + paired, j2)]
+    return out
+
+
+def _integrity_meldingen(report: VerifyReport) -> list[Melding]:
+    totaal = report.manifest["paginas_totaal"]
+    out = []
+    if report.paginas_bestand != totaal:
+        out.append(Melding("PAGINA_AANTAL_ANDERS", f"De bundel heeft {report.paginas_bestand} pagina's; "
+                           f"bij het maken waren het er {totaal}. De bundel is na het maken bewerkt.",
+                           "fout"))
+    namen = {o["id"]: o["naam"] for o in report.manifest["onderdelen"]}
+    teksten = {"gewijzigd": "is na het maken gewijzigd", "verwijderd": "is verwijderd",
+               "toegevoegd": "is na het maken toegevoegd"}
+    for w in report.wijzigingen:
+        waar = f" ({namen.get(w.onderdeel, w.onderdeel)})" if w.onderdeel else ""
+        out.append(Melding(f"PAGINA_{w.soort.upper()}", f"Pagina {w.pagina}{waar} {teksten[w.soort]}.",
+                           "fout", onderdeel=w.onderdeel, pagina=w.pagina))
+    return out
+
+
+def _concept(data: dict[str, Any]) -> list[Melding]:
+    if not data["concept"]:
+        return []
+    return [Melding("BUNDEL_CONCEPT", "Dit is een conceptbundel (elke pagina is als CONCEPT gemarkeerd), "
+                    "niet de definitieve aanmelding. Vraag de school om de definitieve bundel.", "fout")]
+
+
+# --- completeness ---------------------------------------------------------------------
+
+def _check_completeness(report: VerifyReport) -> None:
+    data = report.manifest
+    rb, casus = data["routeboek"], data["casus"]
+    ruleset = ruleset_by_id(rb["id"])
+    if ruleset is None:
+        report.meldingen.append(Melding("ROUTEBOEK_ONBEKEND", f"De bundel is gemaakt volgens routeboek "
+                                        f"{rb['id']} (versie {rb['versie']}), dat deze versie van "
+                                        "Tafeldossier niet kent. Werk Tafeldossier bij om de volledigheid "
+                                        "te controleren.", "fout"))
+        return
+    report.routeboek_bekend = True
+    if ruleset.versie != rb["versie"]:
+        report.meldingen.append(Melding("ROUTEBOEK_VERSIE_ANDERS", f"De bundel is gemaakt met versie "
+                                        f"{rb['versie']} van het routeboek; Tafeldossier kent versie "
+                                        f"{ruleset.versie} en controleert daarmee.", "waarschuwing"))
+    tafel = ruleset.tafel(casus["tafel"])
+    if tafel is None:
+        report.meldingen.append(Melding("TAFEL_ONBEKEND", f'De tafel "{casus["tafel"]}" staat niet in '
+                                        f"{ruleset.naam}; de volledigheid kan niet worden gecontroleerd.",
+                                        "fout"))
+        return
+    report.tafel_naam = tafel.naam
+    report.onderdelen = _onderdelen(data, tafel, _pages_present(report))
+    report.meldingen.extend(_completeness_meldingen(report.onderdelen))
+    report.termijn = _termijn(data, tafel)
+    report.meldingen.extend(_termijn_meldingen(report.termijn, tafel))
+
+
+def _pages_present(report: VerifyReport) -> set[int]:
+    """Built page numbers that are still in the file (unchanged or changed in place)."""
+    gone = {w.pagina for w in report.wijzigingen if w.soort == "verwijderd"}
+    return {n for n, _, _ in _manifest_pages(report.manifest)} - gone
+
+
+def _onderdelen(data: dict[str, Any], tafel: Tafel, present: set[int]) -> list[OnderdeelCheck]:
+    casus = data["casus"]
+    voorwaarden = casus.get("voorwaarden") or {}
+    built = {o["id"]: o for o in data["onderdelen"]}
+    out = []
+    for o in tafel.onderdelen_voor(casus["gemeente"], casus.get("spoor")):
+        b = built.get(o.id)
+        has_pages = b is not None and any(p["nummer"] in present for p in b["paginas"])
+        if has_pages:
+            status = "aanwezig"
+        elif o.regel == "verplicht":
+            status = "ontbreekt"
+        elif o.regel == "voorwaardelijk":
+            value = voorwaarden.get(o.voorwaarde) if isinstance(voorwaarden, dict) else None
+            status = "onbekend" if value is None else ("ontbreekt" if value is True else "niet-nodig")
+        else:
+            status = "optioneel"
+        van, tot = (b["pagina_van"], b["pagina_tot"]) if b else (0, 0)
+        out.append(OnderdeelCheck(o.id, o.naam, o.regel, status, van, tot))
+    known = {c.id for c in out}
+    out += [OnderdeelCheck(b["id"], b["naam"], "onbekend", "extra", b["pagina_van"], b["pagina_tot"])
+            for b in data["onderdelen"] if b["id"] not in known]
+    return out
+
+
+def _completeness_meldingen(checks: list[OnderdeelCheck]) -> list[Melding]:
+    out = []
+    for c in checks:
+        if c.status == "ontbreekt":
+            waarom = " (nodig omdat de school heeft aangegeven dat het van toepassing is)" \
+                if c.regel == "voorwaardelijk" else ""
+            out.append(Melding("ONDERDEEL_ONTBREEKT", f"{c.naam} ontbreekt in de bundel{waarom}.", "fout",
+                               onderdeel=c.id))
+        elif c.status == "onbekend":
+            out.append(Melding("ONDERDEEL_ZELF_BEOORDELEN", f"Of {c.naam} nodig is, staat niet in de bundel "
+                               "(de voorwaarde is niet vastgelegd). Beoordeel dit zelf.", "waarschuwing",
+                               onderdeel=c.id))
+        elif c.status == "extra":
+            out.append(Melding("ONDERDEEL_EXTRA", f"{c.naam} hoort volgens het routeboek niet bij deze "
+                               "tafel.", "info", onderdeel=c.id))
+    return out
+
+
+def _termijn(data: dict[str, Any], tafel: Tafel) -> Termijn | None:
+    casus = data["casus"]
+    try:
+        eerste = date.fromisoformat(casus["eerste_verzuimdatum"])
+        aanmeld = date.fromisoformat(casus["aanmelddatum"])
+    except ValueError:
+        return None
+    return termijn(eerste, aanmeld, tafel.venster)
+
+
+def _termijn_meldingen(t: Termijn | None, tafel: Tafel) -> list[Melding]:
+    if t is None or t.status == "geen":
+        return []
+    basis = (f"De aanmelding valt in week {t.week} sinds de eerste verzuimdatum; de {tafel.naam} "
+             f"verwacht: {t.venster.tekst}")
+    if t.status == "voor":
+        return [Melding("TERMIJN_TE_VROEG", f"{basis}. De aanmelding is vroeg.", "waarschuwing")]
+    if t.status == "na":
+        tot = f" (uiterlijk {datum_nl(t.uiterlijk)})" if t.uiterlijk else ""
+        return [Melding("TERMIJN_VERSTREKEN", f"{basis}{tot}. De termijn is voorbij.", "waarschuwing")]
+    return [Melding("TERMIJN_BINNEN", f"{basis}.", "info")]
+
+
+# --- hidden channels -----------------------------------------------------------------
+
+_CATALOG_ALLOWED = frozenset({"/Type", "/Pages", "/Outlines", "/PageLabels", "/PageMode", "/Names", "/AF"})
+_CATALOG_TEXT = {
+    "/OpenAction": "een actie bij het openen",
+    "/AA": "acties bij documentgebeurtenissen",
+    "/AcroForm": "formuliervelden",
+    "/OCProperties": "lagen (optionele inhoud)",
+    "/StructTreeRoot": "een structuurboom (met mogelijk alternatieve tekst)",
+    "/Metadata": "XMP-metadata",
+    "/Threads": "artikeldraden",
+    "/Dests": "benoemde bestemmingen",
+    "/URI": "een basis-URI",
+    "/Collection": "een portfolio",
+    "/Perms": "handtekeningrechten",
+}
+_PAGE_ALLOWED = frozenset({"/Type", "/Parent", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
+                           "/ArtBox", "/Rotate", "/Resources", "/Contents", "/Group", "/UserUnit",
+                           "/Trans", "/Dur"})  # page transitions: shown, harmless
+_INFO_ALLOWED = frozenset({"/Title", "/Producer"})
+
+
+def _fout(code: str, tekst: str, pagina: int | None = None) -> Melding:
+    return Melding(code, tekst, "fout", pagina=pagina)
+
+
+def hidden_channels(pdf: pikepdf.Pdf, raw: bytes, data: dict[str, Any], *, intact: bool,
+                    tafel_naam: str | None = None) -> list[Melding]:
+    """Everything a reader does not see on the page that the assembler did not put there."""
+    out = _revisions(raw)
+    out += _catalog(pdf)
+    out += _names(pdf)
+    out += _pages(pdf)
+    out += _info(pdf, data["casus"]["ot_nummer"], tafel_naam)
+    out += _outline(pdf, data, intact=intact)
+    out += _page_labels(pdf, data, intact=intact)
+    return out
+
+
+def count_revisions(raw: bytes) -> int:
+    """Each save (the first and every incremental update) ends with startxref ... %%EOF."""
+    return max(len(re.findall(rb"startxref\s+\d+\s+%%EOF", raw)), raw.count(b"%%EOF"))
+
+
+def _revisions(raw: bytes) -> list[Melding]:
+    n = count_revisions(raw)
+    if n <= 1:
+        return []
+    return [_fout("BEWERKT_NA_MAKEN", f"Het bestand is na het maken {n - 1} keer bewerkt en als aanvulling "
+                  "opgeslagen (incrementele update): eerdere inhoud kan er nog in zitten.")]
+
+
+def _catalog(pdf: pikepdf.Pdf) -> list[Melding]:
+    out = []
+    for key in sorted(set(pdf.Root.keys()) - _CATALOG_ALLOWED):
+        wat = _CATALOG_TEXT.get(key, f"het onderdeel {key}")
+        if key == "/OpenAction" and _is_javascript(pdf.Root[key]):
+            wat = "JavaScript dat bij het openen wordt uitgevoerd"
+        if key == "/AcroForm" and "/XFA" in pdf.Root[key]:
+            wat = "formuliervelden met een XFA-formulier"
+        out.append(_fout("VERBORGEN_INHOUD", f"De bundel bevat {wat}; dat maakt Tafeldossier nooit."))
+    if "/AF" in pdf.Root and len(pdf.Root.AF) != 1:
+        out.append(_fout("BIJLAGE_TOEGEVOEGD", "De bundel verwijst naar meer bijgevoegde bestanden dan "
+                         "alleen het manifest."))
+    return out
+
+
+def _is_javascript(action: pikepdf.Object) -> bool:
+    return isinstance(action, pikepdf.Dictionary) and action.get("/S") == pikepdf.Name.JavaScript
+
+
+def _names(pdf: pikepdf.Pdf) -> list[Melding]:
+    names = pdf.Root.get("/Names")
+    if names is None:
+        return []
+    out = []
+    for key in sorted(set(names.keys()) - {"/EmbeddedFiles"}):
+        wat = "JavaScript" if key == "/JavaScript" else f"een naamlijst {key}"
+        out.append(_fout("VERBORGEN_INHOUD", f"De bundel bevat {wat}; dat maakt Tafeldossier nooit."))
+    extra = [n for n in pdf.attachments if n != manifest.BESTANDSNAAM]
+    if extra:
+        out.append(_fout("BIJLAGE_TOEGEVOEGD", f"De bundel bevat {len(extra)} bijgevoegd(e) bestand(en) "
+                         "naast het manifest. Open die niet zonder overleg met de school."))
+    return out
+
+
+def _pages(pdf: pikepdf.Pdf) -> list[Melding]:
+    out = []
+    for n, page in enumerate(pdf.pages, 1):
+        obj = page.obj
+        for annot in obj.get("/Annots", pikepdf.Array()):
+            out.append(_annot_melding(annot, n))
+        for key in sorted(set(obj.keys()) - _PAGE_ALLOWED - {"/Annots"}):
+            wat = "acties (mogelijk JavaScript)" if key == "/AA" else f"het onderdeel {key}"
+            out.append(_fout("VERBORGEN_INHOUD", f"Pagina {n} bevat {wat}; dat maakt Tafeldossier nooit.", n))
+    return out
+
+
+def _annot_melding(annot: pikepdf.Object, n: int) -> Melding:
+    subtype = str(annot.get("/Subtype", "")) if isinstance(annot, pikepdf.Dictionary) else ""
+    if subtype == "/FileAttachment":
+        return _fout("BIJLAGE_TOEGEVOEGD", f"Pagina {n} bevat een bijgevoegd bestand (als aantekening).", n)
+    soort = f" ({subtype.lstrip('/')})" if subtype else ""
+    return _fout("AANTEKENING_TOEGEVOEGD", f"Pagina {n} bevat een aantekening{soort}: een bundel heeft er "
+                 "geen. De inhoud ervan is niet gecontroleerd.", n)
+
+
+def _info(pdf: pikepdf.Pdf, ot_nummer: str, tafel_naam: str | None) -> list[Melding]:
+    out = []
+    extra = sorted(set(pdf.docinfo.keys()) - _INFO_ALLOWED)
+    if extra:
+        lijst = ", ".join(k.lstrip("/") for k in extra)
+        out.append(_fout("METADATA_AANGEVULD", "De documenteigenschappen zijn aangevuld na het maken "
+                         f"({lijst})."))
+    title = str(pdf.docinfo.get("/Title", ""))
+    prefix = f"Tafeldossier {ot_nummer} – "
+    # Without the rule set the tafel's name is unknown: then only the case-key part is checked.
+    title_ok = title == prefix + tafel_naam if tafel_naam else title.startswith(prefix)
+    if not title_ok:
+        out.append(_fout("METADATA_AANGEVULD", "De titel in de documenteigenschappen is na het maken "
+                         "veranderd."))
+    return out
+
+
+def _outline(pdf: pikepdf.Pdf, data: dict[str, Any], *, intact: bool) -> list[Melding]:
+    expected = [(o["naam"], o["pagina_van"] - 1) for o in data["onderdelen"] if o["paginas"]]
+    with pdf.open_outline() as outline:
+        items = list(outline.root)
+        found = [(item.title, _target(pdf, item)) for item in items]
+        nested = any(item.children for item in items)
+    if [t for t, _ in found] != [t for t, _ in expected] or nested:
+        return [_fout("BLADWIJZERS_ANDERS", "De bladwijzers komen niet overeen met de onderdelen van de "
+                      "bundel: ze zijn na het maken veranderd.")]
+    if intact and found != expected:
+        return [_fout("BLADWIJZERS_ANDERS", "Een bladwijzer wijst naar een andere pagina dan het begin van "
+                      "zijn onderdeel.")]
+    return []
+
+
+def _target(pdf: pikepdf.Pdf, item: pikepdf.OutlineItem) -> int | None:
+    dest: Any = item.destination
+    if dest is None and item.action is not None:
+        dest = item.action.get("/D")
+    if isinstance(dest, pikepdf.Array) and len(dest) and isinstance(dest[0], pikepdf.Dictionary):
+        try:
+            return pdf.pages.index(pikepdf.Page(dest[0]))
+        except (ValueError, pikepdf.PdfError):
+            return None
+    return None
+
+
+def _page_labels(pdf: pikepdf.Pdf, data: dict[str, Any], *, intact: bool) -> list[Melding]:
+    if not intact:
+        return []  # labels follow the page count; a changed count is reported already
+    expected = [(o["pagina_van"] - 1, page_label_prefix(o["id"])) for o in data["onderdelen"] if o["paginas"]]
+    labels = pdf.Root.get("/PageLabels")
+    nums = list(labels.get("/Nums", [])) if isinstance(labels, pikepdf.Dictionary) else []
+    found: list[tuple[int, str | None]] = []
+    for index, label in zip(nums[0::2], nums[1::2], strict=False):
+        if not isinstance(label, pikepdf.Dictionary):
+            found.append((int(index), None))
+            continue
+        found.append((int(index), str(label.get("/P", ""))))
+    if found != expected:
+        return [_fout("PAGINALABELS_ANDERS", "De paginalabels zijn na het maken veranderd.")]
+    return []
+
+
+# --- personal data --------------------------------------------------------------------
+
+def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> None:
+    flag = flagger or _default_flagger(report)
+    onderdeel_of = _file_page_components(report)
+    for n, text in _page_texts(report, raw):
+        body = _STAMP_RE.sub(" ", text)
+        if len("".join(body.split())) < _MIN_TEXT:
+            report.niet_gecontroleerd.append(n)
+            continue
+        if flag is None:
+            continue
+        for f in flag(body):
+            report.persoonsgegevens.append(Persoonsgegeven(
+                n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
+                bool(getattr(f, "review", False))))
+    report.meldingen.extend(_personal_meldingen(report))
+
+
+def _default_flagger(report: VerifyReport) -> Flagger | None:
+    try:
+        from dossier_app.anonymise.detect import flag_personal_data
+    except ImportError:
+        report.meldingen.append(Melding("PERSOONSGEGEVENS_NIET_GEZOCHT", "Tafeldossier kon de tekst niet op "
+                                        "persoonsgegevens doorzoeken (onderdeel ontbreekt in deze "
+                                        "installatie). Bekijk de bundel zelf.", "waarschuwing"))
+        return None
+    return flag_personal_data
+
+
+def _file_page_components(report: VerifyReport) -> dict[int, str]:
+    """Page in the file -> component id, when the page count is as built."""
+    if report.paginas_bestand != report.manifest["paginas_totaal"]:
+        return {}
+    return {n: o for n, _, o in _manifest_pages(report.manifest)}
+
+
+def _page_texts(report: VerifyReport, raw: bytes) -> Iterator[tuple[int, str]]:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError:
+        report.meldingen.append(Melding("TEKST_NIET_GELEZEN", "De tekst van de bundel kon niet worden "
+                                        "gelezen; zoeken naar persoonsgegevens was niet mogelijk. Bekijk "
+                                        "de bundel zelf.", "waarschuwing"))
+        return
+    try:
+        for i in range(len(doc)):
+            yield i + 1, _page_text(doc, i)
+    finally:
+        doc.close()
+
+
+def _page_text(doc: Any, index: int) -> str:
+    import pypdfium2 as pdfium
+
+    try:
+        page = doc[index]
+        textpage = page.get_textpage()
+        try:
+            return str(textpage.get_text_range())
+        finally:
+            textpage.close()
+            page.close()
+    except pdfium.PdfiumError:
+        return ""  # counted as a page without text: the loket looks at it
+
+
+def _personal_meldingen(report: VerifyReport) -> list[Melding]:
+    out = []
+    for f in report.persoonsgegevens:
+        if f.review:
+            out.append(Melding("NAAM_TER_CONTROLE", f"Pagina {f.pagina}: naam van (vermoedelijk) een "
+                               f"professional, ter controle: “{f.context}”.", "info",
+                               onderdeel=f.onderdeel, pagina=f.pagina))
+        else:
+            out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"Pagina {f.pagina}: mogelijk persoonsgegeven "
+                               f"({f.categorie}): “{f.context}”.", "fout",
+                               onderdeel=f.onderdeel, pagina=f.pagina))
+    return out
+
+
+def _note_meldingen(report: VerifyReport) -> list[Melding]:
+    if not report.niet_gecontroleerd:
+        return []
+    lijst = _ranges(report.niet_gecontroleerd)
+    return [Melding("NIET_GECONTROLEERD", f"Pagina {lijst} heeft geen tekst (scan of afbeelding) en is "
+                    "niet op persoonsgegevens doorzocht. Bekijk deze pagina's zelf.", "waarschuwing")]
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7"."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+# --- output ---------------------------------------------------------------------------
+
+def report_dict(report: VerifyReport) -> dict[str, Any]:
+    """The JSON form: stable keys (docs/manifest.md, "verify --json")."""
+    data = report.manifest
+    t = report.termijn
+    return {
+        "bestand": report.bestand,
+        "ok": report.ok,
+        "exit_code": int(report.exit_code),
+        "compleet": report.compleet,
+        "intact": report.intact,
+        "schoon": report.schoon,
+        "manifest": {k: data[k] for k in ("schema", "product_versie", "routeboek", "casus",
+                                          "paginas_totaal", "concept") if k in data},
+        "tafel": {"id": data["casus"]["tafel"], "naam": report.tafel_naam},
+        "routeboek_bekend": report.routeboek_bekend,
+        "onderdelen": [vars(o) for o in report.onderdelen],
+        "paginas_bestand": report.paginas_bestand,
+        "wijzigingen": [vars(w) for w in report.wijzigingen],
+        "verborgen_kanalen": [m.as_dict() for m in report.verborgen],
+        "persoonsgegevens": [vars(p) for p in report.persoonsgegevens],
+        "niet_gecontroleerd": list(report.niet_gecontroleerd),
+        "termijn": None if t is None else {
+            "week": t.week, "status": t.status, "venster": t.venster.tekst,
+            "vanaf": t.vanaf.isoformat() if t.vanaf else None,
+            "uiterlijk": t.uiterlijk.isoformat() if t.uiterlijk else None},
+        "meldingen": [m.as_dict() for m in report.meldingen],
+        "duur_s": round(report.duur, 3),
+    }
+
+
+_STATUS_TEKST = {"aanwezig": "aanwezig", "ontbreekt": "ONTBREEKT",
+                 "optioneel": "niet meegestuurd (optioneel)",
+                 "niet-nodig": "niet nodig", "onbekend": "zelf beoordelen", "extra": "extra"}
+
+
+def report_text(report: VerifyReport) -> list[str]:
+    """Lines for the terminal, in Dutch."""
+    data, casus = report.manifest, report.manifest["casus"]
+    lines = [f"Bundel: {report.bestand}",
+             f"Tafel: {report.tafel_naam or casus['tafel']} ({casus['onderwijs'].upper()}, "
+             f"{casus['gemeente']}), {casus['ot_nummer']}",
+             f"Routeboek: {data['routeboek']['id']} (versie {data['routeboek']['versie']}); gemaakt met "
+             f"Tafeldossier {data['product_versie']}; {data['paginas_totaal']} pagina's"]
+    lines.append("Volledigheid: " + ("compleet" if report.compleet else "NIET COMPLEET"))
+    for o in report.onderdelen:
+        paginas = f", pagina {o.pagina_van}-{o.pagina_tot}" if o.pagina_van and o.status == "aanwezig" else ""
+        lines.append(f"  - {o.naam}: {_STATUS_TEKST[o.status]}{paginas}")
+    lines.append("Ongewijzigd sinds het maken: " + ("ja" if report.intact else "NEE"))
+    lines.append("Verborgen inhoud: " + ("geen" if report.schoon else "GEVONDEN"))
+    echte = [p for p in report.persoonsgegevens if not p.review]
+    lines.append(f"Mogelijke persoonsgegevens: {len(echte) or 'geen gevonden'}")
+    lines += _meldingen_lines(report)
+    uitslag = "in orde" if report.ok else f"{len(report.problemen)} probleem/problemen gevonden"
+    lines.append(f"Uitslag: {uitslag} (controle duurde {report.duur:.1f} s)")
+    return lines
+
+
+def _meldingen_lines(report: VerifyReport) -> list[str]:
+    shown = report.meldingen[:MAX_SHOWN]
+    lines = [m.regel() for m in shown]
+    if len(report.meldingen) > MAX_SHOWN:
+        lines.append(f"... en nog {len(report.meldingen) - MAX_SHOWN} meldingen (zie --json).")
+    return lines
+
+
+__all__ = ["OnderdeelCheck", "PaginaWijziging", "Persoonsgegeven", "VerifyReport", "compare_pages",
+           "count_revisions", "hidden_channels", "report_dict", "report_text", "verify_bundle"]
