@@ -111,6 +111,61 @@ def cmd_check(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _find_document(case, given: str):
+    """The case-file entry whose `bestand` is the file given on the command line."""
+    from dossier_app.case_model import Document
+
+    target = Path(given).resolve()
+    for doc in case.documenten:
+        if doc.pad.resolve() == target:
+            return doc, True
+    return Document(onderdeel="", bestand=given, pad=target), False
+
+
+def cmd_anonimiseer(args: argparse.Namespace) -> int:
+    from dossier_app.anonymise.case_identifiers import identifiers_for_case
+    from dossier_app.case import read_case
+    from dossier_app.documents.pipeline import PipelineOptions, process_document
+    from dossier_app.fileio import atomic_copy, check_output
+    from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
+
+    case = read_case(Path(args.case), bestand=args.case)
+    out = Path(args.output)
+    check_output(out, force=True)
+    ids = identifiers_for_case(case)
+    doc, in_case = _find_document(case, args.input)
+    remove_stale_workdirs()
+    with private_workdir() as workdir:
+        done = process_document(doc, ids, workdir, PipelineOptions(converter=args.converter))
+        atomic_copy(done.pdf, out)
+    get_logger("cli").info("anonimiseer: %d pagina's, %d niet gecontroleerd", done.paginas,
+                           len(done.niet_gecontroleerd))
+    _say(_anonimiseer_text(done, out, in_case))
+    return ExitCode.ok
+
+
+def _anonimiseer_text(done, out: Path, in_case: bool) -> list[str]:
+    lines = [f"Geanonimiseerd: {done.document.bestand} -> {out} ({done.paginas} pagina's)"]
+    if not in_case:
+        lines.append("LET OP: dit bestand staat niet in het casusbestand; er zijn geen handmatige "
+                     "lakvlakken toegepast.")
+    if done.converter:
+        lines.append(f"Omgezet met: {done.converter}")
+    if done.treffers:
+        lines.append("Verwijderd: " + ", ".join(f"{n}x {cat}" for cat, n in sorted(done.treffers.items())))
+    lines += [m.regel() for m in done.meldingen]
+    if done.niet_gecontroleerd:
+        pages = ", ".join(str(p) for p in done.niet_gecontroleerd)
+        lines.append(f"NIET GECONTROLEERD: pagina {pages} heeft geen tekstlaag. Bekijk die pagina's "
+                     "zelf en geef lakvlakken op in [[documenten.lakken]] als er persoonsgegevens op staan.")
+    for b in done.bevindingen:
+        soort = "naam van een professional?" if b.review else f"mogelijk {b.categorie}"
+        lines.append(f"CONTROLEER (pagina {b.pagina}): {soort}: \"{b.context}\"")
+    lines.append("Controle na afloop: geen bekende persoonsgegevens gevonden in tekst, metadata of "
+                 "verborgen onderdelen.")
+    return lines
+
+
 # --- parser ---------------------------------------------------------------------------
 
 def build_parser() -> DutchParser:
@@ -137,6 +192,17 @@ def build_parser() -> DutchParser:
     p.add_argument("case", metavar="CASUS", help="het casusbestand (.toml)")
     p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("anonimiseer", help="één document anonimiseren en opschonen tot een PDF",
+                       description="Anonimiseer één document (PDF, Word of foto) met de gegevens uit "
+                       "het casusbestand. Exitcode 0: gelukt; 3: invoer onleesbaar; 4: anonimisering "
+                       "kon niet worden bevestigd (er is niets geschreven).")
+    p.add_argument("--case", required=True, metavar="CASUS", help="het casusbestand (.toml)")
+    p.add_argument("input", metavar="BESTAND", help="het document")
+    p.add_argument("-o", "--output", required=True, metavar="UIT.pdf", help="de geanonimiseerde PDF")
+    p.add_argument("--converter", choices=["auto", "word", "libreoffice", "builtin"], default="auto",
+                   help="omzetter voor Word-bestanden (standaard: de beste die er is)")
+    p.set_defaults(func=cmd_anonimiseer)
     return parser
 
 

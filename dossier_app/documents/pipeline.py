@@ -1,0 +1,155 @@
+"""One input file -> one anonymised, sanitised PDF that passed the leak gate.
+
+The steps read as the method in ANONYMISATION.md: intake (type, limits, repair),
+Word at the source (anonymise the DOCX, then convert), true redaction of the PDF with
+manual regions burnt in (and OCR-proposed boxes on scans), sanitising with a full
+rewrite, then the independent gate. Nothing leaves the private work folder unless
+the gate passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from dossier_app.anonymise.detect import Finding, flag_personal_data
+from dossier_app.anonymise.docx_redact import anonymise_docx
+from dossier_app.anonymise.gate import verify_pdf
+from dossier_app.anonymise.identifiers import IdentifierSet
+from dossier_app.anonymise.ocr import ocr_regions, pages_without_text
+from dossier_app.anonymise.pdf_redact import clean_pdf
+from dossier_app.case_model import Document, Lakvlak
+from dossier_app.documents.convert import convert_docx
+from dossier_app.documents.intake import intake
+from dossier_app.meldingen import Melding
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    converter: str = "auto"
+    password: str | None = None
+    timeout: float = 120.0
+    ocr: bool = True  # propose boxes on scanned pages with Tesseract, when installed
+
+
+@dataclass(frozen=True)
+class Bevinding:
+    """Possible personal data the user did not enter, for review (shown on screen only)."""
+
+    pagina: int
+    categorie: str
+    context: str
+    review: bool  # a professional's name: review, not remove
+
+
+@dataclass
+class ProcessedDocument:
+    document: Document
+    pdf: Path  # inside the work folder
+    paginas: int
+    converter: str | None = None  # for Word files: which converter made the PDF
+    meldingen: list[Melding] = field(default_factory=list)
+    niet_gecontroleerd: list[int] = field(default_factory=list)  # pages nobody could search
+    gerasterd: dict[int, str] = field(default_factory=dict)  # page -> why it became an image
+    treffers: dict[str, int] = field(default_factory=dict)  # categorie -> removed count
+    ocr_vlakken: dict[int, int] = field(default_factory=dict)  # page -> boxes proposed by OCR
+    vlakken: dict[int, list[Lakvlak]] = field(default_factory=dict)  # black boxes, for previews
+    bevindingen: list[Bevinding] = field(default_factory=list)
+
+
+def process_document(doc: Document, ids: IdentifierSet, workdir: Path,
+                     options: PipelineOptions | None = None) -> ProcessedDocument:
+    options = options or PipelineOptions()
+    got = intake(doc.pad, bestand=doc.bestand, workdir=workdir, password=options.password)
+    meldingen = list(got.meldingen)
+    pdf_in, converter, treffers = got.output, None, {}
+    if got.output_format == "docx":
+        pdf_in, converter, treffers = _word_to_pdf(got.output, doc, ids, options, meldingen)
+    ocr = _ocr_boxes(pdf_in, doc, ids, workdir) if options.ocr else {}
+    lakken = list(doc.lakken) + [box for boxes in ocr.values() for box in boxes]
+    clean = got.output.with_name(got.output.stem + "-schoon.pdf")
+    result = clean_pdf(pdf_in, clean, ids.finder, lakken, bestand=doc.bestand)
+    verify_pdf(clean, ids.finder, ids.literal_variants())
+    niet = _not_checked(result.niet_gecontroleerd, doc, ocr)
+    if ocr:
+        meldingen.append(_ocr_melding(ocr))
+    return ProcessedDocument(
+        document=doc, pdf=clean, paginas=result.paginas, converter=converter,
+        meldingen=_with_document(meldingen + result.meldingen, doc),
+        niet_gecontroleerd=niet, gerasterd=dict(result.gerasterd),
+        treffers=_totals(treffers, result.treffers), ocr_vlakken={p: len(b) for p, b in ocr.items()},
+        vlakken=dict(result.vlakken), bevindingen=findings(clean, ids))
+
+
+def _word_to_pdf(src: Path, doc: Document, ids: IdentifierSet, options: PipelineOptions,
+                 meldingen: list[Melding]) -> tuple[Path, str, dict[str, int]]:
+    anon = src.with_name(src.stem + "-anon.docx")
+    done = anonymise_docx(src, anon, ids.finder, bestand=doc.bestand)
+    meldingen.extend(done.meldingen)
+    pdf = src.with_name(src.stem + "-omgezet.pdf")
+    conv = convert_docx(anon, pdf, converter=options.converter, timeout=options.timeout,
+                        bestand=doc.bestand)
+    meldingen.extend(conv.meldingen)
+    return pdf, conv.converter, dict(done.aantallen)
+
+
+def _ocr_boxes(pdf: Path, doc: Document, ids: IdentifierSet, workdir: Path) -> dict[int, list[Lakvlak]]:
+    try:
+        empty = pages_without_text(pdf)
+    except pdfium.PdfiumError:
+        return {}  # clean_pdf reports the unreadable file with a clear message
+    return ocr_regions(pdf, empty, ids.finder, workdir)
+
+
+def _not_checked(pages: list[int], doc: Document, ocr: dict[int, list[Lakvlak]]) -> list[int]:
+    """Pages without text stay 'not checked' unless the user marked regions on them: an OCR
+    box is a safety net, not a human look."""
+    marked = {lak.pagina for lak in doc.lakken}
+    return sorted(set(pages) | (set(ocr) - marked))
+
+
+def _ocr_melding(ocr: dict[int, list[Lakvlak]]) -> Melding:
+    pages = ", ".join(str(p) for p in sorted(ocr))
+    n = sum(len(b) for b in ocr.values())
+    return Melding("OCR_GELAKT", f"Tekstherkenning vond {n} bekende persoonsgegeven(s) op gescande "
+                   f"pagina('s) {pages} en heeft die gelakt. Bekijk de pagina toch zelf: tekstherkenning "
+                   "mist handschrift en slecht leesbare tekst.", "waarschuwing")
+
+
+def _totals(docx_counts: dict[str, int], pdf_counts: dict[int, dict[str, int]]) -> dict[str, int]:
+    totals = dict(docx_counts)
+    for per_page in pdf_counts.values():
+        for cat, n in per_page.items():
+            totals[cat] = totals.get(cat, 0) + n
+    return totals
+
+
+def _with_document(meldingen: list[Melding], doc: Document) -> list[Melding]:
+    return [replace(m, onderdeel=m.onderdeel or doc.onderdeel or None, bestand=m.bestand or doc.bestand)
+            for m in meldingen]
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        texts = []
+        for index in range(len(doc)):
+            textpage = doc[index].get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+        return texts
+    finally:
+        doc.close()
+
+
+def findings(pdf_path: Path, ids: IdentifierSet | None) -> list[Bevinding]:
+    out = []
+    for number, text in enumerate(page_texts(pdf_path), start=1):
+        out += [_bevinding(number, f) for f in flag_personal_data(text, ids)]
+    return out
+
+
+def _bevinding(page: int, f: Finding) -> Bevinding:
+    return Bevinding(pagina=page, categorie=f.categorie, context=f.context, review=f.review)
