@@ -166,6 +166,59 @@ def _anonimiseer_text(done, out: Path, in_case: bool) -> list[str]:
     return lines
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from dossier_app.bundle.build import BuildOptions, build_bundle
+    from dossier_app.case import read_case
+
+    case = read_case(Path(args.case), bestand=args.case)
+    options = BuildOptions(concept=args.concept, force=args.force, converter=args.converter)
+    result = build_bundle(case, Path(args.output), options,
+                          progress=_progress_printer() if not args.stil else None)
+    _say(_build_text(result))
+    return ExitCode.ok
+
+
+def _progress_printer() -> Callable[[str, int, int], None]:
+    last = [""]
+
+    def show(label: str, done: int, total: int) -> None:
+        if label != last[0]:
+            print(f"... {label}", file=sys.stderr)
+            last[0] = label
+
+    return show
+
+
+def _build_text(result: Any) -> list[str]:
+    lines = [f"Bundel gemaakt: {result.out} ({result.paginas} pagina's, {result.seconden:.1f} s"
+             + (f", {result.uit_cache} document(en) uit de cache" if result.uit_cache else "") + ")"]
+    lines += [f"  {p.naam}: pagina {p.pagina_van}-{p.pagina_tot}" for p in result.assembled.onderdelen
+              if p.pagina_van]
+    lines += [m.regel() for m in result.meldingen]
+    if result.niet_gecontroleerd:
+        lines.append("NIET AUTOMATISCH GECONTROLEERD (geen tekstlaag; bekijk deze pagina's zelf): "
+                     + "; ".join(result.niet_gecontroleerd))
+    for p in result.verify.persoonsgegevens:
+        soort = "naam van een professional?" if p.review else f"mogelijk {p.categorie}"
+        lines.append(f"CONTROLEER (bundel pagina {p.pagina}): {soort}: \"{p.context}\"")
+    lines.append("Eindcontrole: geen bekende persoonsgegevens gevonden; verborgen onderdelen zijn leeg.")
+    if result.assembled.manifest.get("concept"):
+        lines.append("Dit is een CONCEPT: elke pagina is zo gemarkeerd. Niet indienen.")
+    return lines
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from dossier_app.bundle.verify import report_dict, report_text, verify_bundle
+
+    report = verify_bundle(Path(args.bundle), bestand=args.bundle)
+    get_logger("cli").info("verify: exit %d", int(report.exit_code))
+    if args.json:
+        _emit_json(report_dict(report))
+    else:
+        _say(report_text(report))
+    return int(report.exit_code)
+
+
 # --- parser ---------------------------------------------------------------------------
 
 def build_parser() -> DutchParser:
@@ -203,6 +256,29 @@ def build_parser() -> DutchParser:
     p.add_argument("--converter", choices=["auto", "word", "libreoffice", "builtin"], default="auto",
                    help="omzetter voor Word-bestanden (standaard: de beste die er is)")
     p.set_defaults(func=cmd_anonimiseer)
+
+    p = sub.add_parser("build", help="de hele bundel maken: gecontroleerd, geanonimiseerd, één PDF",
+                       description="Maak de geanonimiseerde bundel voor het loket. Er wordt niets "
+                       "geschreven tenzij alles klopt. Exitcode 0: gelukt; 1: niet beschikbaar of niet "
+                       "compleet; 2: verkeerd gebruik (of het uitvoerbestand bestaat al); 3: een "
+                       "invoerbestand is onleesbaar; 4: anonimisering kon niet worden bevestigd.")
+    p.add_argument("case", metavar="CASUS", help="het casusbestand (.toml)")
+    p.add_argument("-o", "--output", required=True, metavar="BUNDEL.pdf", help="de bundel")
+    p.add_argument("--concept", action="store_true",
+                   help="ook als het dossier nog niet compleet is; elke pagina krijgt CONCEPT")
+    p.add_argument("--force", action="store_true", help="een bestaande bundel vervangen")
+    p.add_argument("--converter", choices=["auto", "word", "libreoffice", "builtin"], default="auto",
+                   help="omzetter voor Word-bestanden (standaard: de beste die er is)")
+    p.add_argument("--stil", action="store_true", help="geen voortgang tonen")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("verify", help="een ontvangen bundel controleren (voor het loket)",
+                       description="Controleer een bundel: compleet, ongewijzigd, verborgen onderdelen "
+                       "leeg, mogelijke persoonsgegevens. Exitcode 0: in orde; 1: problemen gevonden; "
+                       "3: geen leesbare Tafeldossier-bundel.")
+    p.add_argument("bundle", metavar="BUNDEL", help="de ontvangen bundel (.pdf)")
+    p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
+    p.set_defaults(func=cmd_verify)
     return parser
 
 

@@ -164,3 +164,16 @@ def test_deduce_slim_offline_with_writable_cache(tmp_path: Path) -> None:
     combined = flag_personal_data(text, today=TODAY,
                                   names=CombinedNames([names, CueNames()]))
     assert {text[f.start:f.end] for f in combined} >= {"Jansen", "Pieter de Groot"}
+
+
+def test_own_labels_initials_and_places_are_not_names():
+    text = ("Casus\r\nOT-1234567 · N.A.A.\r\nTafel\r\nAdviestafel\r\nGemeente\r\nDen Haag\r\n"
+            "Naam leerling: Geboortedatum: 17 nov\r\nVertrouwelijk · OT-1234567 · MDO-verslagen · "
+            "pagina 3 van 8")
+    assert [text[f.start:f.end] for f in flag_personal_data(text) if f.categorie == "naam"] == []
+
+
+def test_names_are_still_found_next_to_labels():
+    text = "Aanwezig: mevrouw Jansen (moeder).\nJuf Annelies de Graaf belde."
+    found = {text[f.start:f.end]: f.review for f in flag_personal_data(text) if f.categorie == "naam"}
+    assert found == {"Jansen": False, "Annelies de Graaf": True}

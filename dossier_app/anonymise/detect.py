@@ -35,6 +35,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -301,8 +302,62 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
     for found in detector.find_names(text):
         start, end = _strip_title(text, *found)
-        if end > start:
-            yield start, end, NAAM, _is_professional(text, start, end)
+        for s, e in _plausible_parts(text, start, end):
+            yield s, e, NAAM, _is_professional(text, s, e)
+
+
+# Names do not cross a line, a table cell or our footer's separators.
+_PIECE = re.compile(r"[^\r\n·|\t]+")
+_WORD = re.compile(r"[^\s,;()]+")
+_ONLY_INITIALS = re.compile(r"(?:[A-Z]\.?){1,6}")
+
+
+def _plausible_parts(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Cut a detected name at line breaks and separators, drop form labels ("Geboortedatum:"),
+    domain words (tafel, gemeente and component names) at its edges, and bare initials
+    (the bundle's own pseudonym)."""
+    for piece in _PIECE.finditer(text, start, end):
+        words = [w for w in _WORD.finditer(text, piece.start(), piece.end())]
+        while words and _not_a_name_word(text, words[0]):
+            words.pop(0)
+        while words and _not_a_name_word(text, words[-1]):
+            words.pop()
+        if words and not all(_ONLY_INITIALS.fullmatch(w.group()) for w in words):
+            yield words[0].start(), words[-1].end()
+
+
+def _not_a_name_word(text: str, word: re.Match[str]) -> bool:
+    token = word.group().rstrip(".")
+    if word.group().endswith(":") or text[word.end():word.end() + 1] == ":":
+        return True  # a form label
+    if not token[:1].isalpha():
+        return True
+    base = re.sub(r"['’]s$", "", token.rstrip(":").lower())
+    return all(part in domain_words() for part in base.split("-") if part)
+
+
+@cache
+def domain_words() -> frozenset[str]:
+    """Words of the routeboek and of the pages Tafeldossier writes: never a person's name."""
+    from dossier_app.rules import default_rulesets
+    from dossier_app.rules.terms import GEMEENTEN, ROLLEN
+
+    texts = [*GEMEENTEN.values(), *ROLLEN.values(), *_OWN_LABELS]
+    for ruleset in default_rulesets():
+        for tafel in ruleset.tafels:
+            texts.append(tafel.naam)
+            texts += [o.naam for o in tafel.onderdelen]
+    words = {w.lower() for t in texts for w in re.findall(r"[^\W\d_]+", t)}
+    return frozenset(w for w in words if len(w) > 2)
+
+
+_OWN_LABELS = (
+    "Vertrouwelijk Pagina Onderdeel Onderdelen Casus Tafel Gemeente Onderwijs Aanmelddatum Eerste verzuimdatum Termijn "
+    "Voorblad Inhoud Samenvatting Hoofdvraag Datum Deelnemers Spoor Routeboek Tafeldossier Concept "
+    "Geboortedatum Adres Postcode Woonplaats Naam Telefoon Leerling Groep School Verslag Aanwezig "
+    "Afwezig Verzuim Totaal Subtotaal Omschrijving Bedrag Handtekening Toestemming Bijlage "
+    "Den Haag Rijswijk Leidschendam Voorburg Delft Zoetermeer Haaglanden Nederland",
+)
 
 
 _TITLE = re.compile(rf"(?:{_NEUTRAL_CUES}|{_PROFESSIONAL_CUES}|{_FAMILY_CUES})\s+",

@@ -112,8 +112,12 @@ def _byte_needles(value: str) -> Iterator[tuple[bytes, int]]:
 
 
 def verify_pdf(path: Path, identifiers_finder: Finder,
-               literals: Sequence[tuple[str, str]]) -> GateReport:
-    """Check `path` for identifiers in every channel. Raise LeakError on any finding."""
+               literals: Sequence[tuple[str, str]], *,
+               allowed_attachments: frozenset[str] = frozenset()) -> GateReport:
+    """Check `path` for identifiers in every channel. Raise LeakError on any finding.
+
+    `allowed_attachments` names embedded files the product itself added (the bundle's
+    manifest); their content is still searched like every other stream."""
     started = time.monotonic()
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
@@ -122,7 +126,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     workers: list[subprocess.Popen[bytes]] = []
     try:
         workers = _start_pypdf_workers(path)
-        pages = _check_objects(path, identifiers_finder, lits, findings)
+        pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
         findings += _check_texts("pdfium", _pdfium_texts(path), identifiers_finder, lits)
         texts = _finish_pypdf_workers(workers) if workers else pypdf_texts(path)
         findings += _check_texts("pypdf", texts, identifiers_finder, lits)
@@ -266,10 +270,10 @@ def _stop(proc: subprocess.Popen[bytes] | None) -> None:
 
 
 def _check_objects(path: Path, finder: Finder, lits: _Literals,
-                   findings: list[_Finding]) -> int:
+                   findings: list[_Finding], allowed: frozenset[str] = frozenset()) -> int:
     with pikepdf.open(path) as pdf:
         places = _places(pdf)
-        findings += _structure(pdf)
+        findings += _structure(pdf, allowed)
         texts: dict[str, list[str]] = {}
         kinds = _stream_kinds(pdf)
         for obj in pdf.objects:
@@ -344,12 +348,24 @@ def _mark_page(obj: object, place: str, places: dict[tuple[int, int], str], dept
         _mark_page(child, place, places, depth + 1)
 
 
-def _structure(pdf: pikepdf.Pdf) -> list[_Finding]:
+def _attachment_names(tree: object) -> list[str] | None:
+    """Names in a flat /EmbeddedFiles name tree; None when it is nested or odd."""
+    if not isinstance(tree, Dictionary) or "/Kids" in tree:
+        return None
+    entries = tree.get("/Names")
+    if not isinstance(entries, Array):
+        return None
+    return [str(entries[i]) for i in range(0, len(entries), 2)]
+
+
+def _structure(pdf: pikepdf.Pdf, allowed: frozenset[str] = frozenset()) -> list[_Finding]:
     findings = []
     names = pdf.Root.get("/Names")
     if isinstance(names, Dictionary):
         if "/EmbeddedFiles" in names:
-            findings.append(_Finding("ingesloten bestand", "bijlage", "structuur"))
+            attached = _attachment_names(names["/EmbeddedFiles"])
+            if attached is None or not set(attached) <= allowed:
+                findings.append(_Finding("ingesloten bestand", "bijlage", "structuur"))
         if "/JavaScript" in names:
             findings.append(_Finding("JavaScript", "document", "structuur"))
     for number, page in enumerate(pdf.pages, start=1):

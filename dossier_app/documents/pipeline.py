@@ -9,6 +9,7 @@ the gate passed.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -59,43 +60,75 @@ class ProcessedDocument:
     bevindingen: list[Bevinding] = field(default_factory=list)
 
 
+@dataclass
+class Prepared:
+    """A document after intake and, for Word files, anonymisation at the source and
+    conversion: a PDF in the work folder, not yet redacted or checked."""
+
+    document: Document
+    pdf: Path
+    folder: Path  # this document's own folder inside the work folder
+    converter: str | None = None
+    meldingen: list[Melding] = field(default_factory=list)
+    treffers: dict[str, int] = field(default_factory=dict)
+
+
 def process_document(doc: Document, ids: IdentifierSet, workdir: Path,
                      options: PipelineOptions | None = None) -> ProcessedDocument:
     options = options or PipelineOptions()
-    got = intake(doc.pad, bestand=doc.bestand, workdir=workdir, password=options.password)
-    meldingen = list(got.meldingen)
-    pdf_in, converter, treffers = got.output, None, {}
+    return finish_document(prepare_document(doc, ids, workdir, options), ids, workdir, options)
+
+
+def prepare_document(doc: Document, ids: IdentifierSet, workdir: Path,
+                     options: PipelineOptions) -> Prepared:
+    """Intake and conversion. Uses no PDFium, so several may run in threads (the
+    converters are subprocesses)."""
+    # Every document gets its own folder: intermediate names can never collide, also
+    # when several documents are prepared at once.
+    docdir = Path(tempfile.mkdtemp(prefix="stuk-", dir=workdir))
+    got = intake(doc.pad, bestand=doc.bestand, workdir=docdir, password=options.password)
+    prepared = Prepared(doc, got.output, docdir, meldingen=list(got.meldingen))
     if got.output_format == "docx":
-        pdf_in, converter, treffers = _word_to_pdf(got.output, doc, ids, options, meldingen)
-    ocr = _ocr_boxes(pdf_in, doc, ids, workdir) if options.ocr else {}
+        prepared.pdf, prepared.converter, prepared.treffers = _word_to_pdf(
+            got.output, doc, ids, options, prepared.meldingen)
+    return prepared
+
+
+def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
+                    options: PipelineOptions) -> ProcessedDocument:
+    """Redaction, sanitising and the gate: one document at a time (PDFium is not
+    thread-safe)."""
+    doc = prepared.document
+    ocr = _ocr_boxes(prepared.pdf, ids, prepared.folder) if options.ocr else {}
     lakken = list(doc.lakken) + [box for boxes in ocr.values() for box in boxes]
-    clean = got.output.with_name(got.output.stem + "-schoon.pdf")
-    result = clean_pdf(pdf_in, clean, ids.finder, lakken, bestand=doc.bestand)
+    clean = prepared.folder / "schoon.pdf"
+    result = clean_pdf(prepared.pdf, clean, ids.finder, lakken, bestand=doc.bestand)
     verify_pdf(clean, ids.finder, ids.literal_variants())
-    niet = _not_checked(result.niet_gecontroleerd, doc, ocr)
+    meldingen = list(prepared.meldingen)
     if ocr:
         meldingen.append(_ocr_melding(ocr))
     return ProcessedDocument(
-        document=doc, pdf=clean, paginas=result.paginas, converter=converter,
+        document=doc, pdf=clean, paginas=result.paginas, converter=prepared.converter,
         meldingen=_with_document(meldingen + result.meldingen, doc),
-        niet_gecontroleerd=niet, gerasterd=dict(result.gerasterd),
-        treffers=_totals(treffers, result.treffers), ocr_vlakken={p: len(b) for p, b in ocr.items()},
-        vlakken=dict(result.vlakken), bevindingen=findings(clean, ids))
+        niet_gecontroleerd=_not_checked(result.niet_gecontroleerd, doc, ocr),
+        gerasterd=dict(result.gerasterd), treffers=_totals(prepared.treffers, result.treffers),
+        ocr_vlakken={p: len(b) for p, b in ocr.items()}, vlakken=dict(result.vlakken),
+        bevindingen=findings(clean, ids))
 
 
 def _word_to_pdf(src: Path, doc: Document, ids: IdentifierSet, options: PipelineOptions,
                  meldingen: list[Melding]) -> tuple[Path, str, dict[str, int]]:
-    anon = src.with_name(src.stem + "-anon.docx")
+    anon = src.with_name("anoniem.docx")
     done = anonymise_docx(src, anon, ids.finder, bestand=doc.bestand)
     meldingen.extend(done.meldingen)
-    pdf = src.with_name(src.stem + "-omgezet.pdf")
+    pdf = src.with_name("omgezet.pdf")
     conv = convert_docx(anon, pdf, converter=options.converter, timeout=options.timeout,
                         bestand=doc.bestand)
     meldingen.extend(conv.meldingen)
     return pdf, conv.converter, dict(done.aantallen)
 
 
-def _ocr_boxes(pdf: Path, doc: Document, ids: IdentifierSet, workdir: Path) -> dict[int, list[Lakvlak]]:
+def _ocr_boxes(pdf: Path, ids: IdentifierSet, workdir: Path) -> dict[int, list[Lakvlak]]:
     try:
         empty = pages_without_text(pdf)
     except pdfium.PdfiumError:

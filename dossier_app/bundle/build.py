@@ -1,0 +1,308 @@
+"""`dossier build`: a case file in, one anonymised PDF bundle out.
+
+The order of the routeboek: check (availability, completeness, preconditions), every
+document through the documents pipeline, the generated pages, assembly, the leak gate
+over the whole bundle, the loket's own verify, and only then the atomic write. Any
+failure leaves nothing behind."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from dossier_app.anonymise.case_identifiers import identifiers_for_case
+from dossier_app.anonymise.gate import verify_pdf
+from dossier_app.anonymise.identifiers import IdentifierSet
+from dossier_app.bundle import manifest as manifest_mod
+from dossier_app.bundle.assemble import AssembleResult, BundleInfo, Part, assemble
+from dossier_app.bundle.cache import DocumentCache
+from dossier_app.bundle.offerte import render_offerte
+from dossier_app.bundle.verify import VerifyReport, verify_bundle
+from dossier_app.bundle.voorblad import InhoudRegel, render_voorblad
+from dossier_app.case_model import Case, Document
+from dossier_app.documents.convert import available_converters
+from dossier_app.documents.pipeline import (
+    PipelineOptions,
+    Prepared,
+    ProcessedDocument,
+    finish_document,
+    prepare_document,
+)
+from dossier_app.errors import CancelledError, IncompleteError
+from dossier_app.fileio import atomic_copy, check_output
+from dossier_app.logs import get_logger
+from dossier_app.meldingen import Melding
+from dossier_app.privacy import identifier_tokens, scrub_label
+from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
+from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
+
+Progress = Callable[[str, int, int], None]  # Dutch step label, done, total
+log = get_logger("build")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    concept: bool = False
+    force: bool = False
+    converter: str = "auto"
+    cache: bool = True
+    ocr: bool = True
+    password: str | None = None
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    check: CheckResult
+    assembled: AssembleResult
+    verify: VerifyReport
+    documenten: list[ProcessedDocument]
+    meldingen: list[Melding] = field(default_factory=list)
+    niet_gecontroleerd: list[str] = field(default_factory=list)  # "OPP p. 3 (bundel p. 12)"
+    seconden: float = 0.0
+    uit_cache: int = 0
+
+    @property
+    def paginas(self) -> int:
+        return self.assembled.paginas
+
+
+def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
+                 progress: Progress | None = None,
+                 cancelled: Callable[[], bool] = lambda: False) -> BuildResult:
+    options = options or BuildOptions()
+    started = time.monotonic()
+    report = progress or (lambda label, done, total: None)
+    check_output(out, force=options.force)
+    report("Casus controleren", 0, 1)
+    result = _checked(case, options)
+    ids = identifiers_for_case(case)
+    remove_stale_workdirs()
+    with private_workdir() as workdir:
+        docs = _documents_in_order(case, result)
+        processed, hits = _process_documents(docs, ids, workdir, options, report, cancelled)
+        parts, ranges_known = _parts(case, result, ids, processed, workdir)
+        report("Bundel samenstellen", 0, 1)
+        tmp = workdir / "bundel.pdf"
+        assembled = assemble(parts, _info(case, result, options), tmp,
+                             manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
+        report("Eindcontrole op persoonsgegevens", 0, 1)
+        verify_pdf(tmp, ids.finder, ids.literal_variants(),
+                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}))
+        verified = verify_bundle(tmp, bestand=out.name)
+        atomic_copy(tmp, out)
+    seconds = time.monotonic() - started
+    log.info("build: %d pagina's, %d documenten (%d uit cache), %.1f s", assembled.paginas,
+             len(processed), hits, seconds)
+    return BuildResult(out=out, check=result, assembled=assembled, verify=verified,
+                       documenten=processed, meldingen=_all_meldingen(result, processed),
+                       niet_gecontroleerd=_not_checked_labels(processed, ranges_known),
+                       seconden=seconds, uit_cache=hits)
+
+
+def _checked(case: Case, options: BuildOptions) -> CheckResult:
+    result = check_case(case)
+    if not result.beschikbaar:
+        lijst = "\n".join(f"  - {m.tekst}" for m in result.fouten)
+        raise IncompleteError(f"Voor deze tafel kan geen bundel worden gemaakt:\n{lijst}")
+    if not options.concept:
+        result.require_complete()
+    return result
+
+
+def _present(result: CheckResult) -> list[OnderdeelStatus]:
+    return [s for s in result.onderdelen if s.status == "aanwezig"]
+
+
+def _documents_in_order(case: Case, result: CheckResult) -> list[Document]:
+    docs = []
+    for status in _present(result):
+        docs += [d for d in status.documenten if d.pad.is_file()]
+    return docs
+
+
+# --- documents ---------------------------------------------------------------------------
+
+def _process_documents(docs: Sequence[Document], ids: IdentifierSet, workdir: Path,
+                       options: BuildOptions, report: Progress,
+                       cancelled: Callable[[], bool]) -> tuple[list[ProcessedDocument], int]:
+    popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr)
+    cache = DocumentCache.open_default() if options.cache else None
+    keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
+    done: dict[int, ProcessedDocument] = {}
+    for d in docs:
+        hit = cache.get(keys[d.index], d, ids, workdir) if cache else None
+        if hit is not None:
+            done[d.index] = hit
+    todo = [d for d in docs if d.index not in done]
+    prepared = _prepare_all(todo, ids, workdir, popts, report, cancelled)
+    for n, prep in enumerate(prepared, start=1):
+        _stop_if(cancelled)
+        report(f"Anonimiseren en controleren ({n} van {len(prepared)})", n - 1, len(prepared))
+        finished = finish_document(prep, ids, workdir, popts)
+        done[prep.document.index] = finished
+        if cache:
+            cache.put(keys[prep.document.index], finished)
+    if cache:
+        cache.prune()
+    return [done[d.index] for d in docs], len(docs) - len(todo)
+
+
+def _prepare_all(docs: Sequence[Document], ids: IdentifierSet, workdir: Path, popts: PipelineOptions,
+                 report: Progress, cancelled: Callable[[], bool]) -> list[Prepared]:
+    """Intake and conversion; with an external converter (LibreOffice, Word) in parallel."""
+    def one(item: tuple[int, Document]) -> Prepared:
+        n, doc = item
+        _stop_if(cancelled)
+        report(f"Inlezen en omzetten ({n} van {len(docs)})", n - 1, len(docs))
+        return prepare_document(doc, ids, workdir, popts)
+
+    external = _external_converter(popts.converter) and any(d.pad.suffix.lower() != ".pdf" for d in docs)
+    if not external or len(docs) < 2:
+        return [one(item) for item in enumerate(docs, start=1)]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="omzetten") as pool:
+        return list(pool.map(one, enumerate(docs, start=1)))
+
+
+def _external_converter(choice: str) -> bool:
+    if choice == "auto":
+        present = available_converters()
+        return bool(present) and present[0] != "builtin"
+    return choice in ("word", "libreoffice")
+
+
+def _stop_if(cancelled: Callable[[], bool]) -> None:
+    if cancelled():
+        raise CancelledError("Het maken van de bundel is afgebroken. Er is niets weggeschreven.")
+
+
+# --- parts and generated pages --------------------------------------------------------------
+
+def _parts(case: Case, result: CheckResult, ids: IdentifierSet, processed: Sequence[ProcessedDocument],
+           workdir: Path) -> tuple[list[Part], list[tuple[str, int, int]]]:
+    by_part: dict[str, list[ProcessedDocument]] = {}
+    for p in processed:
+        by_part.setdefault(p.document.onderdeel, []).append(p)
+    body: list[tuple[OnderdeelStatus, list[Path], int]] = []
+    for status in _present(result):
+        if status.onderdeel.id == "voorblad":
+            continue
+        pdfs, pages = _component_pdfs(case, status, ids, by_part, workdir)
+        body.append((status, pdfs, pages))
+    supplied_cover = by_part.get("voorblad", [])
+    cover, cover_pages = _render_cover(case, result, ids, body, supplied_cover, workdir)
+    parts = [Part("voorblad", "Voorblad", tuple([cover, *(p.pdf for p in supplied_cover)]), True)]
+    parts += [Part(s.onderdeel.id, s.onderdeel.naam, tuple(pdfs), s.gegenereerd) for s, pdfs, _ in body]
+    ranges, page = [("voorblad", 1, cover_pages)], cover_pages + 1
+    for s, _, n in body:
+        ranges.append((s.onderdeel.id, page, page + n - 1))
+        page += n
+    return parts, ranges
+
+
+def _component_pdfs(case: Case, status: OnderdeelStatus, ids: IdentifierSet,
+                    by_part: dict[str, list[ProcessedDocument]], workdir: Path) -> tuple[list[Path], int]:
+    if status.gegenereerd and status.onderdeel.genereerbaar == "offerte":
+        out = workdir / "offerte.pdf"
+        return [out], render_offerte(out, case, ids.finder)
+    docs = by_part.get(status.onderdeel.id, [])
+    return [d.pdf for d in docs], sum(d.paginas for d in docs)
+
+
+def _render_cover(case: Case, result: CheckResult, ids: IdentifierSet,
+                  body: Sequence[tuple[OnderdeelStatus, list[Path], int]],
+                  supplied: Sequence[ProcessedDocument], workdir: Path) -> tuple[Path, int]:
+    """The cover's table of contents needs its own length: render until it is stable."""
+    out = workdir / "voorblad.pdf"
+    extra = sum(p.paginas for p in supplied)
+    pages = 1
+    for _ in range(4):
+        inhoud, page = [InhoudRegel("Voorblad", 1, pages + extra)], pages + extra + 1
+        for s, _, n in body:
+            inhoud.append(InhoudRegel(s.onderdeel.naam, page, page + n - 1))
+            page += n
+        rendered = render_voorblad(out, case, result, ids.finder, inhoud)
+        if rendered == pages:
+            return out, pages + extra
+        pages = rendered
+    return out, pages + extra
+
+
+def _info(case: Case, result: CheckResult, options: BuildOptions) -> BundleInfo:
+    c = case.casus
+    return BundleInfo(ot_nummer=c.ot_nummer, tafel_id=c.tafel,
+                      tafel_naam=result.tafel.naam if result.tafel else c.tafel, spoor=c.spoor,
+                      gemeente=c.gemeente, onderwijs=c.onderwijs, aanmelddatum=c.aanmelddatum,
+                      eerste_verzuimdatum=c.eerste_verzuimdatum, routeboek_id=result.ruleset.id,
+                      routeboek_versie=result.ruleset.versie, concept=options.concept)
+
+
+# --- manifest and report ------------------------------------------------------------------
+
+def _bundle_page(doc: ProcessedDocument, page: int, processed: Sequence[ProcessedDocument],
+                 ranges: Sequence[tuple[str, int, int]]) -> int:
+    start = next(r[1] for r in ranges if r[0] == doc.document.onderdeel)
+    for other in processed:
+        if other is doc:
+            break
+        if other.document.onderdeel == doc.document.onderdeel:
+            start += other.paginas
+    return start + page - 1
+
+
+def _not_checked(processed: Sequence[ProcessedDocument],
+                 ranges: Sequence[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    return [{"onderdeel": d.document.onderdeel, "pagina": _bundle_page(d, p, processed, ranges)}
+            for d in processed for p in d.niet_gecontroleerd]
+
+
+def _not_checked_labels(processed: Sequence[ProcessedDocument],
+                        ranges: Sequence[tuple[str, int, int]]) -> list[str]:
+    return [f"{d.document.bestand} p. {p} (bundel p. {_bundle_page(d, p, processed, ranges)})"
+            for d in processed for p in d.niet_gecontroleerd]
+
+
+def _manifest_melding(m: Melding, doc: ProcessedDocument | None, tokens: list[str],
+                      ids: IdentifierSet) -> dict[str, Any]:
+    tekst = m.tekst
+    if doc is not None:
+        tekst = tekst.replace(doc.document.bestand, f"document {doc.document.index + 1}")
+    tekst = scrub_label(tekst, tokens)
+    for hit in sorted(ids.finder(tekst), key=lambda h: h.start, reverse=True):
+        tekst = tekst[:hit.start] + hit.label + tekst[hit.end:]
+    return {k: v for k, v in {**m.as_dict(), "tekst": tekst}.items() if k != "bestand"}
+
+
+def _manifest_extra(case: Case, result: CheckResult, ids: IdentifierSet,
+                    processed: Sequence[ProcessedDocument],
+                    ranges: Sequence[tuple[str, int, int]]) -> dict[str, Any]:
+    tokens = identifier_tokens(case)
+    meldingen = [_manifest_melding(m, d, tokens, ids) for d in processed for m in d.meldingen]
+    removed: dict[str, int] = {}
+    for d in processed:
+        for cat, n in d.treffers.items():
+            removed[cat] = removed.get(cat, 0) + n
+    return {
+        "casus_voorwaarden": {"smw_betrokken": case.casus.smw_betrokken,
+                              "herplaatsing_vanuit_onderbouw": case.casus.herplaatsing_vanuit_onderbouw},
+        "controles": {
+            "compleet": result.compleet,
+            "voorwaarden": [{"id": v.voorwaarde.id, "status": v.status} for v in result.voorwaarden],
+            "anonimisering": {"bekende_gegevens": ids.categories, "verwijderd": removed,
+                              "eindcontrole": ["objecten", "pdfium", "pypdf", "pdftotext"]},
+        },
+        "niet_gecontroleerd": _not_checked(processed, ranges),
+        "meldingen": meldingen,
+        "converter": sorted({d.converter for d in processed if d.converter}),
+    }
+
+
+def _all_meldingen(result: CheckResult, processed: Sequence[ProcessedDocument]) -> list[Melding]:
+    out = [m for m in result.meldingen if m.niveau != "info"]
+    for d in processed:
+        out += [replace(m, bestand=m.bestand or d.document.bestand) for m in d.meldingen]
+    return out

@@ -1,0 +1,115 @@
+"""Processed documents kept between builds, encrypted, so a rebuild after editing only
+the voorblad does not convert and redact every document again.
+
+An entry's name is a hash of everything that determines the result: the file's bytes,
+the identifiers, the manual regions, the converter and the product version. No name,
+path or value is readable on disk; the content is sealed with a key from the keyring.
+Without a usable keyring there is no cache (and nothing is stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from dossier_app import __version__
+from dossier_app.anonymise.identifiers import IdentifierSet
+from dossier_app.case_model import Document, Lakvlak
+from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, findings
+from dossier_app.logs import data_dir
+from dossier_app.meldingen import Melding
+from dossier_app.store.keys import get_or_create_key
+from dossier_app.store.vault import VaultError, open_sealed, seal
+
+PIPELINE_VERSION = "1"
+MAX_AGE_S = 30 * 24 * 3600
+_AAD = b"tafeldossier-cache-v1:"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class DocumentCache:
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self.folder = folder
+        self.key = key
+
+    @classmethod
+    def open_default(cls) -> DocumentCache | None:
+        key = get_or_create_key("document-cache")
+        if key is None:
+            return None
+        folder = data_dir() / "cache" / "documenten"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return cls(folder, key)
+
+    def key_for(self, doc: Document, ids: IdentifierSet, options: PipelineOptions) -> str:
+        ident = json.dumps(sorted(ids.literal_variants()), ensure_ascii=False)
+        parts = [__version__, PIPELINE_VERSION, _file_hash(doc.pad), _sha(ident.encode()),
+                 json.dumps([asdict(lak) for lak in doc.lakken]), options.converter, str(options.ocr)]
+        return _sha("\0".join(parts).encode())
+
+    def get(self, entry: str, doc: Document, ids: IdentifierSet, workdir: Path) -> ProcessedDocument | None:
+        path = self.folder / f"{entry}.bin"
+        try:
+            blob = open_sealed(self.key, path.read_bytes(), _AAD + entry.encode())
+        except (OSError, VaultError):
+            return None
+        size = int.from_bytes(blob[:8], "big")
+        meta = json.loads(blob[8:8 + size])
+        pdf = workdir / f"cache-{entry[:16]}.pdf"
+        pdf.write_bytes(blob[8 + size:])
+        os.utime(path)  # recently used
+        return _from_meta(meta, doc, pdf, ids)
+
+    def put(self, entry: str, done: ProcessedDocument) -> None:
+        meta = json.dumps(_to_meta(done)).encode()
+        blob = len(meta).to_bytes(8, "big") + meta + done.pdf.read_bytes()
+        target = self.folder / f"{entry}.bin"
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(seal(self.key, blob, _AAD + entry.encode()))
+        os.replace(tmp, target)
+
+    def prune(self, now: float | None = None) -> None:
+        now = now or time.time()
+        for path in self.folder.glob("*.bin"):
+            try:
+                if now - path.stat().st_mtime > MAX_AGE_S:
+                    path.unlink()
+            except OSError:
+                continue
+
+
+def _to_meta(done: ProcessedDocument) -> dict:
+    return {
+        "paginas": done.paginas, "converter": done.converter,
+        "meldingen": [m.as_dict() for m in done.meldingen],
+        "niet_gecontroleerd": done.niet_gecontroleerd,
+        "gerasterd": {str(k): v for k, v in done.gerasterd.items()},
+        "treffers": done.treffers, "ocr_vlakken": {str(k): v for k, v in done.ocr_vlakken.items()},
+        "vlakken": {str(k): [asdict(v) for v in vs] for k, vs in done.vlakken.items()},
+    }
+
+
+def _from_meta(meta: dict, doc: Document, pdf: Path, ids: IdentifierSet) -> ProcessedDocument:
+    return ProcessedDocument(
+        document=doc, pdf=pdf, paginas=meta["paginas"], converter=meta["converter"],
+        meldingen=[Melding(**m) for m in meta["meldingen"]],
+        niet_gecontroleerd=list(meta["niet_gecontroleerd"]),
+        gerasterd={int(k): v for k, v in meta["gerasterd"].items()},
+        treffers=dict(meta["treffers"]),
+        ocr_vlakken={int(k): v for k, v in meta["ocr_vlakken"].items()},
+        vlakken={int(k): [Lakvlak(**v) for v in vs] for k, vs in meta["vlakken"].items()},
+        bevindingen=findings(pdf, ids))
