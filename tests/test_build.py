@@ -11,9 +11,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 import tomli_w
+from conftest import REPO
 from docx import Document as DocxDocument
 
-from conftest import REPO
 from dossier_app.anonymise.ocr import tesseract_command
 from dossier_app.documents.pipeline import page_texts
 
@@ -101,7 +101,8 @@ def test_example_adviestafel_builds_clean_and_verifies(example, run_cli):
     mdo = pdftotext(out, pages["MDO-verslagen"], pages["Ontwikkelingsperspectiefplan (OPP)"] - 1)
     assert "21 september 2026" in mdo and "12 oktober 2026" in mdo
     assert "Doel 12" in pdftotext(out, pages["Ontwikkelingsperspectiefplan (OPP)"])
-    assert "Kort verslag schoolmaatschappelijk werk" in pdftotext(out, pages["Verslag schoolmaatschappelijk werk"])
+    smw = pdftotext(out, pages["Verslag schoolmaatschappelijk werk"])
+    assert "Kort verslag schoolmaatschappelijk werk" in smw
     assert "Aanmelding Adviestafel" in pdftotext(out, 1)
     assert "[leerling]" in mdo
     verify = run_cli("verify", out, "--json")
@@ -155,7 +156,8 @@ def test_doorbraaktafel_rijswijk_spoor_1_with_generated_quote(example, run_cli):
         {"onderdeel": "mdo-verslag-na-advies", "bestand": "stukken/mdo-verslag-2.docx"},
     ]
     data["offerte"] = {"regels": [
-        {"soort": "onderwijs", "omschrijving": "Onderwijsassistent voor Noor, 12 uur per week", "bedrag": 14400.0},
+        {"soort": "onderwijs", "omschrijving": "Onderwijsassistent voor Noor, 12 uur per week",
+         "bedrag": 14400.0},
         {"soort": "jeugdhulp", "omschrijving": "Behandeling angstklachten", "bedrag": 6300.0}]}
     out = example / "door.pdf"
     res = run_cli("build", _write(example, data), "-o", out, "--converter", "builtin", "--stil")

@@ -352,7 +352,8 @@ def domain_words() -> frozenset[str]:
 
 
 _OWN_LABELS = (
-    "Vertrouwelijk Pagina Onderdeel Onderdelen Casus Tafel Gemeente Onderwijs Aanmelddatum Eerste verzuimdatum Termijn "
+    "Vertrouwelijk Pagina Onderdeel Onderdelen Casus Tafel Gemeente Onderwijs Aanmelddatum "
+    "Eerste verzuimdatum Termijn "
     "Voorblad Inhoud Samenvatting Hoofdvraag Datum Deelnemers Spoor Routeboek Tafeldossier Concept "
     "Geboortedatum Adres Postcode Woonplaats Naam Telefoon Leerling Groep School Verslag Aanwezig "
     "Afwezig Verzuim Totaal Subtotaal Omschrijving Bedrag Handtekening Toestemming Bijlage "
