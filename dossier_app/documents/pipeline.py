@@ -121,11 +121,30 @@ def _word_to_pdf(src: Path, doc: Document, ids: IdentifierSet, options: Pipeline
     anon = src.with_name("anoniem.docx")
     done = anonymise_docx(src, anon, ids.finder, bestand=doc.bestand)
     meldingen.extend(done.meldingen)
+    if not _body_has_text(anon):
+        meldingen.append(Melding("DOCX_GEEN_HOOFDTEKST", "Dit Word-document heeft geen tekst in de "
+                                 "hoofdtekst, alleen in kop- of voetteksten of velden. Controleer of u "
+                                 "het juiste bestand heeft gekozen.", "waarschuwing"))
     pdf = src.with_name("omgezet.pdf")
     conv = convert_docx(anon, pdf, converter=options.converter, timeout=options.timeout,
                         bestand=doc.bestand)
     meldingen.extend(conv.meldingen)
     return pdf, conv.converter, dict(done.aantallen)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _body_has_text(docx: Path) -> bool:
+    """Whether the main document part holds any visible text (intake normalised its name)."""
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    with zipfile.ZipFile(docx) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"), parser)
+    return any((t.text or "").strip() for t in root.iter(f"{_W}t"))
 
 
 def _ocr_boxes(pdf: Path, ids: IdentifierSet, workdir: Path) -> dict[int, list[Lakvlak]]:
