@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").is_file(),
