@@ -282,3 +282,28 @@ def test_timing_is_a_warning_not_a_refusal(tmp_path):
     assert r.compleet
     assert "TERMIJN_VERSTREKEN" in codes(r, "waarschuwing")
     assert r.termijn.week == 13
+
+
+# --- every tafel x gemeente x onderwijs the seeds speak of ------------------------------
+
+from test_rules import PO_NOW, VO_NOW  # noqa: E402
+
+GUIDANCE = {"ecz", "jeugdbeschermingstafel"}
+ENDED = {"av-team-vo"}
+
+
+@pytest.mark.parametrize("onderwijs", ["po", "vo"])
+@pytest.mark.parametrize("gemeente", ["den-haag", "rijswijk", "leidschendam-voorburg"])
+def test_availability_matrix(tmp_path, onderwijs, gemeente):
+    table = PO_NOW if onderwijs == "po" else VO_NOW
+    for tafel, gemeenten in table.items():
+        casus = {"onderwijs": onderwijs, "gemeente": gemeente, "tafel": tafel}
+        if tafel == "doorbraaktafel":
+            casus["spoor"] = 1
+        r = check(tmp_path / tafel, casus=casus)
+        expected = gemeente in gemeenten and tafel not in GUIDANCE and tafel not in ENDED
+        assert r.beschikbaar == expected, (onderwijs, gemeente, tafel, [m.tekst for m in r.fouten])
+        if not expected:
+            assert r.fouten and r.fouten[0].code in {"TAFEL_NIET_BESCHIKBAAR", "TAFEL_GEEN_DOSSIER",
+                                                     "TAFEL_VERVALLEN"}
+            assert len(r.fouten[0].tekst) > 40  # says why and what to do instead
