@@ -35,7 +35,8 @@ PRIVATE_TABLES = ("leerling", "personen")
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 KNOWN = {
-    "": {"schema", "casus", "leerling", "personen", "documenten", "voorblad", "offerte"},
+    "": {"schema", "casus", "leerling", "personen", "documenten", "voorblad", "offerte", "anonimiseren"},
+    "anonimiseren": {"extra_termen", "geen_persoonsgegeven"},
     "casus": {"onderwijs", "gemeente", "tafel", "spoor", "ot_nummer", "eerste_verzuimdatum",
               "aanmelddatum", "smw_betrokken", "herplaatsing_vanuit_onderbouw",
               "benaderde_scholen", "mdo"},
@@ -247,6 +248,8 @@ def _build(raw: Raw, r: _Reader, path: Path | None, today: date) -> Case:
         r.problem("", None, "schema", f"Tafeldossier kent alleen schema = 1, niet {schema!r}")
     folder = path.parent if path else Path.cwd()
     offerte_raw = _table(raw, "offerte", r)
+    anonimiseren = _table(raw, "anonimiseren", r)
+    r.unknown_keys(anonimiseren, "anonimiseren", "anonimiseren", None)
     return Case(
         casus=_casus(_table(raw, "casus", r, required=True), r, today),
         leerling=_leerling(_table(raw, "leerling", r), r),
@@ -256,6 +259,8 @@ def _build(raw: Raw, r: _Reader, path: Path | None, today: date) -> Case:
         voorblad=_voorblad(raw, r),
         offerte=tuple(_offerte_regel(x, i, r)
                       for i, x in enumerate(_array(offerte_raw, "regels", r, table="offerte.regels"))),
+        extra_termen=_text_list(anonimiseren, "extra_termen", r),
+        geen_persoonsgegeven=_text_list(anonimiseren, "geen_persoonsgegeven", r),
         path=path,
         extra={k: v for k, v in raw.items() if k not in KNOWN[""]},
         meldingen=tuple(r.warnings),
@@ -280,6 +285,15 @@ def _array(raw: Raw, key: str, r: _Reader, *, table: str | None = None) -> list[
         r.problem(table or key, None, None, f"schrijf elk item als [[{table or key}]]")
         return []
     return value
+
+
+def _text_list(raw: Raw, key: str, r: _Reader) -> tuple[str, ...]:
+    """A list of texts in [anonimiseren]; values are never repeated in messages."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        r.problem("anonimiseren", None, key, 'moet een lijst van teksten zijn, zoals ["..."]')
+        return ()
+    return tuple(" ".join(v.split()) for v in value if v.strip())
 
 
 def _casus(raw: Raw, r: _Reader, today: date) -> Casus:

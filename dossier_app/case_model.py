@@ -103,6 +103,8 @@ class Case:
     documenten: tuple[Document, ...] = ()
     voorblad: Voorblad | None = None
     offerte: tuple[OfferteRegel, ...] = ()
+    extra_termen: tuple[str, ...] = ()  # [anonimiseren]: more to remove everywhere (identifiers!)
+    geen_persoonsgegeven: tuple[str, ...] = ()  # [anonimiseren]: findings confirmed as fine
     path: Path | None = None  # the case file, when read from disk
     extra: dict[str, object] = field(default_factory=dict)  # unknown top-level keys, kept
     meldingen: tuple[Melding, ...] = ()  # warnings found while reading the case file

@@ -38,6 +38,7 @@ def identifier_tokens(case: Case) -> list[str]:
     lr = case.leerling
     texts: list[str] = [lr.voornamen, lr.roepnaam, lr.achternaam, lr.adres, lr.postcode, lr.bsn]
     dates = [lr.geboortedatum]
+    texts += list(case.extra_termen)
     for p in case.personen:
         texts += [p.naam, p.telefoon, p.email, p.adres, p.postcode]
         dates.append(p.geboortedatum)
@@ -83,3 +84,11 @@ def scrub_label(text: str, tokens: list[str]) -> str:
             out.append(ch)
         hidden = h
     return "".join(out)
+
+
+def confirmation_hash(text: str) -> str:
+    """A finding's text as the school confirmed it "not personal data", comparable by the
+    loket without repeating it: folded, white space collapsed, SHA-256."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(fold(text).split()).encode("utf-8")).hexdigest()

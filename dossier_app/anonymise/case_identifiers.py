@@ -18,4 +18,4 @@ def identifiers_for_case(case: Case, extra_terms: Sequence[str] = ()) -> Identif
             "achternaam). Zonder die gegevens kan Tafeldossier niet controleren of de stukken "
             "geanonimiseerd zijn, en schrijft het niets. Vul ze in; ze komen nooit in de bundel.",
             bestand=shown, code="LEERLING_ONVOLLEDIG")
-    return build_identifiers(lr, case.personen, extra_terms)
+    return build_identifiers(lr, case.personen, [*case.extra_termen, *extra_terms])

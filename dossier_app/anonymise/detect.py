@@ -306,8 +306,8 @@ def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
             yield s, e, NAAM, _is_professional(text, s, e)
 
 
-# Names do not cross a line, a table cell or our footer's separators.
-_PIECE = re.compile(r"[^\r\n·|\t]+")
+# Names do not cross a table cell or our footer's separators (they may wrap to the next line).
+_PIECE = re.compile(r"[^·|\t]+")
 _WORD = re.compile(r"[^\s,;()]+")
 _ONLY_INITIALS = re.compile(r"(?:[A-Z]\.?){1,6}")
 

@@ -36,7 +36,7 @@ from dossier_app.errors import CancelledError, IncompleteError
 from dossier_app.fileio import atomic_copy, check_output
 from dossier_app.logs import get_logger
 from dossier_app.meldingen import Melding
-from dossier_app.privacy import identifier_tokens, scrub_label
+from dossier_app.privacy import confirmation_hash, identifier_tokens, scrub_label
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
 
@@ -84,7 +84,7 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     remove_stale_workdirs()
     with private_workdir() as workdir:
         docs = _documents_in_order(case, result)
-        processed, hits = _process_documents(docs, ids, workdir, options, report, cancelled)
+        processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
         parts, ranges_known = _parts(case, result, ids, processed, workdir)
         report("Bundel samenstellen", 0, 1)
         tmp = workdir / "bundel.pdf"
@@ -127,15 +127,20 @@ def _documents_in_order(case: Case, result: CheckResult) -> list[Document]:
 
 # --- documents ---------------------------------------------------------------------------
 
-def _process_documents(docs: Sequence[Document], ids: IdentifierSet, workdir: Path,
+def confirmed_hashes(case: Case) -> frozenset[str]:
+    return frozenset(confirmation_hash(t) for t in case.geen_persoonsgegeven)
+
+
+def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet, workdir: Path,
                        options: BuildOptions, report: Progress,
                        cancelled: Callable[[], bool]) -> tuple[list[ProcessedDocument], int]:
-    popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr)
+    popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr,
+                            bevestigd=confirmed_hashes(case))
     cache = DocumentCache.open_default() if options.cache else None
     keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
     done: dict[int, ProcessedDocument] = {}
     for d in docs:
-        hit = cache.get(keys[d.index], d, ids, workdir) if cache else None
+        hit = cache.get(keys[d.index], d, ids, workdir, popts.bevestigd) if cache else None
         if hit is not None:
             done[d.index] = hit
     todo = [d for d in docs if d.index not in done]
@@ -298,6 +303,7 @@ def _manifest_extra(case: Case, result: CheckResult, ids: IdentifierSet,
         "niet_gecontroleerd": _not_checked(processed, ranges),
         "meldingen": meldingen,
         "converter": sorted({d.converter for d in processed if d.converter}),
+        "bevestigd": sorted(confirmed_hashes(case)),
     }
 
 

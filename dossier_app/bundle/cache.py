@@ -61,7 +61,8 @@ class DocumentCache:
                  json.dumps([asdict(lak) for lak in doc.lakken]), options.converter, str(options.ocr)]
         return _sha("\0".join(parts).encode())
 
-    def get(self, entry: str, doc: Document, ids: IdentifierSet, workdir: Path) -> ProcessedDocument | None:
+    def get(self, entry: str, doc: Document, ids: IdentifierSet, workdir: Path,
+            confirmed: frozenset[str] = frozenset()) -> ProcessedDocument | None:
         path = self.folder / f"{entry}.bin"
         try:
             blob = open_sealed(self.key, path.read_bytes(), _AAD + entry.encode())
@@ -72,7 +73,7 @@ class DocumentCache:
         pdf = workdir / f"cache-{entry[:16]}.pdf"
         pdf.write_bytes(blob[8 + size:])
         os.utime(path)  # recently used
-        return _from_meta(meta, doc, pdf, ids)
+        return _from_meta(meta, doc, pdf, ids, confirmed)
 
     def put(self, entry: str, done: ProcessedDocument) -> None:
         meta = json.dumps(_to_meta(done)).encode()
@@ -103,7 +104,8 @@ def _to_meta(done: ProcessedDocument) -> dict:
     }
 
 
-def _from_meta(meta: dict, doc: Document, pdf: Path, ids: IdentifierSet) -> ProcessedDocument:
+def _from_meta(meta: dict, doc: Document, pdf: Path, ids: IdentifierSet,
+               confirmed: frozenset[str]) -> ProcessedDocument:
     return ProcessedDocument(
         document=doc, pdf=pdf, paginas=meta["paginas"], converter=meta["converter"],
         meldingen=[Melding(**m) for m in meta["meldingen"]],
@@ -112,4 +114,4 @@ def _from_meta(meta: dict, doc: Document, pdf: Path, ids: IdentifierSet) -> Proc
         treffers=dict(meta["treffers"]),
         ocr_vlakken={int(k): v for k, v in meta["ocr_vlakken"].items()},
         vlakken={int(k): [Lakvlak(**v) for v in vs] for k, vs in meta["vlakken"].items()},
-        bevindingen=findings(pdf, ids))
+        bevindingen=findings(pdf, ids, confirmed))

@@ -31,6 +31,7 @@ from dossier_app.bundle.assemble import page_label_prefix
 from dossier_app.dates import datum_nl
 from dossier_app.errors import ExitCode, NotABundleError
 from dossier_app.meldingen import Melding
+from dossier_app.privacy import confirmation_hash
 from dossier_app.rules import Tafel, ruleset_by_id
 from dossier_app.rules.check import Termijn, termijn
 
@@ -518,6 +519,7 @@ def _page_labels(pdf: pikepdf.Pdf, data: dict[str, Any], *, intact: bool) -> lis
 def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> None:
     flag = flagger or _default_flagger(report)
     onderdeel_of = _file_page_components(report)
+    confirmed = set(report.manifest.get("bevestigd", []))
     for n, text in _page_texts(report, raw):
         body = _STAMP_RE.sub(" ", text)
         if len("".join(body.split())) < _MIN_TEXT:
@@ -526,9 +528,10 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> No
         if flag is None:
             continue
         for f in flag(body):
+            seen = confirmation_hash(body[f.start:f.end]) in confirmed if hasattr(f, "start") else False
             report.persoonsgegevens.append(Persoonsgegeven(
                 n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
-                bool(getattr(f, "review", False))))
+                bool(getattr(f, "review", False)) or seen))
     report.meldingen.extend(_personal_meldingen(report))
 
 

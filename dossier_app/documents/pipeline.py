@@ -25,6 +25,7 @@ from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.convert import convert_docx
 from dossier_app.documents.intake import intake
 from dossier_app.meldingen import Melding
+from dossier_app.privacy import confirmation_hash
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class PipelineOptions:
     password: str | None = None
     timeout: float = 120.0
     ocr: bool = True  # propose boxes on scanned pages with Tesseract, when installed
+    bevestigd: frozenset[str] = frozenset()  # confirmation hashes of findings marked as fine
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
         niet_gecontroleerd=_not_checked(result.niet_gecontroleerd, doc, ocr),
         gerasterd=dict(result.gerasterd), treffers=_totals(prepared.treffers, result.treffers),
         ocr_vlakken={p: len(b) for p, b in ocr.items()}, vlakken=dict(result.vlakken),
-        bevindingen=findings(clean, ids))
+        bevindingen=findings(clean, ids, options.bevestigd))
 
 
 def _word_to_pdf(src: Path, doc: Document, ids: IdentifierSet, options: PipelineOptions,
@@ -196,10 +198,14 @@ def page_texts(pdf_path: Path) -> list[str]:
         doc.close()
 
 
-def findings(pdf_path: Path, ids: IdentifierSet | None) -> list[Bevinding]:
+def findings(pdf_path: Path, ids: IdentifierSet | None,
+             confirmed: frozenset[str] = frozenset()) -> list[Bevinding]:
+    """Flagger findings on the output; `confirmed` holds confirmation hashes of texts the
+    user marked as not personal data."""
     out = []
     for number, text in enumerate(page_texts(pdf_path), start=1):
-        out += [_bevinding(number, f) for f in flag_personal_data(text, ids)]
+        out += [_bevinding(number, f) for f in flag_personal_data(text, ids)
+                if confirmation_hash(text[f.start:f.end]) not in confirmed]
     return out
 
 
