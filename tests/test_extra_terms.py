@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from conftest import REPO
 from docx import Document as DocxDocument
 
-from conftest import REPO
 from dossier_app.case import parse_case
 from dossier_app.errors import CaseFileError
 
@@ -22,10 +22,11 @@ LINE = "Broertje Thijs Vermeer gaat wel naar school. Contact via meester Pieter 
 def test_section_parses_and_validates():
     case = parse_case('[casus]\nonderwijs = "po"\ngemeente = "den-haag"\ntafel = "adviestafel"\n'
                       'ot_nummer = "OT-1"\neerste_verzuimdatum = 2026-09-07\n'
-                      '[anonimiseren]\nextra_termen = ["Thijs  Vermeer"]\ngeen_persoonsgegeven = ["P. Hoekstra"]\n')
+                      '[anonimiseren]\nextra_termen = ["Thijs  Vermeer"]\n'
+                      'geen_persoonsgegeven = ["P. Hoekstra"]\n')
     assert case.extra_termen == ("Thijs Vermeer",)
     assert case.geen_persoonsgegeven == ("P. Hoekstra",)
-    with pytest.raises(CaseFileError, match="anonimiseren.extra_termen"):
+    with pytest.raises(CaseFileError, match=r"anonimiseren\.extra_termen"):
         parse_case('[casus]\nonderwijs = "po"\n[anonimiseren]\nextra_termen = "Thijs"\n')
 
 
