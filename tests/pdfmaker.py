@@ -328,6 +328,16 @@ def make_libreoffice_pdf(path: Path, workdir: Path) -> Path:
                     "--convert-to", "pdf", "--outdir", str(workdir), str(source)],
                    check=True, capture_output=True, timeout=180)
     (workdir / "lo_bron.pdf").replace(path)
+    return _drop_doc_checksum(path)
+
+
+def _drop_doc_checksum(path: Path) -> Path:
+    """LibreOffice puts a random MD5 (/DocChecksum) in the trailer; about one file in
+    eight has nine digits in a row in it, which the test finder above takes for a BSN."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if "/DocChecksum" in pdf.trailer:
+            del pdf.trailer["/DocChecksum"]
+        pdf.save(path)
     return path
 
 
@@ -346,3 +356,150 @@ def make_text_pdf(path: Path, pages: int, *, lines: int = 45) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+# --------------------------------------------------------------------------- spacing
+
+
+def make_spaced_table_pdf(path: Path, *, font: str = "Helvetica") -> Path:
+    """A register laid out with runs of spaces, leading and trailing spaces in each string
+    (PDFium keeps one char for a run of spaces, so its count differs from the glyphs)."""
+    if font == "DejaVu":
+        register_dejavu()
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(font, 11)
+    y = 780
+    c.drawString(60, y, f"Leerling: {ACHTERNAAM.upper()}, {VOORNAAM[0]}.   Groep 6b    BSN   {BSN}")
+    y -= 18
+    c.drawString(60, y, "Week   Aanwezig   Afwezig   Reden")
+    for week in range(37, 45):
+        y -= 16
+        reden = f"gesprek  met   {VOORNAAM}   {ACHTERNAAM}" if week % 3 == 0 else "ongeoorloofd"
+        c.drawString(60, y, f"  {week}      {week % 2}          {week - 30}        {reden}   ")
+    for line in filler_lines(8):
+        y -= 16
+        c.drawString(60, y, "   " + line.replace(" het ", "   het   ") + "  ")
+    y -= 16
+    c.drawString(60, y, f"{VOORNAAM}    {ACHTERNAAM}      {GEBOORTEDATUM}        einde")
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_spacing_pdf(path: Path, *, font: str = "Helvetica") -> Path:
+    """Text with char spacing (Tc), word spacing (Tw) and horizontal scaling (Tz), the
+    name between double spaces."""
+    if font == "DejaVu":
+        register_dejavu()
+    c = canvas.Canvas(str(path), pagesize=A4)
+    text = c.beginText(60, 790)
+    text.setFont(font, 11)
+    name_line = f"Gesprek  met  {VOORNAAM}  {ACHTERNAAM}  (BSN {BSN})  op  {GEBOORTEDATUM}."
+    for k, line in enumerate(filler_lines(24)):
+        text.setCharSpace((0, 0.5, -0.2)[k % 3])
+        text.setWordSpace((0, 3, 1.2)[k % 3])
+        text.setHorizScale((100, 90, 110)[k % 3])
+        text.textLine(name_line if k % 5 == 2 else line)
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_kerned_pdf(path: Path) -> Path:
+    """A hand-written stream: TJ kerning inside words, wide TJ gaps instead of spaces
+    (PDFium adds spaces of its own), runs of spaces, and the ' and " operators."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    helv = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
+                      Encoding=Name.WinAnsiEncoding)
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=helv))
+    lines = ["BT /F1 10 Tf 50 800 Td 15 TL"]
+    for k, filler in enumerate(filler_lines(16, width=6)):
+        words = filler.split()
+        if k % 4 == 0:
+            kerned = " ".join(f"({w[:2]}) -{k % 7 * 3} ({w[2:]}  ) 30" for w in words)
+            lines.append(f"T* [{kerned} ({VOORNAAM}) -15 (  ) 20 ({ACHTERNAAM[:3]}) -12 "
+                         f"({ACHTERNAAM[3:]}) -250 ({BSN}) -2000 (eind)] TJ")
+        elif k % 4 == 1:
+            gaps = " -300 ".join(f"({w})" for w in [*words, VOORNAAM, ACHTERNAAM])
+            lines.append(f"T* [{gaps} -5000 ({GEBOORTEDATUM}) -300 (klaar)] TJ")
+        elif k % 4 == 2:
+            lines.append(f"2.5 0.3 ({filler}   {VOORNAAM}   {ACHTERNAAM}  ) \"")
+        else:
+            lines.append(f"0 Tw 0 Tc (  {filler}  {VOORNAAM}) '")
+    lines.append("ET")
+    page.obj.Contents = pdf.make_stream("\n".join(lines).encode("latin-1"))
+    pdf.save(path)
+    return path
+
+
+def make_libreoffice_layout_pdf(path: Path, workdir: Path) -> Path:
+    """A Writer document with the name in the header, footer, a footnote, a table,
+    justified paragraphs, tabs and double spaces, exported to PDF."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = f"Dossier {VOORNAAM} {ACHTERNAAM}    vertrouwelijk"
+    section.footer.paragraphs[0].text = f"Leerling {ACHTERNAAM}, {VOORNAAM}\tBSN {BSN}"
+    document.add_heading(f"Verslag over {VOORNAAM} {ACHTERNAAM}", 1)
+    footnotes = _footnotes_part(document)
+    for i, line in enumerate(filler_lines(10)):
+        paragraph = document.add_paragraph(f"{line} {line}")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if i % 4 == 1:
+            paragraph.add_run(" Gesprek met ")
+            paragraph.add_run(VOORNAAM).bold = True
+            paragraph.add_run(f" {ACHTERNAAM}, geboren {GEBOORTEDATUM}.  Einde   alinea.")
+            _add_footnote(footnotes, paragraph, i + 1,
+                          f"Volgens de moeder van {VOORNAAM} {ACHTERNAAM} klopt dit.")
+    table = document.add_table(rows=5, cols=3)
+    table.style = "Table Grid"
+    for r, row in enumerate(table.rows):
+        values = ["Week", "Naam", "Reden"] if r == 0 else \
+            [str(36 + r), f"{VOORNAAM} {ACHTERNAAM}" if r % 2 else "klasgenoot", "ziek  thuis"]
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_paragraph(f"Naam:\t\t{VOORNAAM} {ACHTERNAAM}\tKlas:\t6b")
+    source = workdir / "lo_opmaak.docx"
+    document.save(source)
+    subprocess.run([soffice(), "--headless", f"-env:UserInstallation=file://{workdir}/lo",
+                    "--convert-to", "pdf", "--outdir", str(workdir), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    (workdir / "lo_opmaak.pdf").replace(path)
+    return _drop_doc_checksum(path)
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _footnotes_part(document: object) -> object:
+    """Add an (empty) footnotes part: python-docx has no API for footnotes."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import XmlPart
+    from docx.oxml import parse_xml
+
+    xml = (f'<w:footnotes xmlns:w="{_W}">'
+           '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+           '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+           '<w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>')
+    part = XmlPart(PackURI("/word/footnotes.xml"),
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+                   parse_xml(xml), document.part.package)  # type: ignore[attr-defined]
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)  # type: ignore[attr-defined]
+    return part
+
+
+def _add_footnote(part: object, paragraph: object, number: int, text: str) -> None:
+    from docx.oxml import parse_xml
+
+    part.element.append(parse_xml(  # type: ignore[attr-defined]
+        f'<w:footnote xmlns:w="{_W}" w:id="{number}"><w:p><w:r><w:rPr>'
+        '<w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'))
+    paragraph._p.append(parse_xml(  # type: ignore[attr-defined]
+        f'<w:r xmlns:w="{_W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteReference w:id="{number}"/></w:r>'))

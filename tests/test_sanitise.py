@@ -87,3 +87,16 @@ def test_corpus_files(name: str, tmp_path: Path) -> None:
         "pdf-acroform-usage-rights-f1040.pdf": "HANDTEKENING_ONGELDIG",
     }[name]
     assert expected in codes
+
+
+def test_producer_keys_in_the_trailer_are_dropped():
+    import pikepdf
+
+    from dossier_app.documents.sanitise import sanitise_pdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.trailer["/DocChecksum"] = pikepdf.Name("/D41D8CD98F00B204E9800998ECF8427E")
+    sanitise_pdf(pdf)
+    assert "/DocChecksum" not in pdf.trailer
+    assert "/Root" in pdf.trailer

@@ -6,8 +6,10 @@ The measured method of ANONYMISATION.md:
    annotations, strip marked content (/ActualText, /Alt), delete hidden layers, drop XFA;
 2. find (pypdfium2): page text from the text page, run the Finder, map hits to chars,
    chars to text objects and boxes;
-3. remove (pikepdf): in the text-showing operator that draws a hit, replace each hit
-   glyph by a TJ displacement of its width, so nothing else on the line moves; form
+3. remove (pikepdf): in the text-showing operator that draws a hit, match its glyphs to
+   PDFium's chars (decoded text and origins must agree, spaces aside: PDFium drops,
+   merges and adds spaces), replace each hit glyph by a TJ displacement of its width,
+   so nothing else on the line moves; form
    XObjects are copied per use before editing, so other pages keep the original;
 4. draw filled black boxes over the hits;
 5. verify each edited page (re-extract: no hit left, every other glyph where it was),
@@ -24,6 +26,8 @@ import ctypes
 import io
 import logging
 import os
+import re
+import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -107,14 +111,28 @@ def _boundary(bestand: str) -> Iterator[None]:
 
 
 @dataclass
+class _ObjectFind:
+    """PDFium's view of one text object that holds a hit.
+
+    `chars` are its non-generated chars in PDFium's order: (unicode, origin x, origin y,
+    hit). `glyphs` and `size` are the hit glyph numbers and the glyph count when every
+    origin is taken as one glyph: the mapping of last resort, used only when PDFium's
+    count equals the content stream's.
+    """
+
+    chars: list[tuple[str, float, float, bool]]
+    glyphs: set[int] = field(default_factory=set)
+    size: int = 0
+
+
+@dataclass
 class _PageFind:
     """What the find step learned about one page (no text kept beyond what is needed)."""
 
     has_text: bool = False
     categories: Counter[str] = field(default_factory=Counter)
     boxes: list[Rect] = field(default_factory=list)
-    object_glyphs: dict[int, set[int]] = field(default_factory=dict)  # object pos -> glyph idx
-    object_sizes: dict[int, int] = field(default_factory=dict)  # object pos -> glyph count
+    objects: dict[int, _ObjectFind] = field(default_factory=dict)  # object pos -> its chars
     object_count: int = 0
     hit_chars: set[int] = field(default_factory=set)
     kept: str = ""  # the non-space chars that must survive, in PDFium's order
@@ -592,7 +610,7 @@ def _text_object_order(page: pdfium.PdfPage) -> list[int]:
 
 def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
                  spans: dict[tuple[int, int], str], found: _PageFind) -> None:
-    """Map hit chars to (text object, glyph index) and boxes; note what must stay put.
+    """Map hit chars to text objects and boxes; note what must stay put.
 
     Only the chars of the text objects that hold a hit are asked for, so a page costs
     about the same whatever its length.
@@ -603,21 +621,45 @@ def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
     hit_set = {i for start, end in spans for i in range(start, end)}
     found.hit_chars = hit_set
     chars = _CharIndex(textpage)
+    runs: dict[int, dict[int, int]] = {}  # object pos -> char index -> glyph number
     boxes: list[Rect] = []
     for i in sorted(hit_set):
         if chars.generated(i):
             continue
-        addr = chars.object(i)
-        pos = position.get(addr, -1)
-        glyphs = found.object_sizes.get(pos)
-        groups = chars.glyphs(i, addr)
-        found.object_sizes[pos] = len(groups) if glyphs is None else glyphs
-        glyph = next(g for g, members in enumerate(groups) if i in members)
-        found.object_glyphs.setdefault(pos, set()).add(glyph)
         boxes.append(_char_box(textpage, i))
+        pos = position.get(chars.object(i), -1)
+        if pos not in runs:
+            run = chars.extent(i, chars.object(i))
+            runs[pos] = _glyph_numbers(textpage, run)
+            found.objects[pos] = _ObjectFind(
+                [(text[k], *_char_origin(textpage, k), k in hit_set) for k in run],
+                size=len(set(runs[pos].values())))
+        if i not in runs[pos]:
+            pos = -1  # the object's chars are not in one run: do not guess
+            found.objects.setdefault(pos, _ObjectFind([]))
+        else:
+            found.objects[pos].glyphs.add(runs[pos][i])
     found.boxes = _merge_boxes(boxes)
     found.kept = "".join(c for i, c in enumerate(text) if i not in hit_set and not c.isspace())
     found.checks = _line_checks(textpage, text, hit_set)
+
+
+def _glyph_numbers(textpage: pdfium.PdfTextPage, run: list[int]) -> dict[int, int]:
+    """Char index -> glyph number, taking chars at one origin as one glyph.
+
+    A ligature glyph ("fi") gives PDFium two chars at one origin; both belong to one
+    char code in the content stream.
+    """
+    numbers: dict[int, int] = {}
+    last_origin = None
+    glyph = -1
+    for k in run:
+        origin = _char_origin(textpage, k)
+        if origin != last_origin:
+            glyph += 1
+        numbers[k] = glyph
+        last_origin = origin
+    return numbers
 
 
 class _CharIndex:
@@ -654,23 +696,6 @@ class _CharIndex:
                 last = j
             j += 1
         return [k for k in range(first, last + 1) if not self.generated(k)]
-
-    def glyphs(self, i: int, addr: int) -> list[list[int]]:
-        """The chars of the object around `i`, grouped per glyph drawn.
-
-        A ligature glyph ("fi") gives PDFium two chars at one origin; both belong to
-        one char code in the content stream.
-        """
-        groups: list[list[int]] = []
-        last_origin = None
-        for k in self.extent(i, addr):
-            origin = _char_origin(self.textpage, k)
-            if groups and origin == last_origin:
-                groups[-1].append(k)
-            else:
-                groups.append([k])
-            last_origin = origin
-        return groups
 
 
 def _line_checks(textpage: pdfium.PdfTextPage, text: str,
@@ -737,11 +762,27 @@ class _FontInfo:
     """How to split a font's strings into char codes and how wide each glyph is."""
 
     def __init__(self, split: str, widths: dict[int, float] | None, default: float,
-                 single_byte: bool) -> None:
+                 single_byte: bool, to_unicode: _ToUnicode | None = None,
+                 names: list[str | None] | None = None) -> None:
         self.split = split  # "byte", "two-byte" or "" (unsupported)
         self.widths = widths or {}
         self.default = default
         self.single_byte = single_byte  # word spacing applies to code 32
+        self.to_unicode = to_unicode
+        self.names = names  # glyph name per code (simple fonts), from the encoding
+
+    def unicode(self, code: int) -> str | None:
+        """What PDFium reads for a char code: ToUnicode, else the encoding's glyph name.
+
+        None when neither says; then the glyph cannot be matched to PDFium's text.
+        """
+        if self.to_unicode is not None:
+            text = self.to_unicode.lookup(code)
+            if text:
+                return text
+        if self.names is not None and 0 <= code < len(self.names):
+            return _unicode_of_name(self.names[code])
+        return None
 
     def codes(self, data: bytes) -> list[int] | None:
         if self.split == "byte":
@@ -802,7 +843,8 @@ def _load_type0(font: Dictionary) -> _FontInfo:
         return _UNSUPPORTED
     cid_font = descendants[0]
     default = _pdfium_width(cid_font.get("/DW", 1000))
-    return _FontInfo("two-byte", _cid_widths(cid_font.get("/W")), default, False)
+    return _FontInfo("two-byte", _cid_widths(cid_font.get("/W")), default, False,
+                     _ToUnicode.load(font))
 
 
 def _cid_widths(w: object) -> dict[int, float]:
@@ -840,6 +882,11 @@ def _pdfium_width(value: object) -> float:
 
 
 def _load_simple(font: Dictionary) -> _FontInfo:
+    from reportlab.pdfbase import _fontdata
+
+    base = str(font.get("/BaseFont", "/"))[1:]
+    names = _glyph_names(font, _STANDARD_ALIASES.get(base, base), _fontdata.encodings)
+    to_unicode = _ToUnicode.load(font)
     widths = font.get("/Widths")
     if isinstance(widths, Array):
         first = int(font.get("/FirstChar", 0))
@@ -848,9 +895,9 @@ def _load_simple(font: Dictionary) -> _FontInfo:
         missing = 0.0
         if isinstance(descriptor, Dictionary):
             missing = _pdfium_width(descriptor.get("/MissingWidth", 0))
-        return _FontInfo("byte", table, missing, True)
+        return _FontInfo("byte", table, missing, True, to_unicode, names)
     table = _standard_widths(font)
-    return _FontInfo("byte", table, 0.0, True) if table else _UNSUPPORTED
+    return _FontInfo("byte", table, 0.0, True, to_unicode, names) if table else _UNSUPPORTED
 
 
 def _standard_widths(font: Dictionary) -> dict[int, float] | None:
@@ -886,6 +933,105 @@ def _glyph_names(font: Dictionary, base: str, encodings: dict) -> list[str | Non
             names[code] = str(item)[1:]
             code += 1
     return names
+
+
+def _unicode_of_name(name: str | None) -> str | None:
+    """A glyph name's text by the Adobe Glyph List rules (uniXXXX, uXXXX, AGL names)."""
+    from reportlab.pdfbase._glyphlist import _glyphname2unicode
+
+    if not name or name == ".notdef":
+        return None
+    if name in _glyphname2unicode:
+        return chr(_glyphname2unicode[name])
+    hex_part = name[3:] if name.startswith("uni") else name[1:] if name.startswith("u") else ""
+    if 4 <= len(hex_part) <= 6 and all(c in "0123456789ABCDEF" for c in hex_part):
+        value = int(hex_part, 16)
+        if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF:
+            return chr(value)
+    return None
+
+
+_CMAP_SECTION = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.S)
+_CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])")
+_CMAP_MAX_BYTES = 4_000_000
+_CMAP_MAX_RANGE = 65536
+
+
+class _ToUnicode:
+    """A ToUnicode CMap: its bfchar and bfrange entries, as PDFium reads them."""
+
+    def __init__(self) -> None:
+        self.chars: dict[int, str] = {}
+        self.ranges: list[tuple[int, int, str | list[str | None]]] = []
+
+    @classmethod
+    def load(cls, font: Dictionary) -> _ToUnicode | None:
+        stream = font.get("/ToUnicode")
+        if not isinstance(stream, pikepdf.Stream):
+            return None
+        data = stream.read_bytes()
+        if len(data) > _CMAP_MAX_BYTES:
+            return None
+        cmap = cls()
+        for section in _CMAP_SECTION.finditer(data):
+            tokens = _cmap_tokens(section.group(2))
+            if section.group(1) == b"char":
+                for src, dst in zip(tokens[0::2], tokens[1::2], strict=False):
+                    text = _utf16(dst)
+                    if isinstance(src, bytes) and src and text:
+                        cmap.chars.setdefault(int.from_bytes(src, "big"), text)
+            else:
+                cmap._add_ranges(tokens)
+        return cmap
+
+    def _add_ranges(self, tokens: list[bytes | list[bytes]]) -> None:
+        for i in range(0, len(tokens) - 2, 3):
+            lo, hi, dst = tokens[i:i + 3]
+            if not (isinstance(lo, bytes) and isinstance(hi, bytes) and lo and hi):
+                return  # out of step: ignore the rest of the section
+            first, last = int.from_bytes(lo, "big"), int.from_bytes(hi, "big")
+            if not 0 <= last - first < _CMAP_MAX_RANGE:
+                continue
+            target = [_utf16(d) for d in dst] if isinstance(dst, list) else _utf16(dst)
+            if target:
+                self.ranges.append((first, last, target))
+
+    def lookup(self, code: int) -> str | None:
+        if code in self.chars:
+            return self.chars[code]
+        for first, last, target in self.ranges:
+            if first <= code <= last:
+                if isinstance(target, list):
+                    return target[code - first] if code - first < len(target) else None
+                value = ord(target[-1]) + code - first
+                return target[:-1] + chr(value) if value <= 0x10FFFF else None
+        return None
+
+
+def _cmap_tokens(body: bytes) -> list[bytes | list[bytes]]:
+    """The hex strings of a bfchar or bfrange section; arrays as lists."""
+    tokens: list[bytes | list[bytes]] = []
+    array: list[bytes] | None = None
+    for match in _CMAP_TOKEN.finditer(body):
+        if match.group(2):
+            array = []
+        elif match.group(3):
+            if array is not None:
+                tokens.append(array)
+            array = None
+        else:
+            raw = bytes.fromhex(re.sub(rb"\s", b"", match.group(1)).decode("ascii"))
+            (array if array is not None else tokens).append(raw)
+    return tokens
+
+
+def _utf16(raw: object) -> str | None:
+    if not isinstance(raw, bytes) or not raw or len(raw) % 2:
+        return None
+    try:
+        return raw.decode("utf-16-be")
+    except UnicodeDecodeError:
+        return None
 
 
 # --------------------------------------------------------------------------- content tree
@@ -1027,20 +1173,19 @@ def _edit_page(ctx: _Context, index: int, found: _PageFind) -> None:
         tree = _ContentTree(page)
     except pikepdf.PdfError as exc:
         raise _Unsupported from exc
-    if len(tree.text_ops) != found.object_count or -1 in found.object_glyphs:
+    if len(tree.text_ops) != found.object_count or -1 in found.objects:
         raise _Unsupported
-    for pos, glyphs in found.object_glyphs.items():
+    for pos, target in found.objects.items():
         text_op = tree.text_ops[pos]
         stream = tree.streams[text_op.chain]
         inst = stream.ops[text_op.index]
         font = _font_info(ctx, text_op.font)
-        stream.replacements[text_op.index] = _rewrite_text_op(
-            inst, text_op, font, glyphs, found.object_sizes[pos])
+        stream.replacements[text_op.index] = _rewrite_text_op(inst, text_op, font, target)
     _materialise(ctx.pdf, page, tree, found.boxes)
 
 
-def _rewrite_text_op(inst: object, text_op: _TextOp, font: _FontInfo, glyphs: set[int],
-                     expected: int) -> list:
+def _rewrite_text_op(inst: object, text_op: _TextOp, font: _FontInfo,
+                     target: _ObjectFind) -> list:
     """Replace one text-showing operator by a TJ without the hit glyphs.
 
     Each removed glyph becomes a displacement of exactly its advance, so every glyph
@@ -1050,29 +1195,133 @@ def _rewrite_text_op(inst: object, text_op: _TextOp, font: _FontInfo, glyphs: se
     operands = list(inst.operands)  # type: ignore[attr-defined]
     if font.split == "" or text_op.font_size == 0:
         raise _Unsupported
-    elements = list(operands[0]) if op == "TJ" else [operands[-1]]
+    elements: list[list[int] | float] = []
+    for element in list(operands[0]) if op == "TJ" else [operands[-1]]:
+        if isinstance(element, pikepdf.String):
+            codes = font.codes(bytes(element))
+            if codes is None:
+                raise _Unsupported
+            elements.append(codes)
+        else:
+            elements.append(_number(element))
+    remove = _hit_glyphs(elements, font, text_op, target)
     new_elements: list = []
     glyph = 0
     for element in elements:
-        if not isinstance(element, pikepdf.String):
-            _append_number(new_elements, _number(element))
+        if isinstance(element, float):
+            _append_number(new_elements, element)
             continue
-        codes = font.codes(bytes(element))
-        if codes is None:
-            raise _Unsupported
         kept: list[int] = []
-        for code in codes:
-            if glyph in glyphs:
+        for code in element:
+            if glyph in remove:
                 _flush(new_elements, kept, font)
                 _append_number(new_elements, -_advance(code, font, text_op))
             else:
                 kept.append(code)
             glyph += 1
         _flush(new_elements, kept, font)
-    if glyph != expected:
-        raise _Unsupported  # PDFium counted other glyphs than we did: do not guess
     show = ContentStreamInstruction([Array(new_elements)], Operator("TJ"))
     return [*_prefix_ops(op, operands), show]
+
+
+def _hit_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _TextOp,
+                target: _ObjectFind) -> set[int]:
+    """The numbers of the glyphs in the operator that draw a hit char.
+
+    PDFium does not give one char per glyph: it drops spaces that follow a space, adds
+    spaces of its own for wide gaps and line ends, and gives a ligature glyph several
+    chars. So the glyphs are matched to PDFium's chars on what they show: every glyph
+    that is not a space must decode (ToUnicode or encoding) to exactly the next
+    non-space chars PDFium has for the object, and every char must sit at the origin
+    that the glyph's advances put it. Only when that cannot be shown, and PDFium
+    counted exactly as many glyphs as the operator has, is its count taken as is.
+    """
+    aligned = _align_glyphs(elements, font, text_op, target.chars)
+    if aligned is not None:
+        return {glyph for glyph, hit in aligned if hit}
+    if sum(len(e) for e in elements if isinstance(e, list)) != target.size:
+        raise _Unsupported  # PDFium counted other glyphs than we did: do not guess
+    return target.glyphs
+
+
+def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _TextOp,
+                  chars: list[tuple[str, float, float, bool]]) -> list[tuple[int, bool]] | None:
+    """(glyph number, shows a hit char) for every non-space glyph, or None if unproven."""
+    wanted = [(c, x, y, hit) for c, x, y, hit in chars if not c.isspace()]
+    aligned: list[tuple[int, bool]] = []
+    points: list[tuple[float, float, float]] = []  # glyph offset, PDFium origin
+    k = 0
+    for glyph, offset, code in _glyph_offsets(elements, font, text_op):
+        shown = font.unicode(code)
+        if shown is None:
+            return None
+        size = _matching_chars(shown, wanted, k)
+        if size is None:
+            return None
+        if size == 0:
+            continue  # a space: PDFium may have kept, dropped or added one
+        members = wanted[k:k + size]
+        k += size
+        aligned.append((glyph, any(hit for _, _, _, hit in members)))
+        points.extend((offset, x, y) for _, x, y, _ in members)
+    if k != len(wanted) or not _on_one_line(points):
+        return None
+    return aligned
+
+
+def _glyph_offsets(elements: list[list[int] | float], font: _FontInfo,
+                   text_op: _TextOp) -> Iterator[tuple[int, float, int]]:
+    """(glyph number, start along the baseline in TJ units, code) for every glyph."""
+    glyph = 0
+    offset = 0.0
+    for element in elements:
+        if isinstance(element, float):
+            offset -= element
+            continue
+        for code in element:
+            yield glyph, offset, code
+            offset += _advance(code, font, text_op)
+            glyph += 1
+
+
+def _matching_chars(shown: str, wanted: list[tuple[str, float, float, bool]],
+                    k: int) -> int | None:
+    """How many of PDFium's non-space chars from `k` on show this glyph; None if none.
+
+    PDFium splits a ligature glyph (U+FB01) into its letters ("fi") and shows a hyphen
+    at the end of a line as one of its line-end marks.
+    """
+    forms = dict.fromkeys("".join(c for c in form if not c.isspace())
+                          for form in (shown, unicodedata.normalize("NFKC", shown)))
+    for form in forms:
+        if not form:
+            return 0
+        got = "".join(c for c, _, _, _ in wanted[k:k + len(form)])
+        if got == form:
+            return len(form)
+        if form in _HYPHENS | {"\u00ad"} and got[:1] in _LINE_END_MARKS:
+            return 1
+    return None
+
+
+def _on_one_line(points: list[tuple[float, float, float]]) -> bool:
+    """Whether PDFium's origins are the glyph offsets laid out along one straight line.
+
+    The direction and scale (font size, horizontal scaling, text and current matrix)
+    follow from the first and last glyph; every other char must then lie within a few
+    hundredths of an em of where its glyph's advances put it.
+    """
+    if not points:
+        return True
+    first = min(points)
+    last = max(points)
+    span = last[0] - first[0]
+    if span <= 1e-6:
+        return all(_near(p[1:], first[1:]) for p in points)
+    vx, vy = (last[1] - first[1]) / span, (last[2] - first[2]) / span
+    tolerance = 0.01 + 20.0 * (vx * vx + vy * vy) ** 0.5  # 0.02 em
+    return all(abs(first[1] + vx * (d - first[0]) - x) <= tolerance
+               and abs(first[2] + vy * (d - first[0]) - y) <= tolerance for d, x, y in points)
 
 
 def _advance(code: int, font: _FontInfo, text_op: _TextOp) -> float:
@@ -1229,7 +1478,7 @@ def _find_all(ctx: _Context, doc: pdfium.PdfDocument) -> None:
 
 def _remove_all(ctx: _Context) -> None:
     for index, found in ctx.finds.items():
-        if not found.object_glyphs or index in ctx.raster_reason:
+        if not found.objects or index in ctx.raster_reason:
             continue
         try:
             _edit_page(ctx, index, found)

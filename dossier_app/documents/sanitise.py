@@ -76,8 +76,19 @@ def sanitise_pdf(pdf: pikepdf.Pdf, *, bestand: str | None = None) -> list[Meldin
     found |= _scrub_all_objects(pdf)
     found |= _strip_jpeg_metadata(pdf)
     _reset_info(pdf)
+    _reset_trailer(pdf)
     order = list(_TEKST)
     return [melding(code, bestand=bestand) for code in sorted(found, key=order.index)]
+
+
+_TRAILER_KEYS = frozenset({"/Root", "/Size", "/Info", "/ID", "/Prev", "/Encrypt", "/XRefStm"})
+
+
+def _reset_trailer(pdf: pikepdf.Pdf) -> None:
+    """Producers put their own keys in the trailer (LibreOffice: /DocChecksum); none belong."""
+    for key in list(pdf.trailer.keys()):
+        if key not in _TRAILER_KEYS:
+            del pdf.trailer[key]
 
 
 def _scrub_catalog(pdf: pikepdf.Pdf) -> set[str]:
