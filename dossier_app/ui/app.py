@@ -1,4 +1,8 @@
-"""`dossier-app`: the desktop application."""
+"""`dossier-app`: the desktop application.
+
+The main window holds the start page and the wizard for the school (a step list on the
+left, one page per step); the loket's check opens in its own window.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,37 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from dossier_app import __version__
 from dossier_app.errors import DossierError
+from dossier_app.ui import settings
+from dossier_app.ui.build_page import BuildPage
+from dossier_app.ui.casus_page import CasusPage
+from dossier_app.ui.jobs import JobRunner
+from dossier_app.ui.onderdelen_page import OnderdelenPage
+from dossier_app.ui.personen_page import PersonenPage
+from dossier_app.ui.review_page import ReviewPage
+from dossier_app.ui.start_page import StartPage
+from dossier_app.ui.state import CaseState
+from dossier_app.ui.voorblad_page import VoorbladPage
+
+CASUS_FILTER = "Casusbestanden (*.toml);;Alle bestanden (*)"
+STEPS = ("Start", "Casus", "Leerling en personen", "Onderdelen", "Voorblad en offerte",
+         "Controleren", "Bouwen")
 
 
 def install_dutch_translations(app: QApplication) -> list[QTranslator]:
@@ -27,40 +57,220 @@ def install_dutch_translations(app: QApplication) -> list[QTranslator]:
     return loaded
 
 
+def status_text(state: CaseState) -> str:
+    """One line for the bottom of the window: the checklist state of the case."""
+    naam = state.path.name if state.path else "nieuwe aanmelding (nog niet opgeslagen)"
+    if state.check_error:
+        return f"Casus {naam}: {state.check_error}"
+    result = state.check
+    if result is None:
+        return f"Casus {naam}"
+    if not result.beschikbaar:
+        return f"Casus {naam}: deze tafel is hier niet beschikbaar; kies een andere bij Casus."
+    if result.compleet:
+        return f"Casus {naam}: compleet."
+    ontbreekt = [s.onderdeel.naam for s in result.onderdelen if s.status == "ontbreekt"]
+    lijst = ", ".join(ontbreekt) if ontbreekt else "zie de meldingen bij Bouwen"
+    return f"Casus {naam}: nog niet compleet. Ontbreekt: {lijst}."
+
+
 class MainWindow(QMainWindow):
+    ask_before_close = True  # tests switch this off: a modal question would block them
+
     def __init__(self, case_path: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Tafeldossier")
-        self.resize(900, 640)
+        self.setAcceptDrops(False)
+        self.runner = JobRunner(self)
+        self.state = CaseState(self)
+        self.loket_windows: list[QWidget] = []
+        self._build_ui()
+        self._build_menu()
+        self.state.changed.connect(self._update_status)
+        self._update_status()
+        self._restore_geometry()
+        if case_path is not None:
+            self.open_case(case_path, step=STEPS.index("Onderdelen"))
+
+    # --- layout ------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
         body = QWidget()
-        layout = QVBoxLayout(body)
-        self.status = QLabel(self._summary(case_path))
+        outer = QVBoxLayout(body)
+        row = QHBoxLayout()
+        self.steps = QListWidget()
+        self.steps.setAccessibleName("Stappen")
+        self.steps.addItems([f"{i}. {s}" for i, s in enumerate(STEPS, start=1)])
+        self.steps.setFixedWidth(self.steps.sizeHintForColumn(0) + 36)
+        self.steps.currentRowChanged.connect(self.go_to)
+        row.addWidget(self.steps)
+        self.stack = QStackedWidget()
+        self.start = StartPage()
+        self.casus = CasusPage(self.state)
+        self.personen = PersonenPage(self.state)
+        self.onderdelen = OnderdelenPage(self.state, self.runner)
+        self.voorblad = VoorbladPage(self.state)
+        self.review = ReviewPage(self.state, self.runner)
+        self.build = BuildPage(self.state, self.runner)
+        self.pages = [self.start, self.casus, self.personen, self.onderdelen, self.voorblad,
+                      self.review, self.build]
+        for page in self.pages:
+            self.stack.addWidget(page)
+        row.addWidget(self.stack, 1)
+        outer.addLayout(row, 1)
+        nav = QHBoxLayout()
+        self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Status van de casus")
-        layout.addWidget(self.status)
+        nav.addWidget(self.status, 1)
+        self.back = QPushButton("< &Terug")
+        self.back.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
+        self.next = QPushButton("&Volgende >")
+        self.next.clicked.connect(lambda: self.go_to(self.stack.currentIndex() + 1))
+        nav.addWidget(self.back)
+        nav.addWidget(self.next)
+        outer.addLayout(nav)
         self.setCentralWidget(body)
+        self.start.new_requested.connect(self.new_case)
+        self.start.open_requested.connect(self.choose_case)
+        self.start.recent_requested.connect(lambda p: self.open_case(p, step=1))
+        self.start.loket_requested.connect(self.open_loket)
+        self.build.save_requested.connect(self.save_case_as)
+        self.go_to(0)
 
-    @staticmethod
-    def _summary(case_path: Path | None) -> str:
-        if case_path is None:
-            return (f"Tafeldossier {__version__}\n\nOpen een casus met "
-                    "'dossier-app --open casus.toml'.")
-        from dossier_app.case import read_case
-        from dossier_app.rules.check import check_case
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Bestand")
+        actions = (
+            ("&Nieuwe aanmelding", QKeySequence.StandardKey.New, self.new_case),
+            ("Casusbestand &openen…", QKeySequence.StandardKey.Open, self.choose_case),
+            ("Casusbestand op&slaan", QKeySequence.StandardKey.Save, self.save_case),
+            ("Casusbestand opslaan &als…", QKeySequence.StandardKey.SaveAs, self.save_case_as),
+            ("&Bundel controleren (loket)…", None, self.open_loket),
+            ("&Afsluiten", QKeySequence.StandardKey.Quit, self.close),
+        )
+        for text, key, slot in actions:
+            action = QAction(text, self)
+            if key is not None:
+                action.setShortcut(key)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        step_menu = self.menuBar().addMenu("&Stappen")
+        for i, name in enumerate(STEPS):
+            action = QAction(f"{i + 1}. {name}", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _c=False, n=i: self.go_to(n))
+            step_menu.addAction(action)
+
+    def go_to(self, index: int) -> None:
+        index = max(0, min(len(self.pages) - 1, index))
+        self.stack.setCurrentIndex(index)
+        if self.steps.currentRow() != index:
+            self.steps.blockSignals(True)
+            self.steps.setCurrentRow(index)
+            self.steps.blockSignals(False)
+        self.back.setEnabled(index > 0)
+        self.next.setEnabled(index < len(self.pages) - 1)
+        self.setWindowTitle("Tafeldossier")
+
+    def _update_status(self) -> None:
+        self.status.setText(status_text(self.state))
+
+    # --- case files ----------------------------------------------------------------------
+
+    def new_case(self) -> None:
+        self.state.start_new()
+        self.go_to(1)
+
+    def choose_case(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Casusbestand openen", str(settings.last_folder()),
+                                              CASUS_FILTER)
+        if name:
+            self.open_case(Path(name), step=1)
+
+    def open_case(self, path: Path, step: int = 1) -> bool:
         try:
-            result = check_case(read_case(case_path, bestand=case_path.name))
+            self.state.load(path)
         except DossierError as exc:
-            return exc.message
-        ontbreekt = ", ".join(result.ontbrekend) or "niets"
-        staat = "compleet" if result.compleet else "nog niet compleet"
-        return f"Casus {case_path.name}: {staat}.\nOntbrekende onderdelen: {ontbreekt}."
+            self.start.show_error(exc.message)
+            self.status.setText(exc.message)
+            self.go_to(0)
+            return False
+        self.start.show_error("")
+        settings.add_recent(self.state.path or path, self.state.case)
+        settings.remember_folder((self.state.path or path).parent, self.state.case)
+        self.start.refresh_recent()
+        self._update_status()
+        self.go_to(step)
+        return True
+
+    def save_case(self) -> None:
+        if self.state.path is None:
+            self.save_case_as()
+        else:
+            self._save_to(self.state.path)
+
+    def save_case_as(self) -> None:
+        start = self.state.path or settings.last_folder() / "casus.toml"
+        name, _ = QFileDialog.getSaveFileName(self, "Casusbestand opslaan", str(start), CASUS_FILTER)
+        if name:
+            self._save_to(Path(name if name.lower().endswith(".toml") else name + ".toml"))
+
+    def _save_to(self, path: Path) -> None:
+        try:
+            self.state.save(path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Opslaan lukt niet", f"Het casusbestand kon niet worden "
+                                f"opgeslagen ({exc.strerror}). Kies een andere map.")
+            return
+        settings.add_recent(path, self.state.case)
+        self.start.refresh_recent()
+        self.statusBar().showMessage(f"Opgeslagen als {path.name}", 5000)
+
+    def open_loket(self, bundle: Path | None = None) -> QWidget:
+        from dossier_app.ui.loket import LoketWindow
+
+        window = LoketWindow(self.runner)
+        window.show()
+        self.loket_windows.append(window)
+        if isinstance(bundle, Path):
+            window.open_bundle(bundle)
+        return window
+
+    # --- window --------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = settings.load_geometry("hoofd")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1100, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ask_before_close and self.state.dirty:
+            answer = QMessageBox.question(
+                self, "Wijzigingen opslaan?", "De casus heeft wijzigingen die nog niet zijn "
+                "opgeslagen. Wilt u ze opslaan?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.save_case()
+        settings.save_geometry("hoofd", self.saveGeometry())
+        self.runner.cancel_all()
+        self.runner.wait()
+        for window in self.loket_windows:
+            window.close()
+        event.accept()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dossier-app", description="Tafeldossier")
     parser.add_argument("--open", metavar="CASUS", type=Path, help="open een casusbestand")
     args, qt_args = parser.parse_known_args(argv)
+    QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName("Tafeldossier")
+    app.setOrganizationName("Tafeldossier")
     install_dutch_translations(app)
     window = MainWindow(args.open)
     window.show()

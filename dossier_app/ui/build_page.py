@@ -1,0 +1,237 @@
+"""Step 7, Bouwen: make the bundle in the worker thread, with progress and cancel, then
+show the loket's own check of it and offer to open the bundle or its folder."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+)
+
+from dossier_app.bundle.build import BuildOptions, BuildResult, build_bundle
+from dossier_app.bundle.verify import report_text
+from dossier_app.case_model import Case
+from dossier_app.ui import settings
+from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
+from dossier_app.ui.state import CaseState
+from dossier_app.ui.widgets import Page, heading, hint, message_label, show_message
+
+
+def default_bundle_name(case: Case) -> str:
+    """The OT-nummer stays in the bundle anyway; never a name of the pupil."""
+    ot = "".join(ch for ch in case.casus.ot_nummer if ch.isalnum() or ch == "-") or "aanmelding"
+    return f"bundel-{ot}.pdf"
+
+
+class BuildPage(Page):
+    title = "Bouwen"
+    intro = ("Tafeldossier maakt nu één geanonimiseerde PDF voor het loket en controleert die "
+             "daarna zoals het loket dat doet. U kunt gewoon doorwerken terwijl dit loopt.")
+    save_requested = Signal()
+
+    def __init__(self, state: CaseState, runner: JobRunner) -> None:
+        super().__init__()
+        self.state = state
+        self.runner = runner
+        self.handle: JobHandle | None = None
+        self.result: BuildResult | None = None
+        self.force = False
+        self.check_label = QLabel()
+        self.check_label.setWordWrap(True)
+        self.check_label.setAccessibleName("Stand van de aanmelding")
+        self.body.addWidget(self.check_label)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Bundel opslaan als:"))
+        self.out = QLineEdit()
+        self.out.setAccessibleName("Bestandsnaam van de bundel")
+        self.out.textEdited.connect(lambda _t: setattr(self, "force", False))
+        row.addWidget(self.out, 1)
+        self.choose = QPushButton("&Kiezen…")
+        self.choose.setAccessibleName("Map en naam van de bundel kiezen")
+        self.choose.clicked.connect(self._choose)
+        row.addWidget(self.choose)
+        self.body.addLayout(row)
+        self.body.addWidget(hint("Gebruik geen naam van de leerling in de bestandsnaam: de bundel gaat "
+                                 "naar het loket. Het OT-nummer mag wel."))
+        self.concept = QCheckBox("Conceptbundel maken (elke pagina krijgt 'CONCEPT'; mag nog "
+                                 "onvolledig zijn)")
+        self.concept.toggled.connect(self.refresh)
+        self.body.addWidget(self.concept)
+        buttons = QHBoxLayout()
+        self.build_button = QPushButton("&Bundel maken")
+        self.build_button.clicked.connect(self.start_build)
+        self.cancel_button = QPushButton("Annuleren")
+        self.cancel_button.setAccessibleName("Bundel maken afbreken")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        self.save_button = QPushButton("Casusbestand &opslaan…")
+        self.save_button.clicked.connect(self.save_requested.emit)
+        for b in (self.build_button, self.cancel_button, self.save_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
+        self._progress_area()
+        state.changed.connect(self.refresh)
+        state.review_changed.connect(self.refresh)
+        state.loaded.connect(self._reset_output)
+        self._reset_output()
+
+    def _progress_area(self) -> None:
+        self.step = QLabel("")
+        self.step.setAccessibleName("Huidige stap")
+        self.body.addWidget(self.step)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Voortgang")
+        self.progress.setVisible(False)
+        self.body.addWidget(self.progress)
+        self.error = message_label()
+        self.error.setAccessibleName("Melding bij het maken")
+        self.body.addWidget(self.error)
+        self.done_label = message_label("ok")
+        self.body.addWidget(self.done_label)
+        result_row = QHBoxLayout()
+        self.open_bundle = QPushButton("Open &bundel")
+        self.open_bundle.clicked.connect(lambda: self._open(self.result.out if self.result else None))
+        self.open_folder = QPushButton("Open &map")
+        self.open_folder.clicked.connect(
+            lambda: self._open(self.result.out.parent if self.result else None))
+        for b in (self.open_bundle, self.open_folder):
+            b.setVisible(False)
+            result_row.addWidget(b)
+        result_row.addStretch(1)
+        self.body.addLayout(result_row)
+        self.body.addWidget(heading("Controle zoals het loket die doet", 2))
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setAccessibleName("Uitslag van de controle")
+        self.report.setMinimumHeight(200)
+        self.report.setPlaceholderText("Hier verschijnt de uitslag na het maken van de bundel.")
+        self.body.addWidget(self.report)
+        self.finish()
+
+    def _reset_output(self) -> None:
+        self.out.setText(str(settings.last_folder() / default_bundle_name(self.state.case)))
+        self.force = False
+        self.refresh()
+
+    # --- state ---------------------------------------------------------------------------
+
+    def blockers(self) -> list[str]:
+        result = self.state.check
+        if result is None:
+            return [self.state.check_error or "De casus kan niet worden gecontroleerd."]
+        out = []
+        if not result.beschikbaar or (not result.compleet and not self.concept.isChecked()):
+            out += [m.tekst for m in result.fouten]
+        out += self.state.review_pending()
+        return out
+
+    def refresh(self) -> None:
+        blockers = self.blockers()
+        busy = self.handle is not None and self.handle.running
+        self.build_button.setEnabled(not blockers and not busy)
+        if blockers:
+            items = "".join(f"<li>{_esc(b)}</li>" for b in blockers)
+            self.check_label.setText("<b>Nog te doen voordat de bundel gemaakt kan worden:</b>"
+                                     f"<ul>{items}</ul>Ga terug naar de stap die het noemt "
+                                     "(Onderdelen, Voorblad of Controleren).")
+        else:
+            self.check_label.setText("<b>Klaar om te bouwen.</b> Alles wat nodig is, is er en elke "
+                                     "pagina zonder tekst is bekeken.")
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Bundel opslaan als", self.out.text(),
+                                              "PDF-bestanden (*.pdf)")
+        if name:
+            if not name.lower().endswith(".pdf"):
+                name += ".pdf"
+            self.out.setText(name)
+            self.force = True  # the dialog already asked before replacing a file
+            settings.remember_folder(Path(name).parent, self.state.case)
+
+    def start_build(self) -> None:
+        out = Path(self.out.text().strip())
+        if not self.out.text().strip():
+            show_message(self.error, "Kies eerst waar de bundel moet komen (knop Kiezen).")
+            return
+        case = self.state.case
+        options = BuildOptions(concept=self.concept.isChecked(), force=self.force,
+                               password=self.state.password)
+
+        def job(ctx: JobContext) -> BuildResult:
+            return build_bundle(case, out, options, progress=ctx.progress, cancelled=ctx.cancelled)
+
+        show_message(self.error, "")
+        show_message(self.done_label, "")
+        self.result = None
+        for b in (self.open_bundle, self.open_folder):
+            b.setVisible(False)
+        self.report.clear()
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.step.setText("Bezig met voorbereiden…")
+        self.handle = self.runner.start(job, on_done=self._done, on_error=self._failed,
+                                        on_progress=self._progress)
+        self.cancel_button.setEnabled(True)
+        self.refresh()
+
+    def cancel(self) -> None:
+        if self.handle is not None and self.handle.running:
+            self.handle.cancel()
+            self.step.setText("Afbreken… (de huidige stap wordt nog afgemaakt)")
+            self.cancel_button.setEnabled(False)
+
+    def _progress(self, label: str, done: int, total: int) -> None:
+        self.step.setText(label)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _finish(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+        self.refresh()
+
+    def _done(self, result: BuildResult) -> None:
+        self.result = result
+        self._finish()
+        self.step.setText("")
+        show_message(self.done_label, f"De bundel is gemaakt: {result.out.name} ({result.paginas} "
+                                      f"pagina's). Upload hem zelf in Onderwijs Transparant.")
+        for b in (self.open_bundle, self.open_folder):
+            b.setVisible(True)
+        lines = report_text(result.verify)
+        if result.niet_gecontroleerd:
+            lines += ["", "Pagina's zonder tekst (door u bekeken):"]
+            lines += [f"  - {x}" for x in result.niet_gecontroleerd]
+        self.report.setPlainText("\n".join(lines))
+
+    def _failed(self, message: str, cancelled: bool) -> None:
+        self._finish()
+        self.step.setText("Afgebroken." if cancelled else "")
+        show_message(self.error, message)
+
+    @staticmethod
+    def _open(path: Path | None) -> None:
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _esc(text: str) -> str:
+
+
+    return html.escape(text).replace("\n", "<br>")
+
+

@@ -1,0 +1,383 @@
+"""Step 4, Onderdelen: the checklist of the chosen tafel. Each component has a drop
+zone (drag files from Explorer, or browse), its files (reorder, remove, open) and its
+status. Every file is first read by the core's intake, in the worker thread; a file the
+core refuses shows the core's Dutch message right at its component."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dossier_app.documents.intake import intake
+from dossier_app.errors import PasswordRequiredError
+from dossier_app.rules.check import OnderdeelStatus
+from dossier_app.store.workdir import private_workdir
+from dossier_app.ui import settings
+from dossier_app.ui.jobs import JobContext, JobRunner
+from dossier_app.ui.state import CaseState
+from dossier_app.ui.widgets import Page, StatusChip, discard, hint, message_label, show_message
+
+VOORWAARDE_LABELS = {
+    "smw_betrokken": "Schoolmaatschappelijk werk (SMW) is bij de leerling betrokken",
+    "herplaatsing_vanuit_onderbouw": "De leerling wordt herplaatst vanuit de onderbouw",
+}
+GEGENEREERD = {
+    "voorblad": "Tafeldossier maakt dit voorblad van de tekst die u invult bij de stap "
+                "'Voorblad en offerte'. U mag ook een eigen voorblad toevoegen.",
+    "offerte": "Tafeldossier maakt deze offerte van de regels die u invult bij de stap "
+               "'Voorblad en offerte'. De offerte van een aanbieder mag ook.",
+}
+BESTANDSFILTER = "Documenten (*.pdf *.docx *.doc *.jpg *.jpeg *.png *.tif *.tiff);;Alle bestanden (*)"
+
+
+def paths_from_mime(event: QDropEvent | QDragEnterEvent) -> list[Path]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+
+class DropZone(QLabel):
+    """A dashed area that accepts files dragged from Explorer; a click is 'Bladeren'."""
+
+    dropped = Signal(list)
+
+    def __init__(self, naam: str) -> None:
+        super().__init__("Sleep bestanden hierheen")
+        self.setAcceptDrops(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumHeight(36)
+        self.setAccessibleName(f"Sleepvak voor {naam}")
+        self._style(False)
+
+    def _style(self, active: bool) -> None:
+        colour = "#1565c0" if active else "#9e9e9e"
+        self.setStyleSheet(f"border: 2px dashed {colour}; border-radius: 6px; color: #444; padding: 6px;")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if paths_from_mime(event):
+            event.acceptProposedAction()
+            self._style(True)
+
+    def dragLeaveEvent(self, event) -> None:
+        self._style(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._style(False)
+        paths = paths_from_mime(event)
+        if paths:
+            event.acceptProposedAction()
+            self.dropped.emit(paths)
+
+
+class OnderdeelCard(QFrame):
+    """One component of the checklist."""
+
+    def __init__(self, status: OnderdeelStatus, page: OnderdelenPage) -> None:
+        super().__init__()
+        self.page = page
+        self.onderdeel = status.onderdeel
+        o = status.onderdeel
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAcceptDrops(True)
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.naam = QLabel(f"<b>{o.naam}</b>")
+        self.naam.setWordWrap(True)
+        top.addWidget(self.naam, 1)
+        self.regel = QLabel()
+        top.addWidget(self.regel)
+        self.chip = StatusChip(status.status)
+        top.addWidget(self.chip)
+        lay.addLayout(top)
+        if o.omschrijving:
+            lay.addWidget(hint(o.omschrijving))
+        if o.genereerbaar in GEGENEREERD:
+            lay.addWidget(hint(GEGENEREERD[o.genereerbaar]))
+        self.files = QListWidget()
+        self.files.setAccessibleName(f"Bestanden bij {o.naam}")
+        self.files.setMaximumHeight(90)
+        lay.addWidget(self.files)
+        lay.addLayout(self._buttons())
+        self.zone = DropZone(o.naam)
+        self.zone.dropped.connect(self.add_paths)
+        lay.addWidget(self.zone)
+        self.busy = QLabel("Bestand wordt gecontroleerd…")
+        self.busy.setVisible(False)
+        lay.addWidget(self.busy)
+        self.error = message_label()
+        self.error.setAccessibleName(f"Melding bij {o.naam}")
+        lay.addWidget(self.error)
+        self.update_from(status)
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        naam = self.onderdeel.naam
+        self.browse = QPushButton("&Bladeren…")
+        self.browse.setAccessibleName(f"Bestand kiezen voor {naam}")
+        self.browse.clicked.connect(self._browse)
+        self.up = QPushButton("Omhoog")
+        self.up.setAccessibleName(f"Bestand omhoog bij {naam}")
+        self.up.clicked.connect(lambda: self._move(-1))
+        self.down = QPushButton("Omlaag")
+        self.down.setAccessibleName(f"Bestand omlaag bij {naam}")
+        self.down.clicked.connect(lambda: self._move(1))
+        self.remove = QPushButton("Verwijderen")
+        self.remove.setAccessibleName(f"Bestand verwijderen bij {naam}")
+        self.remove.clicked.connect(self._remove)
+        self.open = QPushButton("Bekijken")
+        self.open.setAccessibleName(f"Bestand openen bij {naam}")
+        self.open.clicked.connect(self._open)
+        for b in (self.browse, self.up, self.down, self.remove, self.open):
+            row.addWidget(b)
+        row.addStretch(1)
+        return row
+
+    def update_from(self, status: OnderdeelStatus) -> None:
+        o = status.onderdeel
+        regel = {"verplicht": "verplicht", "optioneel": "optioneel",
+                 "voorwaardelijk": "verplicht" if status.nodig else "niet nodig"}[o.regel]
+        if o.meerdere:
+            regel += ", één of meer bestanden"
+        self.regel.setText(regel)
+        self.chip.set_status(status.status)
+        current = self.files.currentRow()
+        self.files.clear()
+        for d in status.documenten:
+            item = QListWidgetItem(Path(d.bestand).name + ("" if d.pad.is_file() else "  (niet gevonden)"))
+            item.setToolTip(d.bestand)
+            item.setData(Qt.ItemDataRole.UserRole, d.index)
+            self.files.addItem(item)
+        if status.gegenereerd:
+            self.files.addItem(QListWidgetItem("(wordt door Tafeldossier gemaakt)"))
+        self.files.setCurrentRow(min(current, self.files.count() - 1))
+        self.files.setVisible(self.files.count() > 0)
+        has_files = bool(status.documenten)
+        for b in (self.up, self.down, self.remove, self.open):
+            b.setEnabled(has_files)
+        self.setAccessibleName(f"{o.naam}: {self.chip.text()}")
+
+    # --- actions -------------------------------------------------------------------------
+
+    def add_paths(self, paths: list[Path]) -> None:
+        show_message(self.error, "")
+        for path in paths:
+            self.page.check_and_add(self, path)
+
+    def _browse(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, f"Bestand kiezen voor {self.onderdeel.naam}",
+                                                str(settings.last_folder()), BESTANDSFILTER)
+        if files:
+            settings.remember_folder(Path(files[0]).parent, self.page.state.case)
+            self.add_paths([Path(f) for f in files])
+
+    def _selected_index(self) -> int | None:
+        item = self.files.currentItem() or (self.files.item(0) if self.files.count() else None)
+        value = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return value if isinstance(value, int) else None
+
+    def _move(self, step: int) -> None:
+        index = self._selected_index()
+        if index is not None:
+            self.page.move_document(index, step)
+            self.files.setCurrentRow(max(0, min(self.files.count() - 1, self.files.currentRow() + step)))
+
+    def _remove(self) -> None:
+        index = self._selected_index()
+        if index is not None:
+            self.page.remove_document(index)
+
+    def _open(self) -> None:
+        index = self._selected_index()
+        if index is not None:
+            doc = self.page.state.case.documenten[index]
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(doc.pad)))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.zone.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.zone.dropEvent(event)
+
+
+def intake_job(path: Path, password: str | None) -> Callable[[JobContext], object]:
+    """Read the file as the build will; a refusal raises the core's DocumentError."""
+    def job(ctx: JobContext) -> object:
+        ctx.progress("Bestand controleren", 0, 1)
+        try:
+            with private_workdir() as workdir:
+                result = intake(path, bestand=path.name, workdir=workdir, password=password)
+        except PasswordRequiredError as exc:
+            return ("wachtwoord", exc.message)
+        return ("ok", list(result.meldingen))
+    return job
+
+
+class OnderdelenPage(Page):
+    title = "Onderdelen"
+    intro = ("De stukken die bij deze tafel horen. Sleep bestanden uit de Verkenner op een "
+             "onderdeel, of kies Bladeren. Tafeldossier leest elk bestand meteen na en zegt het als "
+             "er iets mis mee is. De bestanden zelf blijven waar ze staan.")
+
+    def __init__(self, state: CaseState, runner: JobRunner) -> None:
+        super().__init__()
+        self.state = state
+        self.runner = runner
+        self.ask_password: Callable[[str], str | None] = self._ask_password
+        self.pending = 0
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Stand van de onderdelen")
+        self.body.addWidget(self.summary)
+        self.conditions = QVBoxLayout()
+        self.body.addLayout(self.conditions)
+        self.condition_boxes: dict[str, QCheckBox] = {}
+        self.cards_box = QVBoxLayout()
+        self.body.addLayout(self.cards_box)
+        self.cards: dict[str, OnderdeelCard] = {}
+        self._layout_key: tuple | None = None
+        self.finish()
+        state.changed.connect(self.refresh)
+        self.refresh()
+
+    # --- showing -------------------------------------------------------------------------
+
+    def _visible(self, s: OnderdeelStatus) -> bool:
+        o = s.onderdeel
+        return o.regel != "voorwaardelijk" or s.nodig or bool(s.documenten)
+
+    def refresh(self) -> None:
+        result = self.state.check
+        if result is None or not result.beschikbaar:
+            reden = self.state.check_error or "\n".join(m.tekst for m in (result.fouten if result else []))
+            self.summary.setText(f"Kies eerst een tafel die hier beschikbaar is (stap Casus). {reden}")
+            self._set_cards([])
+            self._set_conditions([])
+            return
+        statuses = result.onderdelen
+        self._set_conditions(sorted({s.onderdeel.voorwaarde for s in statuses
+                                     if s.onderdeel.regel == "voorwaardelijk" and s.onderdeel.voorwaarde}))
+        shown = [s for s in statuses if self._visible(s)]
+        self._set_cards(shown)
+        ontbreekt = [s.onderdeel.naam for s in statuses if s.status == "ontbreekt"]
+        if ontbreekt:
+            self.summary.setText(f"Nog nodig: {', '.join(ontbreekt)}.")
+        else:
+            self.summary.setText("Alle verplichte onderdelen zijn er.")
+
+    def _set_conditions(self, fields: list[str]) -> None:
+        for name in list(self.condition_boxes):
+            if name not in fields:
+                discard(self.condition_boxes.pop(name))
+        for name in fields:
+            box = self.condition_boxes.get(name)
+            if box is None:
+                box = QCheckBox(VOORWAARDE_LABELS.get(name, name))
+                box.setAccessibleName(VOORWAARDE_LABELS.get(name, name))
+                box.toggled.connect(lambda on, n=name: self.state.update_casus(**{n: on}))
+                self.condition_boxes[name] = box
+                self.conditions.addWidget(box)
+            box.blockSignals(True)
+            box.setChecked(bool(getattr(self.state.case.casus, name)))
+            box.blockSignals(False)
+
+    def _set_cards(self, statuses: list[OnderdeelStatus]) -> None:
+        key = tuple(s.onderdeel.id for s in statuses)
+        if key != self._layout_key:
+            self._layout_key = key
+            for card in self.cards.values():
+                discard(card)
+            self.cards = {}
+            for s in statuses:
+                card = OnderdeelCard(s, self)
+                self.cards[s.onderdeel.id] = card
+                self.cards_box.addWidget(card)
+            self._fix_tab_order()
+            return
+        for s in statuses:
+            self.cards[s.onderdeel.id].update_from(s)
+
+    def _fix_tab_order(self) -> None:
+        chain: list[QWidget] = list(self.condition_boxes.values())
+        for card in self.cards.values():
+            chain += [card.files, card.browse, card.up, card.down, card.remove, card.open]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    # --- changing ------------------------------------------------------------------------
+
+    def check_and_add(self, card: OnderdeelCard, path: Path, password: str | None = None) -> None:
+        onderdeel = card.onderdeel.id
+        self.pending += 1
+        card.busy.setVisible(True)
+
+        def done(result: object) -> None:
+            self._finish_job(card)
+            kind, detail = result  # type: ignore[misc]
+            if kind == "wachtwoord":
+                self._password_needed(card, path, str(detail))
+                return
+            if password:
+                self.state.passwords[str(path.resolve())] = password
+            self.state.add_document(onderdeel, path)
+
+        def failed(message: str, _cancelled: bool) -> None:
+            self._finish_job(card)
+            current = self.cards.get(onderdeel, card)
+            show_message(current.error, message)
+
+        self.runner.start(intake_job(path, password), on_done=done, on_error=failed)
+
+    def _finish_job(self, card: OnderdeelCard) -> None:
+        self.pending -= 1
+        with contextlib.suppress(RuntimeError):  # the card was rebuilt meanwhile
+            card.busy.setVisible(False)
+
+    def _password_needed(self, card: OnderdeelCard, path: Path, message: str) -> None:
+        password = self.ask_password(path.name)
+        if password:
+            self.check_and_add(card, path, password)
+        else:
+            show_message(card.error, message)
+
+    def _ask_password(self, name: str) -> str | None:
+        text, ok = QInputDialog.getText(self, "Wachtwoord nodig",
+                                        f"'{name}' is beveiligd met een wachtwoord.\nTyp het "
+                                        "wachtwoord; Tafeldossier bewaart het niet.",
+                                        QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def move_document(self, index: int, step: int) -> None:
+        docs = list(self.state.case.documenten)
+        doc = docs[index]
+        same = [i for i, d in enumerate(docs) if d.onderdeel == doc.onderdeel]
+        pos = same.index(index)
+        target = pos + step
+        if 0 <= target < len(same):
+            j = same[target]
+            docs[index], docs[j] = docs[j], docs[index]
+            self.state.set_documents(docs)
+
+    def remove_document(self, index: int) -> None:
+        docs = list(self.state.case.documenten)
+        del docs[index]
+        self.state.set_documents(docs)

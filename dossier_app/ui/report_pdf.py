@@ -1,0 +1,84 @@
+"""The loket's verify report as a PDF for the school (QTextDocument printed by QPdfWriter).
+
+The report leaves the loket's screen, so it never quotes text around a finding: it
+names the page and the kind of data, which is enough for the school to find it.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from dossier_app.bundle.verify import VerifyReport
+from dossier_app.dates import datum_nl
+from dossier_app.rules.terms import gemeente_naam
+
+STATUS = {"aanwezig": "aanwezig", "ontbreekt": "ONTBREEKT", "optioneel": "niet meegestuurd (optioneel)",
+          "niet-nodig": "niet nodig", "onbekend": "zelf beoordelen", "extra": "extra"}
+CONTEXT_CODES = {"MOGELIJK_PERSOONSGEGEVEN", "NAAM_TER_CONTROLE"}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def verdict(report: VerifyReport) -> str:
+    if report.ok:
+        return "In orde: compleet, ongewijzigd en zonder gevonden persoonsgegevens."
+    return f"Niet in orde: {len(report.problemen)} probleem/problemen gevonden."
+
+
+def report_html(report: VerifyReport, today: str | None = None) -> str:
+    from datetime import date
+
+    casus = report.manifest["casus"]
+    parts = [f"<h1>Controle van bundel {_e(report.bestand)}</h1>",
+             f"<p>Gecontroleerd op {_e(today or datum_nl(date.today()))} met Tafeldossier.</p>",
+             f"<p><b>{_e(verdict(report))}</b></p>",
+             f"<p>Tafel: {_e(report.tafel_naam or casus['tafel'])} · "
+             f"{_e(gemeente_naam(casus['gemeente']))} · "
+             f"{_e(casus['onderwijs'].upper())} · {_e(casus['ot_nummer'])}<br>Routeboek: "
+             f"{_e(report.manifest['routeboek']['id'])} (versie {_e(report.manifest['routeboek']['versie'])})"
+             f" · {report.paginas_bestand} pagina's</p>",
+             "<h2>Volledigheid</h2><table border='1' cellpadding='4' cellspacing='0'>"
+             "<tr><th>Onderdeel</th><th>Status</th><th>Pagina's</th></tr>"]
+    for o in report.onderdelen:
+        pages = f"{o.pagina_van}-{o.pagina_tot}" if o.pagina_van and o.status == "aanwezig" else ""
+        parts.append(f"<tr><td>{_e(o.naam)}</td><td>{_e(STATUS.get(o.status, o.status))}</td>"
+                     f"<td>{pages}</td></tr>")
+    parts.append("</table>")
+    parts.append(f"<h2>Ongewijzigd sinds het maken</h2><p>{'ja' if report.intact else 'NEE'}</p>")
+    parts.append(f"<h2>Verborgen inhoud</h2><p>{'geen' if report.schoon else 'GEVONDEN'}</p>")
+    echte = [p for p in report.persoonsgegevens if not p.review]
+    parts.append("<h2>Mogelijke persoonsgegevens</h2>")
+    if echte:
+        items = "".join(f"<li>Pagina {p.pagina}: {_e(p.categorie)}</li>" for p in echte)
+        parts.append(f"<ul>{items}</ul>")
+    else:
+        parts.append("<p>geen gevonden</p>")
+    if report.termijn is not None and report.termijn.status != "geen":
+        t = report.termijn
+        parts.append(f"<h2>Termijn</h2><p>Week {t.week}; verwacht: {_e(t.venster.tekst)}</p>")
+    parts.append("<h2>Meldingen</h2><ul>")
+    for m in report.meldingen:
+        if m.code in CONTEXT_CODES:
+            continue  # listed above without the quoted text
+        parts.append(f"<li>{_e(m.regel())}</li>")
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def write_report_pdf(report: VerifyReport, out: Path) -> None:
+    doc = QTextDocument()
+    doc.setHtml(report_html(report))
+    writer = QPdfWriter(str(out))
+    writer.setTitle(f"Controle van bundel {report.manifest['casus']['ot_nummer']}")
+    writer.setCreator("Tafeldossier")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
+    writer.setResolution(300)
+    doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+    doc.print_(writer)

@@ -1,0 +1,97 @@
+"""Small building blocks shared by the pages: headings, hints, status chips, page frame."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+STATUS_TEKST = {"aanwezig": "Aanwezig", "ontbreekt": "Ontbreekt", "optioneel": "Optioneel",
+                "niet-nodig": "Niet nodig"}
+STATUS_KLEUR = {"aanwezig": "#1b6e20", "ontbreekt": "#b00020", "optioneel": "#555555",
+                "niet-nodig": "#555555"}
+
+
+def discard(widget: QWidget) -> None:
+    """Remove a widget now: deleteLater alone leaves it on screen until the event loop
+    gets round to it, and a rebuilt list would show old and new entries together."""
+    widget.hide()
+    widget.setParent(None)  # type: ignore[call-overload]
+    widget.deleteLater()
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * (1.5 if level == 1 else 1.15))
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    return label
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(dark);")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def message_label(kind: str = "fout") -> QLabel:
+    """A label for a message at its place: red for errors, green for success."""
+    label = QLabel()
+    label.setWordWrap(True)
+    colour = {"fout": "#b00020", "ok": "#1b6e20", "info": "#333333"}[kind]
+    label.setStyleSheet(f"color: {colour};")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setVisible(False)
+    return label
+
+
+def show_message(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setAccessibleDescription(text)
+    label.setVisible(bool(text))
+
+
+class StatusChip(QLabel):
+    def __init__(self, status: str = "optioneel") -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.set_status(status)
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        self.setText(STATUS_TEKST.get(status, status))
+        self.setAccessibleName(f"Status: {STATUS_TEKST.get(status, status)}")
+        colour = STATUS_KLEUR.get(status, "#555555")
+        self.setStyleSheet(f"color: white; background: {colour}; border-radius: 4px; "
+                           "padding: 2px 8px; font-weight: bold;")
+
+
+class Page(QWidget):
+    """A wizard step: a heading, an introduction and a scrollable body."""
+
+    title = ""
+    intro = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        self.body = QVBoxLayout(inner)
+        self.body.setContentsMargins(16, 12, 16, 12)
+        self.body.addWidget(heading(self.title))
+        if self.intro:
+            self.body.addWidget(hint(self.intro))
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
+        self.scroll = scroll
+
+    def finish(self) -> None:
+        self.body.addStretch(1)
