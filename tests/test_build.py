@@ -247,3 +247,27 @@ def test_verify_reports_an_altered_bundle(example, run_cli):
     plain = example / "stukken" / "opp.pdf"
     res = run_cli("verify", plain)
     assert res.code == 3 and "geen Tafeldossier-bundel" in res.err
+
+
+def test_gate_blocks_the_bundle_when_redaction_misses_something(example, run_cli, monkeypatch):
+    """Simulate a redaction step that silently fails: the whole-bundle gate must refuse,
+    write nothing, and name category and page but never the value."""
+    import shutil as sh
+
+    import dossier_app.documents.pipeline as pipeline
+    from dossier_app.anonymise.pdf_redact import PdfCleanResult
+
+    def no_redaction(src, dst, finder, lakken, *, bestand):
+        sh.copy(src, dst)
+        import pikepdf as pk
+        with pk.open(src) as pdf:
+            return PdfCleanResult(paginas=len(pdf.pages))
+
+    monkeypatch.setattr(pipeline, "clean_pdf", no_redaction)
+    out = example / "lek.pdf"
+    res = run_cli("build", example / "casus.toml", "-o", out, "--converter", "builtin", "--stil")
+    assert res.code == 4, res.err
+    assert not out.exists()
+    assert "pagina" in res.err and "niet geschreven" in res.err
+    for ident in ("Noor", "Amrani", "123456782", "Weimarstraat"):
+        assert ident not in res.err

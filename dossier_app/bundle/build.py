@@ -32,7 +32,7 @@ from dossier_app.documents.pipeline import (
     finish_document,
     prepare_document,
 )
-from dossier_app.errors import CancelledError, IncompleteError
+from dossier_app.errors import CancelledError, IncompleteError, LeakError
 from dossier_app.fileio import atomic_copy, check_output
 from dossier_app.logs import get_logger
 from dossier_app.meldingen import Melding
@@ -91,8 +91,7 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         assembled = assemble(parts, _info(case, result, options), tmp,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
         report("Eindcontrole op persoonsgegevens", 0, 1)
-        verify_pdf(tmp, ids.finder, ids.literal_variants(),
-                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}))
+        _gate(tmp, ids, assembled)
         verified = verify_bundle(tmp, bestand=out.name)
         atomic_copy(tmp, out)
     seconds = time.monotonic() - started
@@ -102,6 +101,19 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
                        documenten=processed, meldingen=_all_meldingen(result, processed),
                        niet_gecontroleerd=_not_checked_labels(processed, ranges_known),
                        seconden=seconds, uit_cache=hits)
+
+
+def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult) -> None:
+    """The independent check over every page and channel of the bundle; a leak names the
+    component as well as the page."""
+    try:
+        verify_pdf(bundle, ids.finder, ids.literal_variants(),
+                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}))
+    except LeakError as exc:
+        where = [f"pagina {p.pagina_van}-{p.pagina_tot}: {p.naam}" for p in assembled.onderdelen
+                 if p.pagina_van]
+        raise LeakError(f"{exc.message}\nDe bundel is niet geschreven. Onderdelen: "
+                        + "; ".join(where), details=exc.details) from exc
 
 
 def _checked(case: Case, options: BuildOptions) -> CheckResult:
@@ -134,8 +146,9 @@ def confirmed_hashes(case: Case) -> frozenset[str]:
 def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet, workdir: Path,
                        options: BuildOptions, report: Progress,
                        cancelled: Callable[[], bool]) -> tuple[list[ProcessedDocument], int]:
+    # The gate and the flagger run once over the whole bundle (below), not per document.
     popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr,
-                            bevestigd=confirmed_hashes(case))
+                            bevestigd=confirmed_hashes(case), gate=False, flagger=False)
     cache = DocumentCache.open_default() if options.cache else None
     keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
     done: dict[int, ProcessedDocument] = {}

@@ -35,6 +35,9 @@ class PipelineOptions:
     timeout: float = 120.0
     ocr: bool = True  # propose boxes on scanned pages with Tesseract, when installed
     bevestigd: frozenset[str] = frozenset()  # confirmation hashes of findings marked as fine
+    # A bundle build gates and flags the whole bundle once; a single document gets both here.
+    gate: bool = True
+    flagger: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
     lakken = list(doc.lakken) + [box for boxes in ocr.values() for box in boxes]
     clean = prepared.folder / "schoon.pdf"
     result = clean_pdf(prepared.pdf, clean, ids.finder, lakken, bestand=doc.bestand)
-    verify_pdf(clean, ids.finder, ids.literal_variants())
+    if options.gate:
+        verify_pdf(clean, ids.finder, ids.literal_variants())
     meldingen = list(prepared.meldingen)
     if ocr:
         meldingen.append(_ocr_melding(ocr))
@@ -115,7 +119,7 @@ def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
         niet_gecontroleerd=_not_checked(result.niet_gecontroleerd, doc, ocr),
         gerasterd=dict(result.gerasterd), treffers=_totals(prepared.treffers, result.treffers),
         ocr_vlakken={p: len(b) for p, b in ocr.items()}, vlakken=dict(result.vlakken),
-        bevindingen=findings(clean, ids, options.bevestigd))
+        bevindingen=findings(clean, ids, options.bevestigd) if options.flagger else [])
 
 
 def _word_to_pdf(src: Path, doc: Document, ids: IdentifierSet, options: PipelineOptions,
