@@ -20,13 +20,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_case import generate  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from generate_case import generate
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
-from dossier_app.bundle.build import BuildOptions, build_bundle  # noqa: E402
-from dossier_app.case import read_case  # noqa: E402
-from dossier_app.ui.jobs import JobRunner  # noqa: E402
+from dossier_app.bundle.build import BuildOptions, build_bundle
+from dossier_app.case import read_case
+from dossier_app.ui.jobs import JobRunner
 
 TICK_MS = 20
 

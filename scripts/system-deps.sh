@@ -6,7 +6,8 @@ set -euo pipefail
 
 PACKAGES=(poppler-utils qpdf tesseract-ocr tesseract-ocr-nld libreoffice-writer-nogui
           xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
-          fonts-dejavu-core)
+          fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+          libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
