@@ -48,6 +48,7 @@ class Bevinding:
     categorie: str
     context: str
     review: bool  # a professional's name: review, not remove
+    tekst: str = ""  # what was found (screen only: may be personal data)
 
 
 @dataclass
@@ -208,10 +209,11 @@ def findings(pdf_path: Path, ids: IdentifierSet | None,
     user marked as not personal data."""
     out = []
     for number, text in enumerate(page_texts(pdf_path), start=1):
-        out += [_bevinding(number, f) for f in flag_personal_data(text, ids)
+        out += [_bevinding(number, f, text[f.start:f.end]) for f in flag_personal_data(text, ids)
                 if confirmation_hash(text[f.start:f.end]) not in confirmed]
     return out
 
 
-def _bevinding(page: int, f: Finding) -> Bevinding:
-    return Bevinding(pagina=page, categorie=f.categorie, context=f.context, review=f.review)
+def _bevinding(page: int, f: Finding, found: str) -> Bevinding:
+    return Bevinding(pagina=page, categorie=f.categorie, context=f.context, review=f.review,
+                     tekst=" ".join(found.split()))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
-from dossier_app.case_model import Case, Document, Lakvlak, Persoon
+from dossier_app.case_model import Case, Document, Lakvlak
 from dossier_app.documents.pipeline import PipelineOptions, process_document
 from dossier_app.errors import DossierError
 from dossier_app.store.workdir import private_workdir
@@ -427,24 +427,31 @@ class ReviewPage(Page):
         return review, index, review.bevindingen[index]
 
     def dismiss_finding(self) -> None:
+        """Laten staan: recorded in the case file, so the build and the loket respect it."""
         found = self._finding()
-        if found:
-            found[0].afgehandeld.add(found[1])
-            self.state.review_changed.emit()
+        if not found:
+            return
+        review, index, finding = found
+        review.afgehandeld.add(index)
+        tekst = str(getattr(finding, "tekst", "")).strip()
+        if tekst and tekst not in self.state.case.geen_persoonsgegeven:
+            self.state.update(geen_persoonsgegeven=(*self.state.case.geen_persoonsgegeven, tekst))
+        self.state.review_changed.emit()
 
     def redact_finding(self) -> None:
         found = self._finding()
         if not found:
             return
         review, index, finding = found
-        term = self.ask_term(str(getattr(finding, "context", "")))
+        term = self.ask_term(str(getattr(finding, "tekst", "") or getattr(finding, "context", "")))
         if not term:
             return
         review.afgehandeld.add(index)
-        persoon = Persoon(rol="overig", naam=" ".join(term.split()))
-        self.state.update(personen=(*self.state.case.personen, persoon))
-        self.progress.setText("Toegevoegd aan de te verwijderen gegevens (Leerling en personen). Kies "
-                              "'Alles voorbereiden' om het resultaat te zien.")
+        term = " ".join(term.split())
+        if term not in self.state.case.extra_termen:
+            self.state.update(extra_termen=(*self.state.case.extra_termen, term))
+        self.progress.setText("Toegevoegd aan de te verwijderen gegevens: het wordt uit alle stukken "
+                              "gelakt. Kies 'Alles voorbereiden' om het resultaat te zien.")
         self.state.review_changed.emit()
 
     def _ask_term(self, context: str) -> str | None:

@@ -166,3 +166,25 @@ def test_recent_list_skips_paths_with_identifiers(tmp_path):
     case = read_case(EXAMPLE / "casus.toml")
     assert not settings.safe_to_remember(Path("/home/ib/Noor el Amrani/casus.toml"), case)
     assert settings.safe_to_remember(Path("/home/ib/aanmeldingen/casus.toml"), case)
+
+
+def test_findings_become_extra_terms_or_confirmed_texts(window):
+    from dossier_app.documents.pipeline import Bevinding
+    from dossier_app.ui.state import Review
+
+    w = window(EXAMPLE / "casus.toml")
+    doc = w.state.case.documenten[1]
+    findings = [Bevinding(1, "naam", "broertje Thijs Vermeer gaat", False, "Thijs Vermeer"),
+                Bevinding(1, "naam", "meester Pieter Hoekstra belde", True, "Pieter Hoekstra")]
+    w.state.reviews[str(doc.pad)] = Review(pdf=b"", paginas=1, niet_gecontroleerd=[],
+                                           bevindingen=findings, vlakken={}, meldingen=[])
+    review = w.review
+    review.current = doc
+    review.ask_term = lambda context: context  # the dialog: keep the proposed text
+    review._finding = lambda: (w.state.reviews[str(doc.pad)], 0, findings[0])
+    review.redact_finding()
+    review._finding = lambda: (w.state.reviews[str(doc.pad)], 1, findings[1])
+    review.dismiss_finding()
+    assert w.state.case.extra_termen == ("Thijs Vermeer",)
+    assert w.state.case.geen_persoonsgegeven == ("Pieter Hoekstra",)
+    assert w.state.reviews[str(doc.pad)].afgehandeld == {0, 1}
