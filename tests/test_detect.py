@@ -177,3 +177,48 @@ def test_names_are_still_found_next_to_labels():
     text = "Aanwezig: mevrouw Jansen (moeder).\nJuf Annelies de Graaf belde."
     found = {text[f.start:f.end]: f.review for f in flag_personal_data(text) if f.categorie == "naam"}
     assert found == {"Jansen": False, "Annelies de Graaf": True}
+
+
+# --- prefilters and guards: only speed, never fewer findings ----------------------------
+
+_SAMPLES = [
+    "Oom woont aan de Laakkade 14b en tante op de Prins Hendrikstraat 3-2; bus 12.",
+    "Adres: Burgemeester de Monchyplein, nr. 7 II", "woont Weimarstraat\n212", "Kerkstr. 3",
+    "laan 4", "De Dreef 12a", "Veldweg,  3-2", "1e Van Swindenstraat 100 hs", "straat 3",
+    "Moeder Fatima en juf Ans; mevr. De Jong, dhr. Pieters van het SWV.", "MOEDER: Noor",
+    "zorgcoördinator Kees", "IB'er Petra", "Ouders: Jan en Els", "de heer Van Dam",
+    "\u212aind Noor", "ſmw Karin", "naam: A. de Vries", "Moeder, Fatima el Amrani.",
+]
+
+
+def test_address_prefilter_never_hides_an_address() -> None:
+    from dossier_app.anonymise import detect
+
+    for text in _SAMPLES + [a + " " + b for a in _SAMPLES for b in _SAMPLES]:
+        if detect._ADDRESS.search(text):
+            assert detect._ADDRESS_PREFILTER.search(text), text
+
+
+def test_cue_guard_changes_no_match() -> None:
+    import re
+
+    from dossier_app.anonymise import detect
+
+    unguarded = re.compile(rf"(?<![^\W_])(?i:{detect._CUES})(?![^\W_])"
+                           rf"[:,]?\s+(?P<name>{detect._NAME})")
+    for text in _SAMPLES + [a + " " + b for a in _SAMPLES for b in _SAMPLES[9:]]:
+        expected = [m.span("name") for m in unguarded.finditer(text)]
+        assert [m.span("name") for m in detect._CUED_NAME.finditer(text)] == expected, text
+
+
+def test_loading_deduce_leaves_logging_and_stdout_alone(capsys):
+    import logging
+
+    pytest.importorskip("deduce")
+    from dossier_app.anonymise.detect import DeduceNames
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    DeduceNames().find_names("Gisteren sprak mevrouw Jansen met de leerkracht.")
+    assert root.level == level and root.handlers == handlers
+    assert capsys.readouterr().out == ""

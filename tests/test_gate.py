@@ -114,3 +114,48 @@ def test_flate_bomb_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         pdf.Root.TdBom = pdf.make_indirect(stream)
     error = _leak(_with(tmp_path, add))  # refused as "not checked", not a crash
     assert "niet volledig worden gecontroleerd" in error.message
+
+
+# --- the one-pass prefilters must never miss what the single checks find -----------------
+
+_TRICKY_TEXTS = [
+    "", "Noor Jansen", "noor   jansen", "NOORJANSEN", "Noorwegen", "xNoor", "Noor_", "Noor2",
+    "leerling: noor\njansen.", "\u212aees Noor", "Jan-\nsen", "Jan\u00adsen", "+31 6 12345678",
+    "tel. +31612345678x", "2015-11-17", "17-11-2015", "117-11-20151", "Weimarstraat 212b",
+    "weimarstraat,212", "BSN 123456782", "1234567820", "noor.jansen@example.nl",
+]
+
+
+def test_combined_literal_regex_agrees_with_the_single_patterns() -> None:
+    lits = gate._Literals.build([*pdfmaker.LITERALS, ("Noor Jansen", "naam"), ("+31 6", "x")])
+    assert lits.any_text is not None
+    words = [*(value for value, _ in pdfmaker.LITERALS), *_TRICKY_TEXTS]
+    texts = _TRICKY_TEXTS + [f"{a} {b}" for a in words for b in words[:8]] + \
+        [a + b for a in words for b in words[:8]]
+    for text in texts:
+        single = any(pattern.search(text) for pattern, _ in lits.text)
+        assert bool(lits.any_text.search(text)) == single, text
+
+
+def test_combined_needle_regex_agrees_with_find() -> None:
+    lits = gate._Literals.build(pdfmaker.LITERALS)
+    assert lits.any_raw is not None
+    needles = [needle for needle, *_ in lits.raw]
+    hay = [b"", b"(noor) tj", b"<4e6f6f72>", "Noor".encode("utf-16-be").lower(), b"xx\x00n\x00o"]
+    hay += [a + b for a in needles[::7] for b in (b"", b"x", b"\x00")]
+    hay += [n[:-1] for n in needles] + [n[1:] for n in needles]
+    for data in hay:
+        assert bool(lits.any_raw.search(data)) == any(n in data for n in needles), data
+
+
+def test_text_check_still_names_every_category(tmp_path: Path) -> None:
+    lits = gate._Literals.build([("Noor", "naam"), ("2562 HK", "postcode")])
+    found = gate._text_hits("Noor woont op 2562 hk", lambda text: [], lits)
+    assert found == {"naam", "postcode"}
+
+
+def test_pypdf_worker_extracts_like_in_process(tmp_path: Path) -> None:
+    path = pdfmaker.make_text_pdf(tmp_path / "lang.pdf", gate.PARALLEL_FROM_PAGES)
+    workers = gate._start_pypdf_workers(path)
+    assert len(workers) == 2
+    assert gate._finish_pypdf_workers(workers) == gate.pypdf_texts(path)

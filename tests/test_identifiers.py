@@ -312,3 +312,27 @@ def test_speed_of_a_3000_character_page(ids: IdentifierSet) -> None:
         ids.finder(page)
     per_page = (time.perf_counter() - started) / rounds * 1000
     print(f"\nfinder: {per_page:.3f} ms per 3,000-character page")
+
+
+def test_set_without_cased_names_finds_numbers_and_names() -> None:
+    # Only long, non-word names: no case-sensitive literals, so no case-sensitive regex.
+    leerling = Leerling(voornamen="Aaliyah", roepnaam="", achternaam="Hoogendijk",
+                        geboortedatum=date(2015, 11, 17), bsn="123456782",
+                        adres="", postcode="2562 HK", woonplaats="")
+    only = build_identifiers(leerling, [])
+    text = "AALIYAH hoogendijk, geb. 17-11-2015, BSN 123 456 782, (2562hk)."
+    assert visible(only, text) == ["AALIYAH hoogendijk", "17-11-2015", "123 456 782", "2562hk"]
+
+
+def test_leading_guard_changes_no_hit(ids: IdentifierSet) -> None:
+    """The one lookahead in front of the case-insensitive regex only skips positions
+    where neither side could start: the same hits as without it."""
+    pattern = ids._ci_regex.pattern
+    assert pattern.startswith("(?=[")
+    unguarded = re.compile(pattern[pattern.index("])") + 2:])
+    text = ("Noor el Amrani (17-11-2015), +31 6 41528376, 06-41528376 (070) 1234567; "
+            "Weimarstraat 212, 2562HK, teststr. 41-b; f.elamrani@example.nl, De Regenboog")
+    norm = normalise(text)
+    assert ([m.span() for m in ids._ci_regex.finditer(norm.lower)]
+            == [m.span() for m in unguarded.finditer(norm.lower)])
+    assert len(ids.finder(text)) >= 8

@@ -32,6 +32,7 @@ import pypdfium2 as pdfium
 from pikepdf import Array, Dictionary, Name
 
 from dossier_app.anonymise.hits import Finder
+from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
 
@@ -74,10 +75,18 @@ class _Literals:
 
     text: list[tuple[re.Pattern[str], str]]
     raw: list[tuple[bytes, int, str, int]] = field(default_factory=list)  # needle, unit, cat, len
+    # All text patterns in one: it matches a text exactly when at least one of `text`
+    # does (same flags, same boundaries, the alternation is tried at every position).
+    any_text: re.Pattern[str] | None = None
+    # All byte needles as one prefix-factored regex: it matches a haystack exactly when
+    # at least one needle occurs in it (boundaries are checked per needle afterwards).
+    any_raw: re.Pattern[bytes] | None = None
+    overlap: int = 0  # bytes kept between chunks: the longest needle plus a margin
 
     @classmethod
     def build(cls, literals: Sequence[tuple[str, str]]) -> _Literals:
         text = []
+        bodies: dict[str, str] = {}  # body -> its first character
         raw: dict[bytes, tuple[int, str, int]] = {}
         for literal, categorie in literals:
             value = literal.strip()
@@ -85,9 +94,29 @@ class _Literals:
                 continue
             body = r"\s*".join(re.escape(part) for part in value.split())
             text.append((re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE), categorie))
+            bodies.setdefault(body, value[0])
             for needle, unit in _byte_needles(value):
                 raw.setdefault(needle, (unit, categorie, len(value)))
-        return cls(text, [(n, u, c, length) for n, (u, c, length) in raw.items()])
+        needles = list(raw)
+        any_raw = re.compile(trie_pattern([n.decode("latin-1") for n in needles], leaf_end="")
+                             .encode("latin-1")) if needles else None
+        return cls(text, [(n, u, c, length) for n, (u, c, length) in raw.items()],
+                   _any_of(bodies), any_raw, max((len(n) for n in needles), default=0) + 4)
+
+
+def _any_of(bodies: dict[str, str]) -> re.Pattern[str] | None:
+    """One regex for all literal bodies, for a single pass over a page.
+
+    It opens with a lookahead on the possible first characters (compiled with the same
+    IGNORECASE, so it accepts every case variant the literal itself accepts): most
+    positions then fail on one test. Each alternative keeps its own end boundary, and
+    the regex engine backtracks into the alternation, so a literal that matches at a
+    position makes the combined regex match there too."""
+    if not bodies:
+        return None
+    guard = "(?=[" + "".join(re.escape(c) for c in sorted(set(bodies.values()))) + "])"
+    alternatives = "|".join(rf"{body}(?!\w)" for body in bodies)
+    return re.compile(rf"{guard}(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 def _byte_needles(value: str) -> Iterator[tuple[bytes, int]]:
@@ -181,7 +210,10 @@ def _text_hits(text: str, finder: Finder, lits: _Literals) -> set[str]:
     found: set[str] = set()
     for view in _views(text):
         found |= {hit.categorie for hit in finder(view)}
-        found |= {categorie for pattern, categorie in lits.text if pattern.search(view)}
+        # One pass with the combined regex; only on a hit are the single patterns run
+        # (to name the categories). No hit there means no hit for any single pattern.
+        if lits.any_text is not None and lits.any_text.search(view):
+            found |= {categorie for pattern, categorie in lits.text if pattern.search(view)}
     return found
 
 
@@ -226,10 +258,21 @@ def _start_pypdf_workers(path: Path) -> list[subprocess.Popen[bytes]]:
     if count < PARALLEL_FROM_PAGES:
         return []
     middle = count // 2
-    return [subprocess.Popen([sys.executable, "-m", __name__, "--pypdf", str(path),
-                              str(a), str(b)], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL)
+    return [subprocess.Popen([sys.executable, "-c", _PYPDF_WORKER, str(path), str(a), str(b)],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             for a, b in ((0, middle), (middle, count))]
+
+
+# The worker imports pypdf only, not this module (pikepdf, PDFium and the app): that
+# halves its start-up. It must extract exactly as `pypdf_texts` does.
+_PYPDF_WORKER = """\
+import json, logging, sys
+import pypdf
+reader = pypdf.PdfReader(sys.argv[1], strict=False)
+pages = reader.pages[int(sys.argv[2]):int(sys.argv[3])]
+logging.getLogger("pypdf").disabled = True
+sys.stdout.write(json.dumps([page.extract_text() or "" for page in pages]))
+"""
 
 
 def _finish_pypdf_workers(workers: list[subprocess.Popen[bytes]]) -> list[str]:
@@ -510,13 +553,17 @@ def _inflate(raw: bytes, limit: int) -> Iterator[bytes]:
 
 def _search_chunks(chunks: Iterator[bytes], lits: _Literals, minimum: int) -> set[str]:
     found: set[str] = set()
-    overlap = max((len(n) for n, *_ in lits.raw), default=0) + 4
+    overlap = lits.overlap
     tail = b""
     for chunk in chunks:
         data = tail + chunk.lower()
-        for needle, unit, categorie, length in lits.raw:
-            if length >= minimum and categorie not in found and _contains(data, needle, unit):
-                found.add(categorie)
+        # One pass of the combined needle regex; only where some needle occurs are the
+        # needles looked up one by one (with their boundaries and minimum length).
+        if lits.any_raw is not None and lits.any_raw.search(data):
+            for needle, unit, categorie, length in lits.raw:
+                if (length >= minimum and categorie not in found
+                        and _contains(data, needle, unit)):
+                    found.add(categorie)
         tail = data[-overlap:] if overlap else b""
     return found
 
