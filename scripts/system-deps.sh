@@ -4,7 +4,7 @@
 # LibreOffice Writer (optional converter), Xvfb and the libraries Qt needs offscreen.
 set -euo pipefail
 
-PACKAGES=(poppler-utils qpdf tesseract-ocr tesseract-ocr-nld libreoffice-writer-nogui
+PACKAGES=(poppler-utils qpdf tesseract-ocr tesseract-ocr-nld libreoffice-writer-nogui gnome-keyring dbus-x11 libsecret-1-0
           xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)

@@ -31,6 +31,7 @@ from dossier_app.errors import DossierError
 from dossier_app.ui import settings
 from dossier_app.ui.build_page import BuildPage
 from dossier_app.ui.casus_page import CasusPage
+from dossier_app.ui.drafts_ui import DraftController
 from dossier_app.ui.jobs import JobRunner
 from dossier_app.ui.onderdelen_page import OnderdelenPage
 from dossier_app.ui.personen_page import PersonenPage
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
         self.loket_windows: list[QWidget] = []
         self._build_ui()
         self._build_menu()
+        self.drafts = DraftController(self, self.state, self.runner)
+        self.start.add_section(self.drafts.panel)
         self.state.changed.connect(self._update_status)
         self._update_status()
         self._restore_geometry()
@@ -258,14 +261,18 @@ class MainWindow(QMainWindow):
         settings.save_geometry("hoofd", self.saveGeometry())
         self.runner.cancel_all()
         self.runner.wait()
+        self.drafts.shutdown()
         for window in self.loket_windows:
             window.close()
         event.accept()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from dossier_app.ui.selftest import ZelftestAction
+
     parser = argparse.ArgumentParser(prog="dossier-app", description="Tafeldossier")
     parser.add_argument("--open", metavar="CASUS", type=Path, help="open een casusbestand")
+    parser.add_argument("--zelftest", action=ZelftestAction)
     args, qt_args = parser.parse_known_args(argv)
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
@@ -274,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_dutch_translations(app)
     window = MainWindow(args.open)
     window.show()
+    window.drafts.start_later()
     return app.exec()
 
 

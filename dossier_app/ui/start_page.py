@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from dossier_app import __version__
@@ -79,6 +80,10 @@ class StartPage(Page):
         value = item.data(Qt.ItemDataRole.UserRole)
         if value:
             self.recent_requested.emit(Path(str(value)))
+
+    def add_section(self, widget: QWidget) -> None:
+        """Another box above the messages (the drafts list, see drafts_ui)."""
+        self.body.insertWidget(self.body.indexOf(self.error), widget)
 
     def show_error(self, text: str) -> None:
         show_message(self.error, text)
