@@ -4,5 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
+# The Linux proof of the Windows build: freeze the app with PyInstaller and run the frozen
+# `dossier build`, `verify` and the self-test (about a minute). TAFELDOSSIER_FREEZE_TEST=0 skips it.
+export TAFELDOSSIER_FREEZE_TEST=${TAFELDOSSIER_FREEZE_TEST:-1}
 .venv/bin/ruff check dossier_app tests benchmarks
 .venv/bin/python -m pytest "$@"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Proof build on Linux of the Windows package: freeze packaging/tafeldossier.spec with
+# PyInstaller into build/freeze/ (ignored by git), then run the frozen programs: `dossier
+# --versie`, `dossier build` on the example case with the built-in Word converter,
+# `dossier verify` on that bundle, and `dossier-app --zelftest` offscreen. Fails on any
+# error; prints the folder's size and its ten largest items. See packaging/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+started=$(date +%s)
+
+PY=.venv/bin/python
+if [ ! -x "$PY" ]; then
+  bash scripts/setup.sh
+fi
+echo "== PyInstaller installeren (pip)" >&2
+"$PY" -m pip install -q "pyinstaller>=6.10,<7" "pyinstaller-hooks-contrib>=2024.8"
+
+OUT=build/freeze
+echo "== packaging/tafeldossier.spec bevriezen naar $OUT/dist/Tafeldossier" >&2
+"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath "$OUT/dist" --workpath "$OUT/work" packaging/tafeldossier.spec
+APP="$ROOT/$OUT/dist/Tafeldossier"
+built=$(date +%s)
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+# Run the frozen programs from outside the source tree, with no venv on PATH.
+cd "$TMP"
+export PATH=/usr/local/bin:/usr/bin:/bin
+export QT_QPA_PLATFORM=offscreen
+
+echo "== dossier --versie" >&2
+"$APP/dossier" --versie
+echo "== dossier build (voorbeeldcasus, --converter builtin)" >&2
+"$APP/dossier" build "$ROOT/examples/adviestafel-den-haag/casus.toml" -o "$TMP/bundel.pdf" \
+  --converter builtin --stil
+echo "== dossier verify" >&2
+"$APP/dossier" verify "$TMP/bundel.pdf"
+echo "== dossier-app --zelftest (offscreen)" >&2
+"$APP/dossier-app" --zelftest
+echo "== licentieteksten aanwezig" >&2
+for f in LICENSE.txt THIRD_PARTY_NOTICES.md _internal/resources/fonts/LICENSE-DejaVu.txt; do
+  [ -s "$APP/$f" ] || { echo "ontbreekt: $f" >&2; exit 1; }
+done
+ls -d "$APP"/_internal/*.dist-info | wc -l | xargs echo "dist-info-mappen:"
+
+cd "$ROOT"
+echo "== grootte" >&2
+du -sh "$APP"
+echo "== tien grootste onderdelen (map en _internal)" >&2
+{ find "$APP" -mindepth 1 -maxdepth 1 ! -name _internal -print0
+  find "$APP/_internal" -mindepth 1 -maxdepth 1 -print0; } | xargs -0 du -sh | sort -rh | head -n 10
+echo "Bevriezen: $((built - started)) s; rooktest: $(( $(date +%s) - built )) s"
+echo "Bevroren build geslaagd: $APP"

@@ -1,0 +1,231 @@
+"""Packaging: the PyInstaller spec, the Windows installer scripts, the self-test, and
+(slow, opt-in) the Linux proof build of the frozen folder."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+SPEC = REPO / "packaging" / "tafeldossier.spec"
+ISS = REPO / "packaging" / "windows" / "tafeldossier.iss"
+WXS = REPO / "packaging" / "windows" / "tafeldossier.wxs"
+BUILD_PS1 = REPO / "packaging" / "windows" / "build.ps1"
+WORKFLOW = REPO / ".github" / "workflows" / "windows.yml"
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def _spec_tree() -> ast.Module:
+    return ast.parse(SPEC.read_text(encoding="utf-8"), filename=str(SPEC))
+
+
+def _spec_literal(name: str) -> object:
+    for node in _spec_tree().body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{name} not assigned in the spec")
+
+
+def _spec_qt_filter():
+    """The spec's Qt file filter (_keep_dest and what it uses), run without PyInstaller."""
+    wanted = {"QT_PLUGINS_KEEP", "QT_TRANSLATIONS_KEEP", "QT_LIBS_DROP", "_QT_PLUGIN",
+              "_QT_TRANSLATION", "_plugin_stem", "_keep_dest"}
+    body = []
+    for node in _spec_tree().body:
+        names = ({t.id for t in node.targets if isinstance(t, ast.Name)}
+                 if isinstance(node, ast.Assign) else {getattr(node, "name", None)})
+        if names & wanted:
+            body.append(node)
+    namespace: dict[str, object] = {"re": re, "Path": Path}
+    exec(compile(ast.Module(body=body, type_ignores=[]), str(SPEC), "exec"), namespace)
+    return namespace["_keep_dest"]
+
+
+# --- the spec -------------------------------------------------------------------------------
+
+def test_spec_parses_and_reads_version_from_pyproject():
+    text = SPEC.read_text(encoding="utf-8")
+    _spec_tree()
+    assert "tomllib.load" in text and '["project"]["version"]' in text
+    assert not re.search(r"\b\d+\.\d+\.\d+\b", text), "no version number written in the spec"
+
+
+def test_spec_two_programs_one_folder():
+    text = SPEC.read_text(encoding="utf-8")
+    assert text.count("EXE(") == 2 and text.count("COLLECT(") == 1 and text.count("Analysis(") == 1
+    assert 'name="dossier-app", console=False' in text
+    assert 'name="dossier", console=True' in text
+    assert "exclude_binaries=True" in text
+    assert "upx=False" in text and "strip=False" in text and "upx=True" not in text
+    for entry in ("entry_dossier.py", "entry_dossier_app.py"):
+        source = (REPO / "packaging" / entry).read_text(encoding="utf-8")
+        assert "multiprocessing.freeze_support()" in source
+        assert entry in text
+
+
+def test_spec_excludes_unused_modules():
+    excludes = set(_spec_literal("excludes"))
+    for module in ("tkinter", "_tkinter", "pytest", "tests", "PySide6.QtQml", "PySide6.QtQuick",
+                   "PySide6.QtWebEngineCore", "PySide6.QtMultimedia", "PySide6.Qt3DCore",
+                   "PySide6.QtNetwork", "PySide6.QtSql"):
+        assert module in excludes, module
+    for used in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtPdf",
+                 "PySide6.QtPdfWidgets"):
+        assert used not in excludes, used
+
+
+def test_spec_collects_resources_keyring_pdfium_deduce_icon():
+    text = SPEC.read_text(encoding="utf-8")
+    assert '(str(ROOT / "resources"), "resources")' in text
+    assert "keyring.backends.Windows" in text and "keyring.backends.SecretService" in text
+    assert "pypdfium2_raw" in text
+    assert 'collect_data_files("deduce")' in text and 'find_spec("deduce")' in text
+    assert "tafeldossier.ico" in text
+    assert (REPO / "resources" / "icons" / "tafeldossier.ico").is_file()
+    assert (REPO / "resources" / "icons" / "tafeldossier.png").is_file()
+    for hook in ("QtCore", "QtGui", "QtWidgets", "QtPdf", "QtPdfWidgets"):
+        assert (REPO / "packaging" / "pyi_hooks" / f"hook-PySide6.{hook}.py").is_file()
+
+
+@pytest.mark.parametrize(("dest", "kept"), [
+    ("PySide6/plugins/platforms/qwindows.dll", True),  # Windows wheel layout
+    ("PySide6/plugins/platforms/qoffscreen.dll", True),
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),  # Linux wheel layout
+    ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
+    ("PySide6/Qt/plugins/platforms/libqvnc.so", False),
+    ("PySide6/plugins/imageformats/qico.dll", True),
+    ("PySide6/plugins/imageformats/qsvg.dll", False),
+    ("PySide6/plugins/imageformats/qpdf.dll", False),
+    ("PySide6/plugins/styles/qmodernwindowsstyle.dll", True),
+    ("PySide6/plugins/platformthemes/libqgtk3.so", False),
+    ("PySide6/plugins/tls/qopensslbackend.dll", False),
+    ("PySide6/plugins/iconengines/qsvgicon.dll", False),
+    ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),
+    ("PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so", True),
+    ("PySide6/translations/qtbase_nl.qm", True),
+    ("PySide6/translations/qt_nl.qm", True),
+    ("PySide6/Qt/translations/qtbase_de.qm", False),
+    ("PySide6/translations/qt_help_nl.qm", False),
+    ("PySide6/Qt6Pdf.dll", True),
+    ("PySide6/Qt6Network.dll", True),  # QtPdf links it
+    ("PySide6/Qt6Qml.dll", False),
+    ("PySide6/Qt6Quick.dll", False),
+    ("PySide6/Qt/lib/libQt6WaylandClient.so.6", False),
+    ("PySide6/opengl32sw.dll", True),
+    ("pypdfium2_raw/pdfium.dll", True),
+    ("resources/fonts/DejaVuSans.ttf", True),
+])
+def test_spec_qt_filter(dest, kept):
+    assert _spec_qt_filter()(dest) is kept
+
+
+# --- the installers and the build script ----------------------------------------------------
+
+def test_installers_take_the_version_from_pyproject():
+    """The version is written only in pyproject.toml: build.ps1 reads it there and passes it
+    to Inno Setup and WiX; the installer sources refuse to build without it."""
+    ps1 = BUILD_PS1.read_text(encoding="utf-8")
+    assert "pyproject.toml" in ps1 and "tomllib" in ps1
+    assert "/DAppVersion=" in ps1 and "-d" in ps1 and "Version=" in ps1
+    iss = ISS.read_text(encoding="utf-8")
+    assert "#ifndef AppVersion" in iss and "#error" in iss
+    assert "AppVersion={#AppVersion}" in iss
+    wxs = WXS.read_text(encoding="utf-8")
+    assert "<?ifndef Version?>" in wxs and "<?error" in wxs
+    assert 'Version="$(var.Version)"' in wxs
+    for path in (ISS, WXS):
+        found = re.findall(r"(?<![\d.])\d+\.\d+\.\d+(?![\d.])", path.read_text(encoding="utf-8"))
+        assert not found, f"{path.name} writes a version number: {found}"
+    for path in (BUILD_PS1, WORKFLOW):
+        assert not re.search(rf"(?<![\d.]){re.escape(VERSION)}(?![\d.])", path.read_text(encoding="utf-8"))
+
+
+def test_build_script_extracts_the_pyproject_version():
+    """Run the same tomllib expression build.ps1 gives Python."""
+    ps1 = BUILD_PS1.read_text(encoding="utf-8")
+    match = re.search(r"\$VersionCode = @'\r?\n(.*?)\r?\n'@", ps1, re.DOTALL)
+    assert match, "build.ps1 keeps its Python code for the version in $VersionCode"
+    out = subprocess.run([sys.executable, "-"], input=match.group(1), cwd=REPO, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out[0] == VERSION
+    assert re.fullmatch(r"\d+\.\d+\.\d+", out[1])
+
+
+def test_inno_setup_script_per_user_dutch_with_licence():
+    iss = ISS.read_text(encoding="utf-8")
+    assert "PrivilegesRequired=lowest" in iss
+    assert r"{autopf}\Tafeldossier" in iss or r"{localappdata}\Programs\Tafeldossier" in iss
+    assert r"compiler:Languages\Dutch.isl" in iss
+    assert "LicenseFile=" in iss and "LICENSE" in iss
+    assert "[Icons]" in iss and "{group}" in iss
+    assert "dossier-app.exe" in iss and "dossier.exe" in iss
+    # the uninstaller asks before it removes user data, and keeps it when silent
+    assert "MsgBox(" in iss and "MB_DEFBUTTON2" in iss and "UninstallSilent()" in iss
+    assert "PrivilegesRequiredOverridesAllowed" not in iss
+
+
+def test_wix_source_per_machine_msi():
+    wxs = WXS.read_text(encoding="utf-8")
+    assert 'Scope="perMachine"' in wxs
+    assert "<MajorUpgrade" in wxs
+    upgrade = re.search(r'UpgradeCode="([0-9A-Fa-f-]{36})"', wxs)
+    assert upgrade, "a fixed UpgradeCode GUID"
+    assert "<Files " in wxs and "<Shortcut" in wxs
+    assert 'xmlns="http://wixtoolset.org/schemas/v4/wxs"' in wxs
+
+
+def test_workflow_builds_with_build_ps1_and_uploads_artifacts():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "windows-latest" in text and "python-version: \"3.11\"" in text
+    assert "packaging/windows/build.ps1" in text
+    assert "actions/upload-artifact" in text
+    assert "workflow_dispatch" in text and "tags" in text
+
+
+# --- the self-test ---------------------------------------------------------------------------
+
+@pytest.mark.gui
+@pytest.mark.slow
+def test_selftest_through_the_app_option(capsys):
+    from dossier_app.ui.app import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--zelftest"])
+    assert stop.value.code == 0
+    assert "Zelftest geslaagd" in capsys.readouterr().out
+
+
+def test_selftest_reports_failure_in_dutch(monkeypatch, capsys):
+    from dossier_app.ui import selftest
+
+    def broken() -> Path:
+        raise selftest.SelftestError("de voorbeeldcasus is niet gevonden")
+
+    monkeypatch.setattr(selftest, "example_folder", broken)
+    monkeypatch.setattr(selftest, "_step_window", lambda work, say: None)
+    assert selftest.main() == 1
+    assert "Zelftest mislukt: de voorbeeldcasus is niet gevonden" in capsys.readouterr().out
+
+
+# --- the frozen build (Linux proof) ----------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("TAFELDOSSIER_FREEZE_TEST") != "1",
+                    reason="freezes the whole app (about a minute); set TAFELDOSSIER_FREEZE_TEST=1")
+def test_frozen_linux_build():
+    proc = subprocess.run(["bash", str(REPO / "scripts" / "freeze-linux.sh")], cwd=REPO,
+                          capture_output=True, text=True, timeout=1800)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-4000:]
+    assert f"Tafeldossier {VERSION}" in output
+    assert "Uitslag: in orde" in output  # dossier verify on the frozen build's bundle
+    assert "Zelftest geslaagd" in output
+    assert "Bevroren build geslaagd" in output
