@@ -172,9 +172,75 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     case = read_case(Path(args.case), bestand=args.case)
     options = BuildOptions(concept=args.concept, force=args.force, converter=args.converter)
-    result = build_bundle(case, Path(args.output), options,
-                          progress=_progress_printer() if not args.stil else None)
+    progress = _progress_printer() if not args.stil else None
+    if args.wachtwoord:
+        result = _build_protected(case, Path(args.output), options, progress)
+    else:
+        result = build_bundle(case, Path(args.output), options, progress=progress)
     _say(_build_text(result))
+    if args.wachtwoord:
+        _say(["De bundel is beveiligd met uw wachtwoord (AES-256). Geef het wachtwoord via een ander "
+              "kanaal door dan de bundel, bijvoorbeeld telefonisch."])
+    return ExitCode.ok
+
+
+def _build_protected(case: Any, out: Path, options: Any, progress: Any) -> Any:
+    """Build into the private work folder, then write only the encrypted bundle to `out`."""
+    from dossier_app.bundle.build import build_bundle
+    from dossier_app.bundle.protect import check_password, protect_pdf
+    from dossier_app.fileio import check_output
+    from dossier_app.store.workdir import private_workdir
+
+    check_output(out, force=options.force)
+    password = _read_secret("Wachtwoord voor de bundel: ", confirm=True)
+    check_password(password)
+    with private_workdir() as workdir:
+        result = build_bundle(case, workdir / "bundel.pdf", options, progress=progress)
+        protect_pdf(workdir / "bundel.pdf", out, password, workdir)
+    result.out = out
+    return result
+
+
+# The name of the environment variable, not a secret itself.
+SECRET_ENV = "TAFELDOSSIER_WACHTWOORD"  # noqa: S105
+
+
+def _read_secret(prompt: str, *, confirm: bool) -> str:
+    """A password from TAFELDOSSIER_WACHTWOORD, or typed at the terminal; never from argv."""
+    import getpass
+    import os
+
+    value = os.environ.get(SECRET_ENV)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(f"Geef het wachtwoord op in de omgevingsvariabele {SECRET_ENV}, of start de "
+                         "opdracht in een terminal: dan vraagt Tafeldossier erom. Zet een wachtwoord "
+                         "nooit op de opdrachtregel.")
+    value = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Nogmaals ter controle: ") != value:
+        raise UsageError("De twee wachtwoorden zijn niet gelijk. Probeer het opnieuw.")
+    return value
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dossier_app.case import read_case
+    from dossier_app.store.transfer import export_case
+
+    case = read_case(Path(args.case), bestand=args.case)
+    passphrase = _read_secret("Wachtwoordzin voor de export: ", confirm=True)
+    export_case(case, Path(args.output), passphrase, force=args.force)
+    _say([f"Geëxporteerd: {args.output} ({len(case.documenten)} document(en)). Geef de "
+          "wachtwoordzin via een ander kanaal door dan het bestand."])
+    return ExitCode.ok
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from dossier_app.store.transfer import import_case
+
+    passphrase = _read_secret("Wachtwoordzin van de export: ", confirm=False)
+    case_file = import_case(Path(args.file), Path(args.output), passphrase)
+    _say([f"Geïmporteerd: casusbestand {case_file} met de stukken in {case_file.parent / 'stukken'}."])
     return ExitCode.ok
 
 
@@ -219,7 +285,59 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return int(report.exit_code)
 
 
+def cmd_formulier(args: argparse.Namespace) -> int:
+    from dossier_app.forms import all_forms, write_form
+
+    if args.lijst:
+        for naam, form in sorted(all_forms().items()):
+            print(f"{naam}\t{form.titel}")
+        return ExitCode.ok
+    if not args.naam or not args.output:
+        raise UsageError("Geef de naam van een formulier en -o BESTAND.docx, of --lijst. "
+                         "Zie 'dossier formulier --help'.")
+    out = Path(args.output)
+    if out.suffix.lower() != ".docx":
+        raise UsageError(f"Het formulier wordt een Word-bestand: geef een naam die eindigt op .docx "
+                         f"(nu: {out.name}).")
+    form = write_form(args.naam, out, force=args.force)
+    _say([f"Formulier geschreven: {out} ({form.titel})",
+          "Vul geen naam van de leerling in: gebruik de initialen en het OT-nummer."])
+    return ExitCode.ok
+
+
+def cmd_aanbieding(args: argparse.Namespace) -> int:
+    from dossier_app.aanbieding import aanbieding_voor
+    from dossier_app.case import read_case
+
+    case = read_case(Path(args.case), bestand=args.case)
+    aanbieding = aanbieding_voor(case)
+    sys.stdout.write(aanbieding.als_tekst())
+    _say(aanbieding.meldingen)
+    return ExitCode.ok
+
+
 # --- parser ---------------------------------------------------------------------------
+
+def _add_form_parsers(sub: Any) -> None:
+    """`formulier` and `aanbieding`."""
+    p = sub.add_parser("formulier", help="een leeg formulier uit het routeboek als Word-bestand",
+                       description="Schrijf een leeg formulier dat het routeboek vraagt (toestemming, "
+                       "oplegger, uitgesplitste offerte, ...) als Word-bestand. Exitcode 0: gelukt; "
+                       "2: onbekend formulier, of het bestand bestaat al (gebruik --force).")
+    p.add_argument("naam", metavar="NAAM", nargs="?", help="het formulier (zie --lijst)")
+    p.add_argument("-o", "--output", metavar="BESTAND.docx", help="het Word-bestand")
+    p.add_argument("--lijst", action="store_true", help="toon de namen van de formulieren")
+    p.add_argument("--force", action="store_true", help="een bestaand bestand vervangen")
+    p.set_defaults(func=cmd_formulier)
+
+    p = sub.add_parser("aanbieding", help="de tekst om een compleet dossier aan te bieden aan de tafel",
+                       description="Schrijf de aanbiedingstekst (onderwerp en bericht) naar stdout: "
+                       "alleen initialen en OT-nummer, geen andere gegevens van de leerling. "
+                       "Exitcode 0: gelukt; 1: deze tafel heeft geen dossier of bestaat niet in de "
+                       "gemeente; 3: casusbestand onleesbaar.")
+    p.add_argument("case", metavar="CASUS", help="het casusbestand (.toml)")
+    p.set_defaults(func=cmd_aanbieding)
+
 
 def build_parser() -> DutchParser:
     parser = DutchParser(prog="dossier", description="Tafeldossier: aanmeldingen voor de tafels "
@@ -270,7 +388,28 @@ def build_parser() -> DutchParser:
     p.add_argument("--converter", choices=["auto", "word", "libreoffice", "builtin"], default="auto",
                    help="omzetter voor Word-bestanden (standaard: de beste die er is)")
     p.add_argument("--stil", action="store_true", help="geen voortgang tonen")
+    p.add_argument("--wachtwoord", action="store_true",
+                   help="de bundel versleutelen (AES-256) met een wachtwoord; Tafeldossier leest het "
+                   "uit TAFELDOSSIER_WACHTWOORD of vraagt erom (nooit op de opdrachtregel)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("export", help="een casus met stukken exporteren naar één versleuteld bestand",
+                       description="Maak één bestand (.tafeldossier) met de casus en de stukken, "
+                       "versleuteld met een wachtwoordzin, om aan een collega te geven. De "
+                       "wachtwoordzin komt uit TAFELDOSSIER_WACHTWOORD of wordt gevraagd.")
+    p.add_argument("case", metavar="CASUS", help="het casusbestand (.toml)")
+    p.add_argument("-o", "--output", required=True, metavar="BESTAND.tafeldossier",
+                   help="het exportbestand")
+    p.add_argument("--force", action="store_true", help="een bestaand bestand vervangen")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="een geëxporteerde casus uitpakken in een nieuwe map",
+                       description="Pak een .tafeldossier-bestand uit: casus.toml en de map stukken. "
+                       "De wachtwoordzin komt uit TAFELDOSSIER_WACHTWOORD of wordt gevraagd. "
+                       "Exitcode 3: verkeerde wachtwoordzin of beschadigd bestand.")
+    p.add_argument("file", metavar="BESTAND.tafeldossier", help="het exportbestand")
+    p.add_argument("-o", "--output", required=True, metavar="MAP", help="een nieuwe, lege map")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("verify", help="een ontvangen bundel controleren (voor het loket)",
                        description="Controleer een bundel: compleet, ongewijzigd, verborgen onderdelen "
@@ -279,6 +418,8 @@ def build_parser() -> DutchParser:
     p.add_argument("bundle", metavar="BUNDEL", help="de ontvangen bundel (.pdf)")
     p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
     p.set_defaults(func=cmd_verify)
+
+    _add_form_parsers(sub)
     return parser
 
 
