@@ -32,6 +32,17 @@ class DossierError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword attributes (bestand, code, ...) survive the trip from a worker process.
+        return (_rebuild, (type(self), self.message, self.__dict__))
+
+
+def _rebuild(cls: type[DossierError], message: str, state: dict[str, object]) -> DossierError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class UsageError(DossierError):
     exit_code = ExitCode.usage

@@ -264,6 +264,7 @@ def test_gate_blocks_the_bundle_when_redaction_misses_something(example, run_cli
             return PdfCleanResult(paginas=len(pdf.pages))
 
     monkeypatch.setattr(pipeline, "clean_pdf", no_redaction)
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")  # the patch lives in this process only
     out = example / "lek.pdf"
     res = run_cli("build", example / "casus.toml", "-o", out, "--converter", "builtin", "--stil")
     assert res.code == 4, res.err

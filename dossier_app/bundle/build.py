@@ -7,9 +7,11 @@ failure leaves nothing behind."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,14 +26,7 @@ from dossier_app.bundle.offerte import render_offerte
 from dossier_app.bundle.verify import VerifyReport, verify_bundle
 from dossier_app.bundle.voorblad import InhoudRegel, render_voorblad
 from dossier_app.case_model import Case, Document
-from dossier_app.documents.convert import available_converters
-from dossier_app.documents.pipeline import (
-    PipelineOptions,
-    Prepared,
-    ProcessedDocument,
-    finish_document,
-    prepare_document,
-)
+from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, process_document
 from dossier_app.errors import CancelledError, IncompleteError, LeakError
 from dossier_app.fileio import atomic_copy, check_output
 from dossier_app.logs import get_logger
@@ -157,40 +152,59 @@ def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet,
         if hit is not None:
             done[d.index] = hit
     todo = [d for d in docs if d.index not in done]
-    prepared = _prepare_all(todo, ids, workdir, popts, report, cancelled)
-    for n, prep in enumerate(prepared, start=1):
-        _stop_if(cancelled)
-        report(f"Anonimiseren en controleren ({n} van {len(prepared)})", n - 1, len(prepared))
-        finished = finish_document(prep, ids, workdir, popts)
-        done[prep.document.index] = finished
+    for finished in _process_todo(case, todo, ids, workdir, popts, report, cancelled):
+        done[finished.document.index] = finished
         if cache:
-            cache.put(keys[prep.document.index], finished)
+            cache.put(keys[finished.document.index], finished)
     if cache:
         cache.prune()
     return [done[d.index] for d in docs], len(docs) - len(todo)
 
 
-def _prepare_all(docs: Sequence[Document], ids: IdentifierSet, workdir: Path, popts: PipelineOptions,
-                 report: Progress, cancelled: Callable[[], bool]) -> list[Prepared]:
-    """Intake and conversion; with an external converter (LibreOffice, Word) in parallel."""
-    def one(item: tuple[int, Document]) -> Prepared:
-        n, doc = item
-        _stop_if(cancelled)
-        report(f"Inlezen en omzetten ({n} van {len(docs)})", n - 1, len(docs))
-        return prepare_document(doc, ids, workdir, popts)
-
-    external = _external_converter(popts.converter) and any(d.pad.suffix.lower() != ".pdf" for d in docs)
-    if not external or len(docs) < 2:
-        return [one(item) for item in enumerate(docs, start=1)]
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="omzetten") as pool:
-        return list(pool.map(one, enumerate(docs, start=1)))
+def _workers(count: int) -> int:
+    if os.environ.get("TAFELDOSSIER_PARALLEL") == "0":
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4, count))
 
 
-def _external_converter(choice: str) -> bool:
-    if choice == "auto":
-        present = available_converters()
-        return bool(present) and present[0] != "builtin"
-    return choice in ("word", "libreoffice")
+def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, workdir: Path,
+                  popts: PipelineOptions, report: Progress,
+                  cancelled: Callable[[], bool]) -> Iterator[ProcessedDocument]:
+    """Every document through the pipeline; with more cores, in worker processes (spawned,
+    not forked: PDFium is not thread-safe, and forking next to Qt's threads is not safe)."""
+    total = len(todo)
+    workers = _workers(total)
+    if workers < 2:
+        for n, doc in enumerate(todo, start=1):
+            _stop_if(cancelled)
+            report(f"Document {n} van {total} anonimiseren", n - 1, total)
+            yield process_document(doc, ids, workdir, popts)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(case,)) as pool:
+        futures = [pool.submit(_worker_process, doc, str(workdir), popts) for doc in todo]
+        report(f"Documenten anonimiseren (0 van {total})", 0, total)
+        for n, future in enumerate(as_completed(futures), start=1):
+            if cancelled():
+                pool.shutdown(wait=True, cancel_futures=True)
+                _stop_if(cancelled)
+            yield future.result()
+            report(f"Documenten anonimiseren ({n} van {total})", n, total)
+
+
+_WORKER_IDS: IdentifierSet | None = None
+
+
+def _init_worker(case: Case) -> None:
+    """In each worker process: compile the case's identifiers once."""
+    global _WORKER_IDS
+    _WORKER_IDS = identifiers_for_case(case)
+
+
+def _worker_process(doc: Document, workdir: str, popts: PipelineOptions) -> ProcessedDocument:
+    assert _WORKER_IDS is not None
+    return process_document(doc, _WORKER_IDS, Path(workdir), popts)
 
 
 def _stop_if(cancelled: Callable[[], bool]) -> None:
