@@ -50,6 +50,6 @@ echo "== grootte" >&2
 du -sh "$APP"
 echo "== tien grootste onderdelen (map en _internal)" >&2
 { find "$APP" -mindepth 1 -maxdepth 1 ! -name _internal -print0
-  find "$APP/_internal" -mindepth 1 -maxdepth 1 -print0; } | xargs -0 du -sh | sort -rh | head -n 10
+  find "$APP/_internal" -mindepth 1 -maxdepth 1 -print0; } | xargs -0 du -sh | sort -rh | sed -n '1,10p'  # sed reads all: no SIGPIPE under pipefail
 echo "Bevriezen: $((built - started)) s; rooktest: $(( $(date +%s) - built )) s"
 echo "Bevroren build geslaagd: $APP"

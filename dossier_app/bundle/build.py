@@ -177,20 +177,20 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
     if workers < 2:
         for n, doc in enumerate(todo, start=1):
             _stop_if(cancelled)
-            report(f"Document {n} van {total} anonimiseren", n - 1, total)
+            report(f"Anonimiseren: document {n} van {total}", n - 1, total)
             yield process_document(doc, ids, workdir, popts)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(case,)) as pool:
         futures = [pool.submit(_worker_process, doc, str(workdir), popts) for doc in todo]
-        report(f"Documenten anonimiseren (0 van {total})", 0, total)
+        report(f"Anonimiseren: 0 van {total} documenten klaar", 0, total)
         for n, future in enumerate(as_completed(futures), start=1):
             if cancelled():
                 pool.shutdown(wait=True, cancel_futures=True)
                 _stop_if(cancelled)
             yield future.result()
-            report(f"Documenten anonimiseren ({n} van {total})", n, total)
+            report(f"Anonimiseren: {n} van {total} documenten klaar", n, total)
 
 
 _WORKER_IDS: IdentifierSet | None = None
