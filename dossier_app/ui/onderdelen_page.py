@@ -1,7 +1,9 @@
 """Step 4, Onderdelen: the checklist of the chosen tafel. Each component has a drop
 zone (drag files from Explorer, or browse), its files (reorder, remove, open) and its
 status. Every file is first read by the core's intake, in the worker thread; a file the
-core refuses shows the core's Dutch message right at its component."""
+core refuses shows the core's Dutch message right at its component. A component for which
+the routeboek has a blank form (toestemming, oplegger, ...) offers to save that form as a
+Word file, to fill in, have signed and drop back on the component."""
 
 from __future__ import annotations
 
@@ -28,11 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.documents.intake import intake
-from dossier_app.errors import PasswordRequiredError
+from dossier_app.errors import DossierError, PasswordRequiredError
+from dossier_app.forms import write_form
+from dossier_app.logs import log_internal_error
 from dossier_app.rules.check import OnderdeelStatus
 from dossier_app.store.workdir import private_workdir
 from dossier_app.ui import settings
-from dossier_app.ui.jobs import JobContext, JobRunner
+from dossier_app.ui.jobs import ALGEMENE_FOUT, JobContext, JobRunner
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import Page, StatusChip, discard, hint, message_label, show_message
 
@@ -47,6 +51,8 @@ GEGENEREERD = {
                "'Voorblad en offerte'. De offerte van een aanbieder mag ook.",
 }
 BESTANDSFILTER = "Documenten (*.pdf *.docx *.doc *.jpg *.jpeg *.png *.tif *.tiff);;Alle bestanden (*)"
+FORMULIER_UITLEG = "Sla het lege formulier uit het routeboek op om in te vullen"
+WORDFILTER = "Word-document (*.docx)"
 
 
 def paths_from_mime(event: QDropEvent | QDragEnterEvent) -> list[Path]:
@@ -127,6 +133,19 @@ class OnderdeelCard(QFrame):
         self.error = message_label()
         self.error.setAccessibleName(f"Melding bij {o.naam}")
         lay.addWidget(self.error)
+        self.form_saved = message_label("ok")
+        self.form_saved.setAccessibleName(f"Formulier opgeslagen bij {o.naam}")
+        lay.addWidget(self.form_saved)
+        self.saved_form: Path | None = None
+        self.open_form = QPushButton("Formulier openen")
+        self.open_form.setAccessibleName(f"Opgeslagen formulier openen bij {o.naam}")
+        self.open_form.setToolTip("Open het opgeslagen formulier in Word om het in te vullen")
+        self.open_form.clicked.connect(self._open_form)
+        self.open_form.setVisible(False)
+        form_row = QHBoxLayout()
+        form_row.addWidget(self.open_form)
+        form_row.addStretch(1)
+        lay.addLayout(form_row)
         self.update_from(status)
 
     def _buttons(self) -> QHBoxLayout:
@@ -147,8 +166,16 @@ class OnderdeelCard(QFrame):
         self.open = QPushButton("Bekijken")
         self.open.setAccessibleName(f"Bestand openen bij {naam}")
         self.open.clicked.connect(self._open)
-        for b in (self.browse, self.up, self.down, self.remove, self.open):
-            row.addWidget(b)
+        self.blank: QPushButton | None = None
+        if self.onderdeel.formulier:
+            self.blank = QPushButton("Leeg formulier…")
+            self.blank.setAccessibleName(FORMULIER_UITLEG)
+            self.blank.setAccessibleDescription(f"Leeg formulier bij {naam}")
+            self.blank.setToolTip(FORMULIER_UITLEG)
+            self.blank.clicked.connect(self.save_blank_form)
+        for b in (self.browse, self.up, self.down, self.remove, self.open, self.blank):
+            if b is not None:
+                row.addWidget(b)
         row.addStretch(1)
         return row
 
@@ -212,11 +239,60 @@ class OnderdeelCard(QFrame):
             doc = self.page.state.case.documenten[index]
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(doc.pad)))
 
+    def save_blank_form(self) -> Path | None:
+        """Ask where to save the blank form and write it with the core's generator (fast, so
+        not in the worker: it would wait behind a running build). Returns the file written."""
+        naam = self.onderdeel.formulier
+        if not naam:
+            return None
+        show_message(self.error, "")
+        # Only the form's name: never a name with the pupil's data in it.
+        default = settings.last_folder() / f"{naam}.docx"
+        chosen = self.page.ask_save_path(f"Leeg formulier opslaan voor {self.onderdeel.naam}", default)
+        if chosen is None:
+            return None
+        out = Path(chosen)
+        show_message(self.form_saved, "")
+        self.open_form.setVisible(False)
+        fout = write_blank_form(naam, out)
+        if fout:
+            show_message(self.error, fout)
+            return None
+        settings.remember_folder(out.parent, self.page.state.case)
+        self.saved_form = out
+        show_message(self.form_saved, f"Formulier opgeslagen: {out}. Vul het in, laat het "
+                                      "ondertekenen en sleep het daarna op dit onderdeel.")
+        self.open_form.setVisible(True)
+        return out
+
+    def _open_form(self) -> None:
+        if self.saved_form is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_form)))
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         self.zone.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.zone.dropEvent(event)
+
+
+def write_blank_form(naam: str, out: Path) -> str:
+    """Write the blank form `naam` to `out`; returns a Dutch message if that failed, else ""."""
+    if out.suffix.lower() != ".docx":
+        return f"Het formulier wordt een Word-bestand: geef een naam die eindigt op .docx (nu: {out.name})."
+    try:
+        # The save dialog has already asked whether to replace an existing file.
+        write_form(naam, out, force=True)
+    except DossierError as exc:
+        return exc.message
+    except OSError:
+        return (f"Het formulier kon niet worden opgeslagen als {out}. Is het bestand nog geopend in "
+                "Word, of mag u niet schrijven in deze map? Sluit het bestand of kies een andere map "
+                "en probeer het opnieuw.")
+    except Exception as exc:  # a bug: log where, never the message
+        log_internal_error(exc)
+        return ALGEMENE_FOUT
+    return ""
 
 
 def intake_job(path: Path, password: str | None) -> Callable[[JobContext], object]:
@@ -243,6 +319,7 @@ class OnderdelenPage(Page):
         self.state = state
         self.runner = runner
         self.ask_password: Callable[[str], str | None] = self._ask_password
+        self.ask_save_path: Callable[[str, Path], Path | None] = self._ask_save_path
         self.pending = 0
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -320,6 +397,8 @@ class OnderdelenPage(Page):
         chain: list[QWidget] = list(self.condition_boxes.values())
         for card in self.cards.values():
             chain += [card.files, card.browse, card.up, card.down, card.remove, card.open]
+            if card.blank is not None:
+                chain += [card.blank, card.open_form]
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
 
@@ -365,6 +444,17 @@ class OnderdelenPage(Page):
                                         "wachtwoord; Tafeldossier bewaart het niet.",
                                         QLineEdit.EchoMode.Password)
         return text if ok and text else None
+
+    def _ask_save_path(self, title: str, default: Path) -> Path | None:
+        dialog = QFileDialog(self, title, str(default.parent), WORDFILTER)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setDefaultSuffix("docx")  # also when the name is typed without .docx
+        dialog.selectFile(default.name)
+        if not dialog.exec():
+            return None
+        files = dialog.selectedFiles()
+        return Path(files[0]) if files else None
 
     def move_document(self, index: int, step: int) -> None:
         docs = list(self.state.case.documenten)
