@@ -185,20 +185,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _build_protected(case: Any, out: Path, options: Any, progress: Any) -> Any:
-    """Build into the private work folder, then write only the encrypted bundle to `out`."""
-    from dossier_app.bundle.build import build_bundle
-    from dossier_app.bundle.protect import check_password, protect_pdf
+    """Ask the password, then build with only the encrypted bundle written to `out`."""
+    from dossier_app.bundle.protect import build_protected_bundle, check_password
     from dossier_app.fileio import check_output
-    from dossier_app.store.workdir import private_workdir
 
     check_output(out, force=options.force)
     password = _read_secret("Wachtwoord voor de bundel: ", confirm=True)
     check_password(password)
-    with private_workdir() as workdir:
-        result = build_bundle(case, workdir / "bundel.pdf", options, progress=progress)
-        protect_pdf(workdir / "bundel.pdf", out, password, workdir)
-    result.out = out
-    return result
+    return build_protected_bundle(case, out, options, password, progress=progress)
 
 
 # The name of the environment variable, not a secret itself.

@@ -7,13 +7,19 @@ lift the protection. The attached manifest and the metadata are encrypted too.""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
-from dossier_app.errors import InputError, UsageError
-from dossier_app.fileio import atomic_copy
+from dossier_app.errors import CancelledError, InputError, UsageError
+from dossier_app.fileio import atomic_copy, check_output
 from dossier_app.logs import get_logger
+
+if TYPE_CHECKING:
+    from dossier_app.bundle.build import BuildOptions, BuildResult, Progress
+    from dossier_app.case_model import Case
 
 MIN_LENGTH = 8
 log = get_logger("protect")
@@ -44,6 +50,33 @@ def protect_pdf(src: Path, dst: Path, password: str, workdir: Path) -> None:
                          "geschreven; probeer het opnieuw.", code="BEVEILIGEN_MISLUKT") from exc
     atomic_copy(tmp, dst)
     log.info("bundel beveiligd met wachtwoord (AES-256)")
+
+
+def build_protected_bundle(case: Case, out: Path, options: BuildOptions | None, password: str, *,
+                           progress: Progress | None = None,
+                           cancelled: Callable[[], bool] = lambda: False) -> BuildResult:
+    """Build into a private work folder, then write only the encrypted bundle to `out`.
+
+    The unencrypted bundle never reaches `out`'s folder; the work folder is removed
+    afterwards. The password is not kept or logged."""
+    from dossier_app.bundle.build import BuildOptions, build_bundle
+    from dossier_app.store.workdir import private_workdir
+
+    options = options or BuildOptions()
+    check_password(password)
+    check_output(out, force=options.force)
+    with private_workdir() as workdir:
+        inner = workdir / "onbeveiligd"
+        inner.mkdir(mode=0o700)
+        result = build_bundle(case, inner / out.name, options, progress=progress,
+                              cancelled=cancelled)
+        if cancelled():
+            raise CancelledError("Het maken van de bundel is afgebroken. Er is niets weggeschreven.")
+        if progress is not None:
+            progress("Bundel beveiligen met het wachtwoord", 0, 1)
+        protect_pdf(inner / out.name, out, password, workdir)
+    result.out = out
+    return result
 
 
 def _check_encrypted(path: Path, password: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
@@ -28,19 +28,28 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.errors import DossierError
+from dossier_app.store import transfer
+from dossier_app.store.transfer import EXTENSION
 from dossier_app.ui import settings
 from dossier_app.ui.build_page import BuildPage
 from dossier_app.ui.casus_page import CasusPage
 from dossier_app.ui.drafts_ui import DraftController
-from dossier_app.ui.jobs import JobRunner
+from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.onderdelen_page import OnderdelenPage
 from dossier_app.ui.personen_page import PersonenPage
 from dossier_app.ui.review_page import ReviewPage
+from dossier_app.ui.secrets_dialog import (
+    EXPORT_WACHTWOORDZIN,
+    IMPORT_WACHTWOORDZIN,
+    AskSecret,
+    ask_secret,
+)
 from dossier_app.ui.start_page import StartPage
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.voorblad_page import VoorbladPage
 
 CASUS_FILTER = "Casusbestanden (*.toml);;Alle bestanden (*)"
+EXPORT_FILTER = f"Tafeldossier-export (*{EXTENSION});;Alle bestanden (*)"
 STEPS = ("Start", "Casus", "Leerling en personen", "Onderdelen", "Voorblad en offerte",
          "Controleren", "Bouwen")
 
@@ -85,6 +94,9 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.state = CaseState(self)
         self.loket_windows: list[QWidget] = []
+        self.ask_secret: AskSecret = ask_secret  # tests put a function here that answers
+        self.transfer_job: JobHandle | None = None  # a running export or import
+        self.last_message = ""  # the text of the last export/import message, for tests
         self._build_ui()
         self._build_menu()
         self.drafts = DraftController(self, self.state, self.runner)
@@ -148,6 +160,8 @@ class MainWindow(QMainWindow):
             ("Casusbestand &openen…", QKeySequence.StandardKey.Open, self.choose_case),
             ("Casusbestand op&slaan", QKeySequence.StandardKey.Save, self.save_case),
             ("Casusbestand opslaan &als…", QKeySequence.StandardKey.SaveAs, self.save_case_as),
+            ("Casus &exporteren…", None, self.export_case),
+            ("Casus &importeren…", None, self.import_case),
             ("&Bundel controleren (loket)…", None, self.open_loket),
             ("&Afsluiten", QKeySequence.StandardKey.Quit, self.close),
         )
@@ -228,6 +242,94 @@ class MainWindow(QMainWindow):
         settings.add_recent(path, self.state.case)
         self.start.refresh_recent()
         self.statusBar().showMessage(f"Opgeslagen als {path.name}", 5000)
+
+    # --- export and import (to and from a colleague) --------------------------------------
+
+    def export_case(self, out: Path | None = None) -> JobHandle | None:
+        """Save dialog, passphrase twice, then `export_case` in the worker."""
+        if self._transfer_busy():
+            return None
+        force = False
+        if not isinstance(out, Path):
+            ot = "".join(ch for ch in self.state.case.casus.ot_nummer if ch.isalnum() or ch == "-")
+            start = settings.last_folder() / f"casus-{ot or 'export'}{EXTENSION}"
+            name, _ = QFileDialog.getSaveFileName(self, "Casus exporteren", str(start), EXPORT_FILTER)
+            if not name:
+                return None
+            out = Path(name if name.lower().endswith(EXTENSION) else name + EXTENSION)
+            force = out.exists()  # the save dialog already asked before replacing it
+        passphrase = self.ask_secret(self, EXPORT_WACHTWOORDZIN)
+        if passphrase is None:
+            return None
+        case = self.state.case
+
+        def job(ctx: JobContext) -> Path:
+            ctx.progress("Casus exporteren", 0, 1)
+            transfer.export_case(case, out, passphrase, force=force)
+            return out
+
+        def done(path: Path) -> None:
+            self._tell("Casus geëxporteerd", f"De casus is geëxporteerd naar {path} "
+                       f"({len(case.documenten)} document(en)). Geef het bestand aan uw collega en "
+                       "geef de wachtwoordzin via een ander kanaal door, bijvoorbeeld telefonisch.")
+
+        return self._start_transfer(job, done, "Exporteren lukt niet", "Bezig met exporteren…")
+
+    def import_case(self, src: Path | None = None, folder: Path | None = None) -> JobHandle | None:
+        """Open dialog, passphrase once, an empty folder, then `import_case` in the worker;
+        the imported case opens in the wizard."""
+        if self._transfer_busy():
+            return None
+        if not isinstance(src, Path):
+            name, _ = QFileDialog.getOpenFileName(self, "Casus importeren",
+                                                  str(settings.last_folder()), EXPORT_FILTER)
+            if not name:
+                return None
+            src = Path(name)
+        passphrase = self.ask_secret(self, IMPORT_WACHTWOORDZIN)
+        if passphrase is None:
+            return None
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(
+                self, "Kies een lege map voor de geïmporteerde casus", str(settings.last_folder()))
+            if not chosen:
+                return None
+            folder = Path(chosen)
+
+        def job(ctx: JobContext) -> Path:
+            ctx.progress("Casus importeren", 0, 1)
+            return transfer.import_case(src, folder, passphrase)
+
+        def done(case_file: Path) -> None:
+            if self.open_case(case_file, step=STEPS.index("Casus")):
+                self._tell("Casus geïmporteerd", f"De casus is geïmporteerd in de map {folder} en "
+                           "staat nu open. Sla wijzigingen op met Casusbestand opslaan.")
+
+        return self._start_transfer(job, done, "Importeren lukt niet", "Bezig met importeren…")
+
+    def _transfer_busy(self) -> bool:
+        if self.transfer_job is not None and self.transfer_job.running:
+            self.statusBar().showMessage("Wacht even: een export of import is nog bezig.", 5000)
+            return True
+        return False
+
+    def _start_transfer(self, job: Callable[[JobContext], Path], done: Callable[[Path], None],
+                        fout_titel: str, bezig: str) -> JobHandle:
+        def failed(message: str, _cancelled: bool) -> None:
+            self._tell(fout_titel, message, fout=True)
+
+        self.statusBar().showMessage(bezig)
+        self.transfer_job = self.runner.start(job, on_done=done, on_error=failed)
+        return self.transfer_job
+
+    def _tell(self, title: str, text: str, *, fout: bool = False) -> None:
+        """A message that does not block: the window stays usable, tests are not held up."""
+        self.last_message = text
+        self.statusBar().showMessage(text, 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning if fout else QMessageBox.Icon.Information,
+                          title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def open_loket(self, bundle: Path | None = None) -> QWidget:
         from dossier_app.ui.loket import LoketWindow

@@ -1,5 +1,9 @@
 """Step 7, Bouwen: make the bundle in the worker thread, with progress and cancel, then
-show the loket's own check of it and offer to open the bundle or its folder."""
+show the loket's own check of it and offer to open the bundle or its folder.
+
+With "Bundel beveiligen" checked, a dialog asks for a password first; the build then
+writes only the encrypted bundle (`build_protected_bundle`). The password goes into the
+job and nowhere else: not on the page, not in settings, not in the log."""
 
 from __future__ import annotations
 
@@ -20,10 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.bundle.build import BuildOptions, BuildResult, build_bundle
+from dossier_app.bundle.protect import build_protected_bundle
 from dossier_app.bundle.verify import report_text
 from dossier_app.case_model import Case
+from dossier_app.errors import DossierError
+from dossier_app.fileio import check_output
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
+from dossier_app.ui.secrets_dialog import BUNDEL_WACHTWOORD, AskSecret, ask_secret
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import Page, heading, hint, message_label, show_message
 
@@ -47,6 +55,8 @@ class BuildPage(Page):
         self.handle: JobHandle | None = None
         self.result: BuildResult | None = None
         self.force = False
+        self.protected = False  # whether the running or last build is password-protected
+        self.ask_secret: AskSecret = ask_secret  # tests put a function here that answers
         self.check_label = QLabel()
         self.check_label.setWordWrap(True)
         self.check_label.setAccessibleName("Stand van de aanmelding")
@@ -68,6 +78,13 @@ class BuildPage(Page):
                                  "onvolledig zijn)")
         self.concept.toggled.connect(self.refresh)
         self.body.addWidget(self.concept)
+        self.protect = QCheckBox("Bundel beveiligen met een &wachtwoord (voor verzending buiten "
+                                 "Onderwijs Transparant)")
+        self.protect.setAccessibleName("Bundel beveiligen met een wachtwoord")
+        self.body.addWidget(self.protect)
+        self.body.addWidget(hint("Alleen nodig als de bundel niet via Onderwijs Transparant gaat, "
+                                 "bijvoorbeeld per e-mail. Bij het maken vraagt Tafeldossier om een "
+                                 "wachtwoord en schrijft dan alleen de beveiligde bundel weg."))
         buttons = QHBoxLayout()
         self.build_button = QPushButton("&Bundel maken")
         self.build_button.clicked.connect(self.start_build)
@@ -170,9 +187,29 @@ class BuildPage(Page):
         case = self.state.case
         options = BuildOptions(concept=self.concept.isChecked(), force=self.force,
                                password=self.state.password)
+        protected = self.protect.isChecked()
+        if protected:
+            try:  # before the password, so a name that is taken is told first
+                check_output(out, force=self.force)
+            except DossierError as exc:
+                show_message(self.error, exc.message)
+                return
+            password = self.ask_secret(self, BUNDEL_WACHTWOORD)
+            if password is None:
+                show_message(self.error, "Er is geen wachtwoord gekozen, dus de bundel is niet "
+                                         "gemaakt. Klik opnieuw op Bundel maken, of zet het vinkje "
+                                         "bij Bundel beveiligen uit.")
+                return
 
-        def job(ctx: JobContext) -> BuildResult:
-            return build_bundle(case, out, options, progress=ctx.progress, cancelled=ctx.cancelled)
+            def job(ctx: JobContext) -> BuildResult:
+                return build_protected_bundle(case, out, options, password, progress=ctx.progress,
+                                              cancelled=ctx.cancelled)
+        else:
+            def job(ctx: JobContext) -> BuildResult:
+                return build_bundle(case, out, options, progress=ctx.progress,
+                                    cancelled=ctx.cancelled)
+
+        self.protected = protected
 
         show_message(self.error, "")
         show_message(self.done_label, "")
@@ -208,8 +245,16 @@ class BuildPage(Page):
         self.result = result
         self._finish()
         self.step.setText("")
-        show_message(self.done_label, f"De bundel is gemaakt: {result.out.name} ({result.paginas} "
-                                      f"pagina's). Upload hem zelf in Onderwijs Transparant.")
+        if self.protected:
+            text = (f"De bundel is gemaakt en beveiligd met een wachtwoord (AES-256): "
+                    f"{result.out.name} ({result.paginas} pagina's). Alleen de beveiligde bundel is "
+                    "weggeschreven. Stuur het wachtwoord apart naar de ontvanger, bijvoorbeeld "
+                    "telefonisch of per sms, en nooit in dezelfde e-mail als de bundel. "
+                    "Tafeldossier heeft het wachtwoord niet bewaard.")
+        else:
+            text = (f"De bundel is gemaakt: {result.out.name} ({result.paginas} pagina's). Upload "
+                    "hem zelf in Onderwijs Transparant.")
+        show_message(self.done_label, text)
         for b in (self.open_bundle, self.open_folder):
             b.setVisible(True)
         lines = report_text(result.verify)
@@ -230,8 +275,6 @@ class BuildPage(Page):
 
 
 def _esc(text: str) -> str:
-
-
     return html.escape(text).replace("\n", "<br>")
 
 
