@@ -14,6 +14,7 @@ from typing import Any
 import tomli_w
 
 from dossier_app.case_model import Case, Casus, Document, Leerling, Persoon
+from dossier_app.fileio import atomic_write_bytes
 
 SCHEMA = 1
 
@@ -103,7 +104,4 @@ def case_to_toml(case: Case, folder: Path) -> str:
 
 def write_case_file(case: Case, path: Path) -> None:
     """Write atomically: a half-written case file must never replace a good one."""
-    text = case_to_toml(case, path.parent)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_bytes(path, case_to_toml(case, path.parent).encode("utf-8"))

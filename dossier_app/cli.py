@@ -427,6 +427,7 @@ def _configure_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _configure_streams()
+    get_logger()  # the support log, before any module logs
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dossier_app.errors import InputError, OutputExistsError
@@ -20,16 +23,42 @@ def check_output(out: Path, *, force: bool) -> None:
                          "andere plek.", bestand=str(out.parent), code="MAP_ONTBREEKT")
 
 
-def atomic_copy(src: Path, dst: Path) -> None:
-    """Copy src to dst via a temporary file in dst's folder and an atomic rename."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".tafeldossier-", suffix=".tmp", dir=dst.parent)
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable. Windows cannot open folders for fsync; os.replace is atomic there."""
+    if sys.platform == "win32":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_output(path: Path, *, prefix: str = ".tafeldossier-") -> Iterator[Path]:
+    """A temporary path in `path`'s folder (owner-only) to write to. When the block ends
+    normally, the file is fsynced and renamed onto `path`, and the folder is synced: readers
+    see the old file or the new one, never half. On an error the temporary file is removed."""
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
-            shutil.copyfileobj(inp, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dst)
+        yield tmp
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, prefix: str = ".tafeldossier-") -> None:
+    with atomic_output(path, prefix=prefix) as tmp:
+        tmp.write_bytes(data)
+
+
+def atomic_copy(src: Path, dst: Path) -> None:
+    """Copy src to dst via a temporary file in dst's folder and an atomic rename."""
+    with atomic_output(dst) as tmp:
+        shutil.copyfile(src, tmp)

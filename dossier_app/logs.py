@@ -49,6 +49,12 @@ def get_logger(name: str = "tafeldossier") -> logging.Logger:
             handler = logging.NullHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         logger.addHandler(handler)
+        # Modules that log under their own name (dossier_app.*) go to the same file, never
+        # to the terminal through Python's last-resort handler.
+        modules = logging.getLogger("dossier_app")
+        modules.setLevel(logging.INFO)
+        modules.propagate = False
+        modules.addHandler(handler)
     return logger if name == "tafeldossier" else logger.getChild(name)
 
 

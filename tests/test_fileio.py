@@ -55,3 +55,18 @@ def test_leftovers_of_a_killed_process_are_removed_but_live_ones_kept():
         assert removed >= 1
         assert not leftover.exists()
         assert mine.exists()
+
+
+def test_module_loggers_write_to_the_support_log_not_the_terminal(capsys):
+    import logging
+
+    from dossier_app.logs import get_logger, log_dir
+
+    get_logger()
+    logging.getLogger("dossier_app.anonymise.gate").warning("controle kon niet worden uitgevoerd (X)")
+    for handler in logging.getLogger("dossier_app").handlers:
+        handler.flush()
+    assert capsys.readouterr().err == ""
+    assert logging.getLogger("dossier_app").handlers  # routed to the support log's handler
+    assert logging.getLogger("dossier_app").propagate is False
+    assert log_dir().name == "logs"

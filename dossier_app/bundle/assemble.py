@@ -11,8 +11,6 @@ page belongs to and the label matches the id in the manifest.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem
 from dossier_app import __version__
 from dossier_app.bundle import hashing, manifest, stamp
 from dossier_app.errors import InputError
+from dossier_app.fileio import atomic_output
 
 # Page-level keys that can hide content or point out of the page. The sanitiser should
 # have removed them; dropping them here keeps the promise that the assembler adds none.
@@ -209,27 +208,6 @@ def _set_catalog_and_metadata(pdf: pikepdf.Pdf, info: BundleInfo) -> None:
 
 
 def _write_atomically(pdf: pikepdf.Pdf, out: Path) -> None:
-    out = Path(out)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tafeldossier-", suffix=".tmp", dir=out.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pdf.save(fh, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(out.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows has no directory handles to sync; os.replace is atomic there too
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with atomic_output(Path(out)) as tmp:
+        pdf.save(tmp, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -19,6 +19,7 @@ from dossier_app import __version__
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, findings
+from dossier_app.fileio import atomic_write_bytes
 from dossier_app.logs import data_dir
 from dossier_app.meldingen import Melding
 from dossier_app.store.keys import get_or_create_key
@@ -78,10 +79,7 @@ class DocumentCache:
     def put(self, entry: str, done: ProcessedDocument) -> None:
         meta = json.dumps(_to_meta(done)).encode()
         blob = len(meta).to_bytes(8, "big") + meta + done.pdf.read_bytes()
-        target = self.folder / f"{entry}.bin"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(seal(self.key, blob, _AAD + entry.encode()))
-        os.replace(tmp, target)
+        atomic_write_bytes(self.folder / f"{entry}.bin", seal(self.key, blob, _AAD + entry.encode()))
 
     def prune(self, now: float | None = None) -> None:
         now = now or time.time()

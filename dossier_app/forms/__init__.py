@@ -6,12 +6,10 @@ component's `formulier = "..."`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from dossier_app.fileio import check_output
+from dossier_app.fileio import atomic_output, check_output
 from dossier_app.forms.loader import (
     FormError,
     UnknownFormError,
@@ -44,15 +42,8 @@ def write_form(naam: str, out: Path, *, force: bool = False) -> Formulier:
     form = load_form(naam)
     check_output(out, force=force)
     doc = render_form(form, routeboek_versie(form))
-    fd, tmp_name = tempfile.mkstemp(prefix=".tafeldossier-", suffix=".docx", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(out) as tmp:
         doc.save(str(tmp))
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return form
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from dossier_app.case_model import Case, Document
 from dossier_app.errors import DossierError, InputError
+from dossier_app.fileio import atomic_write_bytes, fsync_dir
 from dossier_app.logs import data_dir, get_logger
 from dossier_app.store import passphrase as passphrase_mod
 from dossier_app.store.casecodec import case_from_json, case_to_json
@@ -115,30 +116,10 @@ def _now() -> datetime:
 
 # --- files ---------------------------------------------------------------------------------
 
-def _fsync_dir(folder: Path) -> None:
-    if sys.platform == "win32":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def atomic_write(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: the old file or the new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    """Atomic and owner-only; the temporary name carries our process id so that `cleanup`
+    removes only leftovers of processes that are gone."""
+    atomic_write_bytes(path, data, prefix=f".{path.name}.{os.getpid()}.")
 
 
 def _tmp_owner(path: Path) -> int | None:
@@ -249,7 +230,7 @@ class DraftStore:
         staging.mkdir(mode=0o700)
         self._save_into(staging, draft_id, case, gesloten)
         os.replace(staging, self.root / draft_id)
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         log.info("concept aangemaakt")
         return draft_id
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from dossier_app.errors import InputError, UsageError
+from dossier_app.fileio import atomic_write_bytes
 from dossier_app.store.vault import KEY_BYTES, VaultError, open_sealed, seal
 
 PARAMS_FILE = "wachtwoordzin.json"
@@ -92,9 +93,7 @@ def create(root: Path, passphrase: str, base: KdfParams | None = None) -> bytes:
     verifier = base64.b64encode(seal(key, _VERIFIER, _VERIFIER_AAD)).decode("ascii")
     data = json.dumps({"versie": 1, "kdf": "scrypt", **params.as_dict(), "controle": verifier})
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = root / f".{PARAMS_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(data, encoding="ascii")
-    os.replace(tmp, root / PARAMS_FILE)
+    atomic_write_bytes(root / PARAMS_FILE, data.encode("ascii"))
     return key
 
 

@@ -370,8 +370,10 @@ class MainWindow(QMainWindow):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from dossier_app.logs import get_logger
     from dossier_app.ui.selftest import ZelftestAction
 
+    get_logger()  # the support log, before any module logs
     parser = argparse.ArgumentParser(prog="dossier-app", description="Tafeldossier")
     parser.add_argument("--open", metavar="CASUS", type=Path, help="open een casusbestand")
     parser.add_argument("--zelftest", action=ZelftestAction)
