@@ -34,6 +34,7 @@ from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmation_hash
 from dossier_app.rules import Tafel, ruleset_by_id
 from dossier_app.rules.check import Termijn, termijn
+from dossier_app.rules.terms import gemeente_naam
 
 Flagger = Callable[[str], Sequence[Any]]  # text -> findings with start, end, categorie, context
 
@@ -660,7 +661,7 @@ def report_text(report: VerifyReport) -> list[str]:
     data, casus = report.manifest, report.manifest["casus"]
     lines = [f"Bundel: {report.bestand}",
              f"Tafel: {report.tafel_naam or casus['tafel']} ({casus['onderwijs'].upper()}, "
-             f"{casus['gemeente']}), {casus['ot_nummer']}",
+             f"{gemeente_naam(str(casus['gemeente']))}), {casus['ot_nummer']}",
              f"Routeboek: {data['routeboek']['id']} (versie {data['routeboek']['versie']}); gemaakt met "
              f"Tafeldossier {data['product_versie']}; {data['paginas_totaal']} pagina's"]
     lines.append("Volledigheid: " + ("compleet" if report.compleet else "NIET COMPLEET"))
