@@ -222,3 +222,20 @@ def test_loading_deduce_leaves_logging_and_stdout_alone(capsys):
     DeduceNames().find_names("Gisteren sprak mevrouw Jansen met de leerkracht.")
     assert root.level == level and root.handlers == handlers
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_first_load_of_deduce_prints_nothing(tmp_path: Path) -> None:
+    # Building its cache, deduce logs "Please wait 1-2 minutes ..." through a handler of its
+    # own. In a fresh process (pytest's own log capture would hide it here) nothing may show.
+    import subprocess
+    import sys
+
+    code = ("from pathlib import Path; import sys; from dossier_app.anonymise.detect import DeduceNames; "
+            "print(len(DeduceNames(cache_dir=Path(sys.argv[1])).find_names('mevrouw Jansen belde')),"
+            " file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0
+    assert (done.stdout, done.stderr.strip()) == ("", "1")

@@ -412,6 +412,13 @@ class CombinedNames:
 # --- deduce (optional) ----------------------------------------------------------------------
 
 _DEDUCE_PERSON_TAGS = ("persoon", "patient")
+# Only person names are used. deduce's other recognisers (our own cover numbers, dates,
+# e-mail and phone) and its redactor (it writes a de-identified text we never read) are
+# skipped: 40% less time per page, the same person spans on the benchmark case (checked
+# against a full run). Places and institutions stay on: they keep "Den Haag" or a school's
+# name from becoming a person where the two overlap.
+_DEDUCE_SKIPPED = frozenset({"dates", "ages", "identifiers", "phone_numbers", "email_addresses",
+                             "urls", "redactor"})
 _DEDUCE_HEAVY_LISTS = ("locations/lst_street", "institutions/lst_healthcare_institution")
 
 
@@ -437,7 +444,7 @@ class DeduceNames:
     def find_names(self, text: str) -> list[tuple[int, int]]:
         with self._lock:
             model = self._load()
-            annotations = model.deidentify(text).annotations
+            annotations = model.deidentify(text, disabled=set(_DEDUCE_SKIPPED)).annotations
         return [(a.start_char, a.end_char) for a in annotations
                 if a.tag.startswith(_DEDUCE_PERSON_TAGS)]
 
@@ -460,9 +467,14 @@ def _root_logging_kept() -> Iterator[None]:
 
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
+    disabled = logging.root.manager.disable
+    # While loading, deduce logs "Please wait 1-2 minutes ..." through the handler it has
+    # just added: silence its INFO lines at the source, so nothing reaches the terminal.
+    logging.disable(max(disabled, logging.INFO))
     try:
         yield
     finally:
+        logging.disable(disabled)
         for handler in list(root.handlers):
             if handler not in handlers:
                 root.removeHandler(handler)
