@@ -22,7 +22,9 @@ No identifier value is ever put in a message, a log line or a file name.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
+import functools
 import io
 import logging
 import os
@@ -62,6 +64,8 @@ _PAINT_PATH = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _MAX_FORM_DEPTH = 12
 _LINE_END_MARKS = {"\x02", "\ufffe", "\u00ad"}
 _HYPHENS = {"-", "\u2010", "\u2011"}
+_HYPHEN_FORMS = frozenset(_HYPHENS | {"\u00ad"})
+_NON_SPACE = re.compile(r"\S")
 _BOX_PAD = 0.6  # points around the glyph boxes: antialiased edges
 _POSITION_TOLERANCE = 0.05  # points: "nothing else moved"
 
@@ -630,9 +634,9 @@ def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
         pos = position.get(chars.object(i), -1)
         if pos not in runs:
             run = chars.extent(i, chars.object(i))
-            runs[pos] = _glyph_numbers(textpage, run)
+            runs[pos] = _glyph_numbers(chars, run)
             found.objects[pos] = _ObjectFind(
-                [(text[k], *_char_origin(textpage, k), k in hit_set) for k in run],
+                [(text[k], *chars.origin(k), k in hit_set) for k in run],
                 size=len(set(runs[pos].values())))
         if i not in runs[pos]:
             pos = -1  # the object's chars are not in one run: do not guess
@@ -640,11 +644,19 @@ def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
         else:
             found.objects[pos].glyphs.add(runs[pos][i])
     found.boxes = _merge_boxes(boxes)
-    found.kept = "".join(c for i, c in enumerate(text) if i not in hit_set and not c.isspace())
-    found.checks = _line_checks(textpage, text, hit_set)
+    found.kept = _kept_text(text, hit_set)
+    found.checks = _line_checks(chars, text, hit_set)
 
 
-def _glyph_numbers(textpage: pdfium.PdfTextPage, run: list[int]) -> dict[int, int]:
+def _kept_text(text: str, hit_set: set[int]) -> str:
+    """The page's non-space chars without the hit chars, in order."""
+    chars = list(text)
+    for i in hit_set:
+        chars[i] = " "
+    return "".join("".join(chars).split())
+
+
+def _glyph_numbers(chars: _CharIndex, run: list[int]) -> dict[int, int]:
     """Char index -> glyph number, taking chars at one origin as one glyph.
 
     A ligature glyph ("fi") gives PDFium two chars at one origin; both belong to one
@@ -654,7 +666,7 @@ def _glyph_numbers(textpage: pdfium.PdfTextPage, run: list[int]) -> dict[int, in
     last_origin = None
     glyph = -1
     for k in run:
-        origin = _char_origin(textpage, k)
+        origin = chars.origin(k)
         if origin != last_origin:
             glyph += 1
         numbers[k] = glyph
@@ -663,22 +675,36 @@ def _glyph_numbers(textpage: pdfium.PdfTextPage, run: list[int]) -> dict[int, in
 
 
 class _CharIndex:
-    """Cached per-char lookups on a PDFium text page (each is a ctypes call)."""
+    """Cached per-char lookups on a PDFium text page (each is a ctypes call).
+
+    A page with many hits asks for the same chars several times (the run of an object,
+    its glyph numbers, the checks of its line); each is asked of PDFium once."""
 
     def __init__(self, textpage: pdfium.PdfTextPage) -> None:
         self.textpage = textpage
         self.count = pdfium_c.FPDFText_CountChars(textpage)
         self._generated: dict[int, bool] = {}
         self._object: dict[int, int] = {}
+        self._origin: dict[int, tuple[float, float]] = {}
+        self._raw = textpage.raw
+        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._xy = (ctypes.byref(self._x), ctypes.byref(self._y))
+
+    def origin(self, i: int) -> tuple[float, float]:
+        found = self._origin.get(i)
+        if found is None:
+            pdfium_c.FPDFText_GetCharOrigin(self._raw, i, *self._xy)
+            found = self._origin[i] = (self._x.value, self._y.value)
+        return found
 
     def generated(self, i: int) -> bool:
         if i not in self._generated:
-            self._generated[i] = pdfium_c.FPDFText_IsGenerated(self.textpage, i) == 1
+            self._generated[i] = pdfium_c.FPDFText_IsGenerated(self._raw, i) == 1
         return self._generated[i]
 
     def object(self, i: int) -> int:
         if i not in self._object:
-            self._object[i] = _object_address(pdfium_c.FPDFText_GetTextObject(self.textpage, i))
+            self._object[i] = _object_address(pdfium_c.FPDFText_GetTextObject(self._raw, i))
         return self._object[i]
 
     def extent(self, i: int, addr: int) -> list[int]:
@@ -698,7 +724,7 @@ class _CharIndex:
         return [k for k in range(first, last + 1) if not self.generated(k)]
 
 
-def _line_checks(textpage: pdfium.PdfTextPage, text: str,
+def _line_checks(chars: _CharIndex, text: str,
                  hit_set: set[int]) -> list[tuple[int, float, float]]:
     """Origins of the kept glyphs on the lines that hold a hit, by kept-glyph number.
 
@@ -711,15 +737,18 @@ def _line_checks(textpage: pdfium.PdfTextPage, text: str,
         end = min((k for k in (text.find("\r", i), text.find("\n", i)) if k >= 0),
                   default=len(text))
         lines.add((start, end))
-    wanted = {i for start, end in lines for i in range(start, end)}
+    # A kept glyph's number = non-space chars before it minus the hit chars among them.
+    non_space = [m.start() for m in _NON_SPACE.finditer(text)]
+    hits = sorted(i for i in hit_set if i < len(text) and not text[i].isspace())
     checks = []
-    kept = 0
-    for i, c in enumerate(text):
-        if i in hit_set or c.isspace():
-            continue
-        if i in wanted:
-            checks.append((kept, *_char_origin(textpage, i)))
-        kept += 1
+    for start, end in sorted(lines):
+        first = bisect.bisect_left(non_space, start)
+        kept = first - bisect.bisect_left(hits, start)
+        for i in non_space[first:bisect.bisect_left(non_space, end)]:
+            if i in hit_set:
+                continue
+            checks.append((kept, *chars.origin(i)))
+            kept += 1
     return checks
 
 
@@ -1248,6 +1277,7 @@ def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _
                   chars: list[tuple[str, float, float, bool]]) -> list[tuple[int, bool]] | None:
     """(glyph number, shows a hit char) for every non-space glyph, or None if unproven."""
     wanted = [(c, x, y, hit) for c, x, y, hit in chars if not c.isspace()]
+    wanted_text = "".join(c for c, _, _, _ in wanted)
     aligned: list[tuple[int, bool]] = []
     points: list[tuple[float, float, float]] = []  # glyph offset, PDFium origin
     k = 0
@@ -1255,7 +1285,7 @@ def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _
         shown = font.unicode(code)
         if shown is None:
             return None
-        size = _matching_chars(shown, wanted, k)
+        size = _matching_chars(shown, wanted_text, k)
         if size is None:
             return None
         if size == 0:
@@ -1284,24 +1314,29 @@ def _glyph_offsets(elements: list[list[int] | float], font: _FontInfo,
             glyph += 1
 
 
-def _matching_chars(shown: str, wanted: list[tuple[str, float, float, bool]],
-                    k: int) -> int | None:
-    """How many of PDFium's non-space chars from `k` on show this glyph; None if none.
+def _matching_chars(shown: str, wanted: str, k: int) -> int | None:
+    """How many of PDFium's non-space chars (`wanted`) from `k` on show this glyph; None
+    if none.
 
     PDFium splits a ligature glyph (U+FB01) into its letters ("fi") and shows a hyphen
     at the end of a line as one of its line-end marks.
     """
-    forms = dict.fromkeys("".join(c for c in form if not c.isspace())
-                          for form in (shown, unicodedata.normalize("NFKC", shown)))
-    for form in forms:
+    for form in _glyph_forms(shown):
         if not form:
             return 0
-        got = "".join(c for c, _, _, _ in wanted[k:k + len(form)])
-        if got == form:
+        if wanted.startswith(form, k):
             return len(form)
-        if form in _HYPHENS | {"\u00ad"} and got[:1] in _LINE_END_MARKS:
+        if form in _HYPHEN_FORMS and wanted[k:k + 1] and wanted[k] in _LINE_END_MARKS:
             return 1
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _glyph_forms(shown: str) -> tuple[str, ...]:
+    """What a glyph's text may look like in PDFium's chars: as decoded and NFKC-normalised
+    (a ligature as its letters), without spaces; each form once, in that order."""
+    return tuple(dict.fromkeys("".join(c for c in form if not c.isspace())
+                               for form in (shown, unicodedata.normalize("NFKC", shown))))
 
 
 def _on_one_line(points: list[tuple[float, float, float]]) -> bool:
@@ -1509,9 +1544,10 @@ def _page_is_clean(ctx: _Context, doc: pdfium.PdfDocument, before: pdfium.PdfDoc
         text = _page_text(textpage, pdfium_c.FPDFText_CountChars(textpage))
         if find_hits(ctx.finder, text):
             return False
-        kept = [i for i, c in enumerate(text) if not c.isspace()]
-        if "".join(text[i] for i in kept) == found.kept:
-            return all(_near(_char_origin(textpage, kept[k]), (x, y)) for k, x, y in found.checks)
+        kept = [m.start() for m in _NON_SPACE.finditer(text)]
+        if "".join(text.split()) == found.kept:
+            chars = _CharIndex(textpage)
+            return all(_near(chars.origin(kept[k]), (x, y)) for k, x, y in found.checks)
         after = [(text[i], *_char_origin(textpage, i)) for i in kept]
     finally:
         textpage.close()
