@@ -42,7 +42,54 @@ def _clean_copy(tmp_path: Path) -> Path:
 def test_clean_output_passes(tmp_path: Path) -> None:
     report = verify_pdf(_clean_copy(tmp_path), pdfmaker.finder, pdfmaker.LITERALS)
     assert report.paginas == 2
-    assert {"pypdf", "pdfium", "objecten"} <= set(report.engines)
+    assert report.engines[:2] == ("objecten", "pdfium")
+    independent = set(report.engines) & {"pypdf", "pdftotext", "mutool"}
+    assert len(independent) >= gate.MIN_INDEPENDENT_ENGINES
+    assert list(report.engines) == gate.engines()  # what the manifest will say
+
+
+@pytest.mark.parametrize("installed", [set(), {"pdftotext"}, {"mutool"}, {"pdftotext", "mutool"}])
+def test_pypdf_joins_when_fewer_than_two_external_engines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           installed: set[str]) -> None:
+    available = {name: exe for name, exe in gate.external_engines().items() if name in installed}
+    if set(available) != installed:
+        pytest.skip(f"not installed: {sorted(installed - set(available))}")
+    monkeypatch.setattr(gate, "external_engines", lambda: dict(available))
+    report = verify_pdf(_clean_copy(tmp_path), pdfmaker.finder, pdfmaker.LITERALS)
+    assert ("pypdf" in report.engines) == (len(installed) < 2)
+    expected = {"objecten", "pdfium", *installed} | ({"pypdf"} if len(installed) < 2 else set())
+    assert set(report.engines) == expected
+    missing = {m.tekst.split()[0] for m in report.meldingen if m.code == "TEKSTMOTOR_ONTBREEKT"}
+    assert missing == {"pdftotext", "mutool"} - installed
+
+
+@pytest.mark.parametrize("name", ["pdftotext", "mutool"])
+def test_each_external_engine_reads_every_page_and_sees_the_leak(tmp_path: Path, name: str) -> None:
+    exe = gate.external_engines().get(name)
+    if exe is None:
+        pytest.skip(f"{name} is not installed")
+    leaky = pdfmaker.make_rich_pdf(tmp_path / "rijk.pdf")
+    texts = gate._finish_engine(gate._start_engine(name, exe, leaky))
+    with pikepdf.open(leaky) as pdf:
+        assert len(texts) == len(pdf.pages)
+    lits = gate._Literals.build(pdfmaker.LITERALS)
+    assert gate._check_texts(name, texts, pdfmaker.finder, lits)
+    from reportlab.pdfgen import canvas
+
+    blank = tmp_path / "leeg.pdf"  # an empty page in the middle keeps the numbering
+    pdf = canvas.Canvas(str(blank))
+    for words in ("een", "", "drie"):
+        pdf.drawString(100, 700, words)
+        pdf.showPage()
+    pdf.save()
+    pages = gate._finish_engine(gate._start_engine(name, exe, blank))
+    assert [t.strip() for t in pages] == ["een", "", "drie"]
+
+
+def test_a_failing_engine_means_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate, "external_engines", lambda: {"mutool": "/bin/false", "pdftotext": "/bin/false"})
+    error = _leak(_clean_copy(tmp_path))
+    assert "niet volledig worden gecontroleerd" in error.message
 
 
 def test_leaky_file_is_refused_without_naming_the_value(tmp_path: Path) -> None:

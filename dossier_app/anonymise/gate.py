@@ -1,15 +1,20 @@
 """The leak gate: check a finished PDF again, with tools the redaction step did not use.
 
 The redactor checks its own work with PDFium's text page. The gate re-extracts the
-text with pypdf, with poppler's `pdftotext` when installed and with PDFium through a
-different call (bounded text), runs the Finder over every page text, and walks every
-string object and every decoded stream with pikepdf looking for the literal variants
-of the identifiers in the encodings PDFs use. It also refuses attachments, JavaScript
-and annotations. Any finding raises LeakError; its message names the category and the
-place (page, "metadata", "bladwijzer", "bijlage"), never the value.
+text of the final file with PDFium through a different call (bounded text) and with
+at least two text engines the redactor does not use at all: poppler's `pdftotext` and
+MuPDF's `mutool` when they are installed (programs on PATH, not bundled), and pypdf
+(pure Python, always there) whenever fewer than two of those are. It runs the Finder
+over every page text, and walks every string object and every decoded stream with
+pikepdf looking for the literal variants of the identifiers in the encodings PDFs use.
+It also refuses attachments, JavaScript and annotations. Any finding raises LeakError;
+its message names the category and the place (page, "metadata", "bladwijzer",
+"bijlage"), never the value; an engine that fails means the file was not checked
+(LeakError too: fail closed).
 
-Speed: pdftotext runs as a separate process while the other engines run here, so the
-gate uses both cores.
+Speed: the external engines run as separate processes while the engines in this
+process run, so the gate uses both cores. pypdf is ten times slower than the C
+engines; on long documents it runs in two worker processes.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from dossier_app.meldingen import Melding
 
 log = logging.getLogger(__name__)
 
-PDFTOTEXT_TIMEOUT = 120  # seconds for the whole document
+PDFTOTEXT_TIMEOUT = 120  # seconds for the whole document, for each external engine
 PARALLEL_FROM_PAGES = 24  # below this starting workers costs more than it saves
 _FLATE_CHUNK = 1 << 20
 _MAX_INFLATED = 512 << 20  # a stream that inflates beyond this is refused, not searched
@@ -140,6 +145,27 @@ def _byte_needles(value: str) -> Iterator[tuple[bytes, int]]:
 # --------------------------------------------------------------------------- public API
 
 
+# The text engines the redactor does not use, as programs: name -> command before the file.
+_EXTERNAL_ENGINES = {
+    "pdftotext": ["-q", "-enc", "UTF-8"],  # poppler; the file, then "-" (stdout)
+    "mutool": ["draw", "-q", "-F", "txt", "-o", "-"],  # MuPDF; then the file
+}
+MIN_INDEPENDENT_ENGINES = 2
+
+
+def external_engines() -> dict[str, str]:
+    """The installed external text engines: name -> executable."""
+    found = {name: shutil.which(name) for name in _EXTERNAL_ENGINES}
+    return {name: exe for name, exe in found.items() if exe}
+
+
+def engines() -> list[str]:
+    """The checks `verify_pdf` runs on this machine, in the manifest's words."""
+    external = list(external_engines())
+    pypdf_needed = len(external) < MIN_INDEPENDENT_ENGINES
+    return ["objecten", "pdfium", *(["pypdf"] if pypdf_needed else []), *external]
+
+
 def verify_pdf(path: Path, identifiers_finder: Finder,
                literals: Sequence[tuple[str, str]], *,
                allowed_attachments: frozenset[str] = frozenset()) -> GateReport:
@@ -150,17 +176,18 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     started = time.monotonic()
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
-    meldingen: list[Melding] = []
-    poppler = _start_pdftotext(path)
+    external = {name: _start_engine(name, exe, path) for name, exe in external_engines().items()}
+    use_pypdf = len(external) < MIN_INDEPENDENT_ENGINES
     workers: list[subprocess.Popen[bytes]] = []
     try:
-        workers = _start_pypdf_workers(path)
+        workers = _start_pypdf_workers(path) if use_pypdf else []
         pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
         findings += _check_texts("pdfium", _pdfium_texts(path), identifiers_finder, lits)
-        texts = _finish_pypdf_workers(workers) if workers else pypdf_texts(path)
-        findings += _check_texts("pypdf", texts, identifiers_finder, lits)
-        engines = ["objecten", "pdfium", "pypdf"]
-        poppler_texts = _finish_pdftotext(poppler)
+        if use_pypdf:
+            texts = _finish_pypdf_workers(workers) if workers else pypdf_texts(path)
+            findings += _check_texts("pypdf", texts, identifiers_finder, lits)
+        for name, proc in external.items():
+            findings += _check_texts(name, _finish_engine(proc), identifiers_finder, lits)
     except LeakError:
         raise
     except Exception as exc:  # any engine failing means the file was not checked
@@ -169,17 +196,14 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                         "persoonsgegevens en is daarom niet geschreven. Meld dit probleem "
                         "met het logbestand.") from exc
     finally:
-        for proc in [poppler, *workers]:
+        for proc in [*external.values(), *workers]:
             _stop(proc)
-    if poppler_texts is None:
-        meldingen.append(Melding("PDFTOTEXT_ONTBREEKT", "pdftotext is niet beschikbaar; de "
-                                 "controle gebruikte de andere methoden.", "info"))
-    else:
-        engines.append("pdftotext")
-        findings += _check_texts("pdftotext", poppler_texts, identifiers_finder, lits)
     if findings:
         raise _leak(findings)
-    return GateReport(pages, tuple(engines), time.monotonic() - started, tuple(meldingen))
+    used = ["objecten", "pdfium", *(["pypdf"] if use_pypdf else []), *external]
+    meldingen = [Melding("TEKSTMOTOR_ONTBREEKT", f"{name} is niet geïnstalleerd; de controle gebruikte "
+                         "de andere methoden.", "info") for name in _EXTERNAL_ENGINES if name not in external]
+    return GateReport(pages, tuple(used), time.monotonic() - started, tuple(meldingen))
 
 
 def _leak(findings: list[_Finding]) -> LeakError:
@@ -285,22 +309,20 @@ def _finish_pypdf_workers(workers: list[subprocess.Popen[bytes]]) -> list[str]:
     return texts
 
 
-def _start_pdftotext(path: Path) -> subprocess.Popen[bytes] | None:
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        return None
-    return subprocess.Popen([exe, "-q", "-enc", "UTF-8", str(path), "-"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+def _start_engine(name: str, exe: str, path: Path) -> subprocess.Popen[bytes]:
+    args = [*_EXTERNAL_ENGINES[name], str(path)]
+    if name == "pdftotext":
+        args.append("-")
+    return subprocess.Popen([exe, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
-def _finish_pdftotext(proc: subprocess.Popen[bytes] | None) -> list[str] | None:
-    if proc is None:
-        return None
+def _finish_engine(proc: subprocess.Popen[bytes]) -> list[str]:
+    """Page texts (both engines end every page with a form feed)."""
     out, _ = proc.communicate(timeout=PDFTOTEXT_TIMEOUT)
     if proc.returncode != 0:
-        raise RuntimeError("pdftotext failed")
+        raise RuntimeError("text engine failed")
     pages = out.decode("utf-8", "replace").split("\f")
-    return pages[:-1] if pages and pages[-1] == "" else pages
+    return pages[:-1] if pages and not pages[-1].strip() else pages  # after the last page
 
 
 def _stop(proc: subprocess.Popen[bytes] | None) -> None:
