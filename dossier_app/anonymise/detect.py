@@ -33,7 +33,7 @@ import logging
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import phonenumbers
+
+from dossier_app.anonymise.hits import Hit, hits_in_all_views
 
 if TYPE_CHECKING:
     from dossier_app.anonymise.identifiers import IdentifierSet
@@ -76,18 +78,31 @@ class NameDetector(Protocol):
 
 def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
                        today: date | None = None,
-                       names: NameDetector | None = None) -> list[Finding]:
-    """Findings in `text`, sorted by position, not overlapping, without known identifiers."""
+                       names: NameDetector | None = None,
+                       mask_known: bool = False) -> list[Finding]:
+    """Findings in `text`, sorted by position, not overlapping, without known identifiers
+    (also where a line-end hyphen splits them).
+
+    `mask_known`: the text still holds the known identifiers (the flagger looks at a
+    document before its redaction); each one in a finding's context is shown as its
+    pseudonym ("[moeder]"), never as itself."""
     if not text.strip():
         return []
     today = today or date.today()
     detector = names if names is not None else default_name_detector()
-    spans = [*_find_numbers(text), *_find_dates(text, today), *_find_addresses(text),
-             *_name_spans(text, detector)]
-    chosen = _without_overlaps(spans)
+    hits: list[Hit] = []
+    scan = text
     if known is not None:
-        chosen = _without_known(text, chosen, [(h.start, h.end) for h in known.finder(text)])
-    return [Finding(s, e, cat, _context(text, s, e), review) for s, e, cat, review in chosen]
+        hits = sorted(hits_in_all_views(known.finder, text), key=lambda h: (h.start, h.end))
+        # The detectors see the text as the redactor leaves it: known identifiers blanked.
+        scan = _blanked(text, hits)
+    spans = [*_find_numbers(scan), *_find_dates(scan, today), *_find_addresses(scan),
+             *_name_spans(scan, detector)]
+    chosen = _without_overlaps(spans)
+    if hits:
+        chosen = _without_known(text, chosen, [(h.start, h.end) for h in hits])
+    masks = hits if mask_known else []
+    return [Finding(s, e, cat, _context(text, s, e, masks), review) for s, e, cat, review in chosen]
 
 
 # --- numbers, e-mail, postcode -----------------------------------------------------------
@@ -413,12 +428,14 @@ class CombinedNames:
 
 _DEDUCE_PERSON_TAGS = ("persoon", "patient")
 # Only person names are used. deduce's other recognisers (our own cover numbers, dates,
-# e-mail and phone) and its redactor (it writes a de-identified text we never read) are
-# skipped: 40% less time per page, the same person spans on the benchmark case (checked
-# against a full run). Places and institutions stay on: they keep "Den Haag" or a school's
-# name from becoming a person where the two overlap.
+# e-mail, phone and addresses; an address wins over a name in `_without_overlaps`) and its
+# redactor (it writes a de-identified text we never read) are skipped: half the time per
+# page, the same person spans on the benchmark case (checked against a full run). Place
+# names and institutions stay on: they keep "Den Haag" or a school's name from becoming a
+# person where the two overlap.
 _DEDUCE_SKIPPED = frozenset({"dates", "ages", "identifiers", "phone_numbers", "email_addresses",
-                             "urls", "redactor"})
+                             "urls", "redactor", "street_pattern", "street_lookup", "housenumber",
+                             "postal_code", "postbus", "remove_street_tags", "clean_street_tags"})
 _DEDUCE_HEAVY_LISTS = ("locations/lst_street", "institutions/lst_healthcare_institution")
 
 
@@ -521,17 +538,25 @@ def _slim_lookup(source: Path, target: Path) -> Path:
 
 
 _default_detector: NameDetector | None = None
+_default_lock = threading.Lock()
 
 
 def default_name_detector() -> NameDetector:
     """deduce (if installed) together with our cues; our cues alone otherwise."""
     global _default_detector  # one lazily built detector per process
-    if _default_detector is None:
-        detectors: list[NameDetector] = [CueNames()]
-        if DeduceNames.available():
-            detectors.insert(0, DeduceNames())
-        _default_detector = CombinedNames(detectors)
+    with _default_lock:
+        if _default_detector is None:
+            detectors: list[NameDetector] = [CueNames()]
+            if DeduceNames.available():
+                detectors.insert(0, DeduceNames())
+            _default_detector = CombinedNames(detectors)
     return _default_detector
+
+
+def warm_up() -> None:
+    """Load the name detector now (deduce takes 0.3-0.5 s, and the first time in an
+    installation ~1.5 s to build its cache), e.g. in a thread while other work waits."""
+    default_name_detector().find_names("Tafeldossier")
 
 
 # --- combining --------------------------------------------------------------------------
@@ -575,7 +600,26 @@ def _subtract(start: int, end: int, k_start: int, k_end: int) -> list[tuple[int,
     return [p for p in ((start, k_start), (k_end, end)) if p[1] > p[0]]
 
 
-def _context(text: str, start: int, end: int) -> str:
-    before = text[max(0, start - _CONTEXT_CHARS):start]
-    after = text[end:end + _CONTEXT_CHARS]
-    return " ".join(f"{before}{text[start:end]}{after}".split())
+def _blanked(text: str, hits: Sequence[Hit]) -> str:
+    """`text` with every hit replaced by spaces (same length: positions stay valid)."""
+    if not hits:
+        return text
+    chars = list(text)
+    for hit in hits:
+        chars[hit.start:hit.end] = " " * (hit.end - hit.start)
+    return "".join(chars)
+
+
+def _context(text: str, start: int, end: int, masks: Sequence[Hit] = ()) -> str:
+    """The finding with some text on either side; a known identifier in that window
+    (`masks`, sorted) is replaced as a whole by its pseudonym, also when the window cuts it."""
+    first, last = max(0, start - _CONTEXT_CHARS), end + _CONTEXT_CHARS
+    pieces: list[str] = []
+    pos = first
+    for hit in masks:
+        if hit.end <= first or hit.start >= last or hit.end <= pos:
+            continue
+        pieces += [text[pos:max(pos, hit.start)], hit.label]
+        pos = hit.end
+    pieces.append(text[pos:last] if pos < last else "")
+    return " ".join("".join(pieces).split())

@@ -6,8 +6,8 @@ redactors and the leak gate all take a Finder, so they agree on what counts as a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -20,3 +20,53 @@ class Hit:
 
 
 Finder = Callable[[str], list[Hit]]
+
+
+# How PDFium marks a hyphen at a line end (U+0002, U+FFFE) and the soft hyphen; and the
+# hyphens a line may end on.
+LINE_END_MARKS = frozenset({"\x02", "\ufffe", "\u00ad"})
+HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+
+
+def text_views(text: str) -> Iterator[tuple[str, list[int] | None]]:
+    """The raw text, and a view with line-end hyphenation undone (with, per char of the
+    view, its index in `text`).
+
+    PDFium marks a line-end hyphen as U+0002 or U+FFFE, or leaves '-' before the line
+    break; a name split as "Jan-" / "sen" is only found once that is joined.
+    """
+    yield text, None
+    if not any(m in text for m in LINE_END_MARKS) and "-\r" not in text and "-\n" not in text:
+        return
+    chars: list[str] = []
+    index: list[int] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c in LINE_END_MARKS or (c in HYPHENS and text[i + 1:i + 2] in ("\r", "\n")):
+            i += 1
+            while i < len(text) and text[i] in "\r\n":
+                i += 1
+            continue
+        chars.append(c)
+        index.append(i)
+        i += 1
+    yield "".join(chars), index
+
+
+def hits_in_all_views(finder: Finder, text: str) -> list[Hit]:
+    """The finder's hits over all text views, as spans of `text`; one per span (the first)."""
+    found: dict[tuple[int, int], Hit] = {}
+    for view, index in text_views(text):
+        for hit in finder(view):
+            if hit.end <= hit.start:
+                continue
+            span = (hit.start, hit.end) if index is None else (index[hit.start], index[hit.end - 1] + 1)
+            if span not in found:
+                found[span] = replace(hit, start=span[0], end=span[1])
+    return list(found.values())
+
+
+def find_hits(finder: Finder, text: str) -> dict[tuple[int, int], str]:
+    """Hits as (start, end) in `text` -> categorie, over all text views."""
+    return {(h.start, h.end): h.categorie for h in hits_in_all_views(finder, text)}

@@ -13,12 +13,13 @@ import io
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from dossier_app.anonymise.hits import Finder
 from dossier_app.case_model import Lakvlak
@@ -53,18 +54,40 @@ def tesseract_command() -> str | None:
 
 
 def pages_without_text(pdf_path: Path) -> list[int]:
-    """1-based numbers of pages on which PDFium finds no characters."""
+    """1-based numbers of pages that draw no text object (none of their own, none in a
+    form XObject): scans and photos.
+
+    Asking PDFium for the page's object types costs a fraction of building its text page.
+    A page whose text objects show only spaces is not in this list (so gets no OCR
+    proposals), but the redactor still reports it as a page without text ("not checked")."""
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         empty = []
         for index in range(len(doc)):
-            textpage = doc[index].get_textpage()
-            if not textpage.get_text_range().strip():
+            page = doc[index]
+            if not _draws_text(pdfium_c.FPDFPage_CountObjects(page),
+                               lambda j, p=page: pdfium_c.FPDFPage_GetObject(p, j), 0):
                 empty.append(index + 1)
-            textpage.close()
+            page.close()
         return empty
     finally:
         doc.close()
+
+
+_MAX_FORM_DEPTH = 12
+
+
+def _draws_text(count: int, get: Callable[[int], object], depth: int) -> bool:
+    for i in range(count):
+        obj = get(i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH and _draws_text(
+                pdfium_c.FPDFFormObj_CountObjects(obj),
+                lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), depth + 1):
+            return True
+    return False
 
 
 def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,

@@ -43,7 +43,7 @@ import pypdfium2.raw as pdfium_c
 from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator
 
 from dossier_app.anonymise import raster
-from dossier_app.anonymise.hits import Finder
+from dossier_app.anonymise.hits import HYPHENS, LINE_END_MARKS, Finder, find_hits
 from dossier_app.case_model import Lakvlak
 from dossier_app.documents import sanitise
 from dossier_app.errors import DocumentError, DossierError
@@ -62,9 +62,7 @@ _LIBRARY_ERRORS: tuple[type[BaseException], ...] = (
 _TEXT_SHOW = {"Tj", "TJ", "'", '"'}
 _PAINT_PATH = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _MAX_FORM_DEPTH = 12
-_LINE_END_MARKS = {"\x02", "\ufffe", "\u00ad"}
-_HYPHENS = {"-", "\u2010", "\u2011"}
-_HYPHEN_FORMS = frozenset(_HYPHENS | {"\u00ad"})
+_HYPHEN_FORMS = HYPHENS | {"\u00ad"}
 _NON_SPACE = re.compile(r"\S")
 _BOX_PAD = 0.6  # points around the glyph boxes: antialiased edges
 _POSITION_TOLERANCE = 0.05  # points: "nothing else moved"
@@ -532,45 +530,6 @@ def _page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
     # Surrogate pairs or excluded chars: ask char by char so indices stay aligned.
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 0xFFFD)
                    for i in range(count))
-
-
-def _text_views(text: str) -> Iterator[tuple[str, list[int] | None]]:
-    """The raw text, and a view with line-end hyphenation undone.
-
-    PDFium marks a line-end hyphen as U+0002 or U+FFFE, or leaves '-' before the line
-    break; a name split as "Jan-" / "sen" is only found once that is joined.
-    """
-    yield text, None
-    if not any(m in text for m in _LINE_END_MARKS) and "-\r" not in text and "-\n" not in text:
-        return
-    chars: list[str] = []
-    index: list[int] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c in _LINE_END_MARKS or (c in _HYPHENS and text[i + 1:i + 2] in ("\r", "\n")):
-            i += 1
-            while i < len(text) and text[i] in "\r\n":
-                i += 1
-            continue
-        chars.append(c)
-        index.append(i)
-        i += 1
-    yield "".join(chars), index
-
-
-def find_hits(finder: Finder, text: str) -> dict[tuple[int, int], str]:
-    """Hits as (start, end) in `text` -> categorie, over all text views."""
-    spans: dict[tuple[int, int], str] = {}
-    for view, index in _text_views(text):
-        for hit in finder(view):
-            if hit.end <= hit.start:
-                continue
-            if index is None:
-                spans.setdefault((hit.start, hit.end), hit.categorie)
-            else:
-                spans.setdefault((index[hit.start], index[hit.end - 1] + 1), hit.categorie)
-    return spans
 
 
 def _find_page(ctx: _Context, page: pdfium.PdfPage) -> _PageFind:
@@ -1326,7 +1285,7 @@ def _matching_chars(shown: str, wanted: str, k: int) -> int | None:
             return 0
         if wanted.startswith(form, k):
             return len(form)
-        if form in _HYPHEN_FORMS and wanted[k:k + 1] and wanted[k] in _LINE_END_MARKS:
+        if form in _HYPHEN_FORMS and wanted[k:k + 1] and wanted[k] in LINE_END_MARKS:
             return 1
     return None
 

@@ -16,9 +16,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from dossier_app import __version__
+from dossier_app.anonymise.flag_pdf import findings
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.case_model import Document, Lakvlak
-from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, findings
+from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument
 from dossier_app.fileio import atomic_write_bytes
 from dossier_app.logs import data_dir
 from dossier_app.meldingen import Melding
@@ -63,7 +64,9 @@ class DocumentCache:
         return _sha("\0".join(parts).encode())
 
     def get(self, entry: str, doc: Document, ids: IdentifierSet, workdir: Path,
-            confirmed: frozenset[str] = frozenset()) -> ProcessedDocument | None:
+            confirmed: frozenset[str] = frozenset(), *, flag: bool = False) -> ProcessedDocument | None:
+        """The cached result, or None. `flag`: run the flagger on the cached output (a bundle
+        build does not: it flags the whole bundle once)."""
         path = self.folder / f"{entry}.bin"
         try:
             blob = open_sealed(self.key, path.read_bytes(), _AAD + entry.encode())
@@ -74,7 +77,7 @@ class DocumentCache:
         pdf = workdir / f"cache-{entry[:16]}.pdf"
         pdf.write_bytes(blob[8 + size:])
         os.utime(path)  # recently used
-        return _from_meta(meta, doc, pdf, ids, confirmed)
+        return _from_meta(meta, doc, pdf, ids, confirmed if flag else None)
 
     def put(self, entry: str, done: ProcessedDocument) -> None:
         meta = json.dumps(_to_meta(done)).encode()
@@ -103,7 +106,7 @@ def _to_meta(done: ProcessedDocument) -> dict:
 
 
 def _from_meta(meta: dict, doc: Document, pdf: Path, ids: IdentifierSet,
-               confirmed: frozenset[str]) -> ProcessedDocument:
+               confirmed: frozenset[str] | None) -> ProcessedDocument:
     return ProcessedDocument(
         document=doc, pdf=pdf, paginas=meta["paginas"], converter=meta["converter"],
         meldingen=[Melding(**m) for m in meta["meldingen"]],
@@ -112,4 +115,4 @@ def _from_meta(meta: dict, doc: Document, pdf: Path, ids: IdentifierSet,
         treffers=dict(meta["treffers"]),
         ocr_vlakken={int(k): v for k, v in meta["ocr_vlakken"].items()},
         vlakken={int(k): [Lakvlak(**v) for v in vs] for k, vs in meta["vlakken"].items()},
-        bevindingen=findings(pdf, ids, confirmed))
+        bevindingen=findings(pdf, ids, confirmed) if confirmed is not None else [])

@@ -10,13 +10,14 @@ the gate passed.
 from __future__ import annotations
 
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from dossier_app.anonymise.detect import Finding, flag_personal_data
 from dossier_app.anonymise.docx_redact import anonymise_docx
+from dossier_app.anonymise.flag_pdf import Bevinding, FlaggingBeforeRedaction, without_pages
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.ocr import ocr_regions, pages_without_text
@@ -25,7 +26,6 @@ from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.convert import convert_docx
 from dossier_app.documents.intake import intake
 from dossier_app.meldingen import Melding
-from dossier_app.privacy import confirmation_hash
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,6 @@ class PipelineOptions:
     # A bundle build gates and flags the whole bundle once; a single document gets both here.
     gate: bool = True
     flagger: bool = True
-
-
-@dataclass(frozen=True)
-class Bevinding:
-    """Possible personal data the user did not enter, for review (shown on screen only)."""
-
-    pagina: int
-    categorie: str
-    context: str
-    review: bool  # a professional's name: review, not remove
-    tekst: str = ""  # what was found (screen only: may be personal data)
 
 
 @dataclass
@@ -103,7 +92,16 @@ def prepare_document(doc: Document, ids: IdentifierSet, workdir: Path,
 def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
                     options: PipelineOptions) -> ProcessedDocument:
     """Redaction, sanitising and the gate: one document at a time (PDFium is not
-    thread-safe)."""
+    thread-safe). The flagger reads the same input meanwhile (see `flag_pdf`)."""
+    with (FlaggingBeforeRedaction(prepared.pdf, ids, options.bevestigd) if options.flagger
+          else nullcontext()) as flagging:
+        done = _redact_and_gate(prepared, ids, options)
+        if flagging is not None:
+            done.bevindingen = without_pages(flagging.result(), set(done.gerasterd))
+    return done
+
+
+def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOptions) -> ProcessedDocument:
     doc = prepared.document
     ocr = _ocr_boxes(prepared.pdf, ids, prepared.folder) if options.ocr else {}
     lakken = list(doc.lakken) + [box for boxes in ocr.values() for box in boxes]
@@ -119,8 +117,7 @@ def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
         meldingen=_with_document(meldingen + result.meldingen, doc),
         niet_gecontroleerd=_not_checked(result.niet_gecontroleerd, doc, ocr),
         gerasterd=dict(result.gerasterd), treffers=_totals(prepared.treffers, result.treffers),
-        ocr_vlakken={p: len(b) for p, b in ocr.items()}, vlakken=dict(result.vlakken),
-        bevindingen=findings(clean, ids, options.bevestigd) if options.flagger else [])
+        ocr_vlakken={p: len(b) for p, b in ocr.items()}, vlakken=dict(result.vlakken))
 
 
 def _word_to_pdf(src: Path, doc: Document, ids: IdentifierSet, options: PipelineOptions,
@@ -188,32 +185,3 @@ def _totals(docx_counts: dict[str, int], pdf_counts: dict[int, dict[str, int]]) 
 def _with_document(meldingen: list[Melding], doc: Document) -> list[Melding]:
     return [replace(m, onderdeel=m.onderdeel or doc.onderdeel or None, bestand=m.bestand or doc.bestand)
             for m in meldingen]
-
-
-def page_texts(pdf_path: Path) -> list[str]:
-    doc = pdfium.PdfDocument(str(pdf_path))
-    try:
-        texts = []
-        for index in range(len(doc)):
-            textpage = doc[index].get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-        return texts
-    finally:
-        doc.close()
-
-
-def findings(pdf_path: Path, ids: IdentifierSet | None,
-             confirmed: frozenset[str] = frozenset()) -> list[Bevinding]:
-    """Flagger findings on the output; `confirmed` holds confirmation hashes of texts the
-    user marked as not personal data."""
-    out = []
-    for number, text in enumerate(page_texts(pdf_path), start=1):
-        out += [_bevinding(number, f, text[f.start:f.end]) for f in flag_personal_data(text, ids)
-                if confirmation_hash(text[f.start:f.end]) not in confirmed]
-    return out
-
-
-def _bevinding(page: int, f: Finding, found: str) -> Bevinding:
-    return Bevinding(pagina=page, categorie=f.categorie, context=f.context, review=f.review,
-                     tekst=" ".join(found.split()))

@@ -169,7 +169,7 @@ def test_recent_list_skips_paths_with_identifiers(tmp_path):
 
 
 def test_findings_become_extra_terms_or_confirmed_texts(window):
-    from dossier_app.documents.pipeline import Bevinding
+    from dossier_app.anonymise.flag_pdf import Bevinding
     from dossier_app.ui.state import Review
 
     w = window(EXAMPLE / "casus.toml")
