@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
+from dossier_app.anonymise.detect import warm_up
+from dossier_app.anonymise.gate import engines as gate_engines
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle import manifest as manifest_mod
@@ -77,6 +80,9 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     result = _checked(case, options)
     ids = identifiers_for_case(case)
     remove_stale_workdirs()
+    # The loket's check at the end needs the name detector: load it now, in a thread of
+    # this process, which mostly waits while the worker processes do the documents.
+    threading.Thread(target=_warm_up_flagger, name="flagger-laden", daemon=True).start()
     with private_workdir() as workdir:
         docs = _documents_in_order(case, result)
         processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
@@ -86,8 +92,7 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         assembled = assemble(parts, _info(case, result, options), tmp,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
         report("Eindcontrole op persoonsgegevens", 0, 1)
-        _gate(tmp, ids, assembled)
-        verified = verify_bundle(tmp, bestand=out.name)
+        verified = _final_checks(tmp, ids, assembled, out.name)
         atomic_copy(tmp, out)
     seconds = time.monotonic() - started
     log.info("build: %d pagina's, %d documenten (%d uit cache), %.1f s", assembled.paginas,
@@ -96,6 +101,39 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
                        documenten=processed, meldingen=_all_meldingen(result, processed),
                        niet_gecontroleerd=_not_checked_labels(processed, ranges_known),
                        seconden=seconds, uit_cache=hits)
+
+
+def _warm_up_flagger() -> None:
+    try:
+        warm_up()
+    except Exception as exc:  # only a head start: verify loads it again and reports a failure
+        log.warning("naamdetectie niet vooraf geladen (%s)", type(exc).__name__)
+
+
+def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
+                  bestand: str) -> VerifyReport:
+    """The gate and the loket's verify over the finished bundle. Both only read it, so with
+    two cores the gate runs in a worker process while verify runs here; the gate's verdict
+    comes first either way."""
+    pool = _spawn_pool(1) if _workers(2) > 1 else None
+    if pool is None:
+        _gate(bundle, ids, assembled)
+        return verify_bundle(bundle, bestand=bestand)
+    with pool:
+        gated = pool.submit(_gate, bundle, ids, assembled)
+        try:
+            verified = verify_bundle(bundle, bestand=bestand)
+        finally:
+            gated.result()  # raises LeakError: the bundle is not written
+    return verified
+
+
+def _spawn_pool(workers: int, **kwargs: Any) -> ProcessPoolExecutor | None:
+    try:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **kwargs)
+    except (OSError, RuntimeError) as exc:
+        log.warning("geen werkprocessen (%s)", type(exc).__name__)
+        return None
 
 
 def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult) -> None:
@@ -148,7 +186,8 @@ def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet,
     keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
     done: dict[int, ProcessedDocument] = {}
     for d in docs:
-        hit = cache.get(keys[d.index], d, ids, workdir, popts.bevestigd) if cache else None
+        hit = (cache.get(keys[d.index], d, ids, workdir, popts.bevestigd, flag=popts.flagger)
+               if cache else None)
         if hit is not None:
             done[d.index] = hit
     todo = [d for d in docs if d.index not in done]
@@ -325,7 +364,7 @@ def _manifest_extra(case: Case, result: CheckResult, ids: IdentifierSet,
             "compleet": result.compleet,
             "voorwaarden": [{"id": v.voorwaarde.id, "status": v.status} for v in result.voorwaarden],
             "anonimisering": {"bekende_gegevens": ids.categories, "verwijderd": removed,
-                              "eindcontrole": ["objecten", "pdfium", "pypdf", "pdftotext"]},
+                              "eindcontrole": gate_engines()},
         },
         "niet_gecontroleerd": _not_checked(processed, ranges),
         "meldingen": meldingen,
