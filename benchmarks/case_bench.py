@@ -115,15 +115,19 @@ def measure(spec: dict) -> dict:
     env = dict(os.environ)
     env["XDG_DATA_HOME"] = spec["data"]
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    from tree_rss import TreeSampler
+
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--build", json.dumps(spec)],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--build", json.dumps(spec)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with TreeSampler(proc.pid) as sampler:
+        out, err = proc.communicate()
     wall = time.perf_counter() - start
     tree_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode != 0 or not proc.stdout.strip():
-        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1], "wall": wall}
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result.update(wall=wall, tree_kb=tree_kb)
+    if proc.returncode != 0 or not out.strip():
+        return {"error": (err.strip().splitlines() or ["?"])[-1], "wall": wall}
+    result = json.loads(out.strip().splitlines()[-1])
+    result.update(wall=wall, tree_kb=tree_kb, sum_kb=sampler.peak_kb)
     return result
 
 
@@ -253,7 +257,7 @@ def print_report(rows: list[tuple[str, dict]], base: dict | None, notes: list[st
     print(f"case_bench: generated ~200-page adviestafel case (generate_case.py) in {gen_s:.1f} s; "
           "one fresh process tree per row")
     head = (f"{'measurement':36} {'pages':>5} {'wall s':>7} {'pages/s':>8} {'build s':>8} {'cache':>5} "
-            f"{'main MB':>8} {'workers MB':>10} {'tree MB':>8} {'x base':>7}  targets")
+            f"{'main MB':>8} {'workers MB':>10} {'tree MB':>8} {'sum MB':>7} {'x base':>7}  targets")
     print(head)
     print("-" * len(head))
     for label, r in rows:
@@ -261,14 +265,17 @@ def print_report(rows: list[tuple[str, dict]], base: dict | None, notes: list[st
             print(f"{label:36} ERROR: {r.get('error') or 'exit code ' + str(r.get('rc'))}")
             continue
         tree = _mb(r["tree_kb"])
+        total = _mb(r["sum_kb"])
         ratio = f"{r['wall'] / base['seconds']:7.1f}" if base else f"{'-':>7}"
         target = ""
         if "builtin" in label and label.startswith("(a)"):
             target = (f"<= {TARGET_SECONDS:.0f} s: {'met' if r['wall'] <= TARGET_SECONDS else 'MISSED'}; "
-                      f"<= {TARGET_PEAK_MB:.0f} MB: {'met' if tree <= TARGET_PEAK_MB else 'MISSED'}")
+                      f"<= {TARGET_PEAK_MB:.0f} MB (largest process; sum of all at once): "
+                      f"{'met' if tree <= TARGET_PEAK_MB else 'MISSED'}; "
+                      f"{'met' if total <= TARGET_PEAK_MB else 'MISSED'}")
         print(f"{label:36} {r['pages']:5d} {r['wall']:7.2f} {r['pages'] / r['wall']:8.1f} "
               f"{r['product_seconds']:8.1f} {r['from_cache']:5d} {_mb(r['main_kb']):8.0f} "
-              f"{_mb(r['workers_kb']):10.0f} {tree:8.0f} {ratio}  {target}")
+              f"{_mb(r['workers_kb']):10.0f} {tree:8.0f} {total:7.0f} {ratio}  {target}")
     if base:
         print(f"{'(d) baseline qpdf merge + pdftotext':36} {base['pages']:5d} {base['seconds']:7.2f} "
               f"{base['pages'] / base['seconds']:8.1f}   (qpdf {base['qpdf']:.2f} s, pdftotext "
@@ -276,7 +283,8 @@ def print_report(rows: list[tuple[str, dict]], base: dict | None, notes: list[st
               f"{base['convert_s']:.1f} s, not counted)")
     print("wall s = the build process from start to exit (what `dossier build` costs the user); "
           "build s = the product's own figure (BuildResult.seconden); cache = documents taken from "
-          "the encrypted cache; x base = wall s / baseline s")
+          "the encrypted cache; x base = wall s / baseline s; sum MB = peak of the summed RSS of "
+          "all processes of the build at one moment (sampled every 50 ms: a lower bound)")
     for note in notes:
         print("note:", note)
 

@@ -81,15 +81,19 @@ def work(spec: dict) -> dict:
 
 
 def measure(spec: dict) -> dict:
+    from tree_rss import TreeSampler
+
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--work", json.dumps(spec)],
-                          capture_output=True, text=True, env=spec_env(spec))
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--work", json.dumps(spec)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=spec_env(spec))
+    with TreeSampler(proc.pid) as sampler:
+        out, err = proc.communicate()
     wall = time.perf_counter() - start
     tree_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1], "wall": wall}
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result.update(wall=wall, tree_kb=tree_kb)
+        return {"error": (err.strip().splitlines() or ["?"])[-1], "wall": wall}
+    result = json.loads(out.strip().splitlines()[-1])
+    result.update(wall=wall, tree_kb=tree_kb, sum_kb=sampler.peak_kb)
     return result
 
 
@@ -119,7 +123,10 @@ def make_inputs(tmp: Path, pages: int, docx_sections: int, libreoffice: bool) ->
     items: list[tuple[str, Path, str]] = []
     t = time.perf_counter()
     pdf = gc.text_pdf(tmp / f"rapport-{pages}.pdf", "Verslag zorgteam", pages, gc.SEED + 100)
-    items.append(("(a) text PDF, reportlab", pdf, "auto"))
+    # The first run in a fresh installation also builds deduce's lookup cache (once per
+    # installation, ~1.5 s); the second run is what every later document costs.
+    items.append(("(a) text PDF, reportlab, 1st run", pdf, "auto"))
+    items.append(("(a) text PDF, reportlab, 2nd run", pdf, "auto"))
     print(f"generated {pdf.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     if libreoffice:
         t = time.perf_counter()
@@ -182,7 +189,7 @@ def print_table(rows: list[tuple[str, Path, dict]]) -> None:
     print("document_bench: process_document (intake, Word at the source + conversion, OCR check, "
           "redaction, sanitising, gate, flagger), one fresh process per row")
     head = (f"{'input':34} {'pages':>5} {'time s':>7} {'pages/s':>8} {'proc s':>7} "
-            f"{'main MB':>8} {'workers MB':>10} {'tree MB':>8}  targets")
+            f"{'main MB':>8} {'workers MB':>10} {'tree MB':>8} {'sum MB':>7}  targets")
     print(head)
     print("-" * len(head))
     for label, _path, r in rows:
@@ -192,14 +199,17 @@ def print_table(rows: list[tuple[str, Path, dict]]) -> None:
         text = label.startswith("(a)")
         rate = r["pages"] / r["seconds"]
         tree = _mb(r["tree_kb"])
+        total = _mb(r["sum_kb"])
         notes = []
         if text:
             met = "met" if rate >= TARGET_PAGES_PER_S else "MISSED"
             notes.append(f">= {TARGET_PAGES_PER_S:.0f} pages/s: {met}")
         if r["pages"] >= 150:
-            notes.append(f"< {TARGET_PEAK_MB:.0f} MB peak: {'met' if tree < TARGET_PEAK_MB else 'MISSED'}")
+            met = "met" if max(tree, total) < TARGET_PEAK_MB else "MISSED"
+            notes.append(f"< {TARGET_PEAK_MB:.0f} MB peak (largest process and sum): {met}")
         print(f"{label:34} {r['pages']:5d} {r['seconds']:7.2f} {rate:8.1f} {r['process_seconds']:7.2f} "
-              f"{_mb(r['main_kb']):8.0f} {_mb(r['workers_kb']):10.0f} {tree:8.0f}  {'; '.join(notes)}")
+              f"{_mb(r['main_kb']):8.0f} {_mb(r['workers_kb']):10.0f} {tree:8.0f} {total:7.0f}  "
+              f"{'; '.join(notes)}")
     print("details:")
     for label, path, r in rows:
         if "error" not in r:
@@ -209,7 +219,8 @@ def print_table(rows: list[tuple[str, Path, dict]]) -> None:
     print("time s = process_document only; proc s = work process from start of imports to end; "
           "main = the work process (RUSAGE_SELF); workers = largest child of it (pdftotext, pypdf "
           "gate workers, LibreOffice; RUSAGE_CHILDREN); tree = RUSAGE_CHILDREN of a fresh parent "
-          "(max of both)")
+          "(max of both); sum = peak of the summed RSS of all processes of the tree at one moment "
+          "(sampled every 50 ms: a lower bound)")
 
 
 if __name__ == "__main__":
