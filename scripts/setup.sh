@@ -11,3 +11,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev,namen]"
+# Byte-compile the package once: every worker process the product starts then skips that
+# (PYTHONDONTWRITEBYTECODE may be set, and an editable install does not compile).
+.venv/bin/python -m compileall -q dossier_app >/dev/null
