@@ -232,10 +232,27 @@ def test_first_load_of_deduce_prints_nothing(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = ("from pathlib import Path; import sys; from dossier_app.anonymise.detect import DeduceNames; "
-            "print(len(DeduceNames(cache_dir=Path(sys.argv[1])).find_names('mevrouw Jansen belde')),"
+    code = ("from pathlib import Path; import sys; from dossier_app.anonymise import detect; "
+            "detect.prebuilt_lookup_dir = lambda: Path(sys.argv[1]) / 'geen';"  # build, do not copy
+            "print(len(detect.DeduceNames(cache_dir=Path(sys.argv[1])).find_names('mevrouw Jansen belde')),"
             " file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0
     assert (done.stdout, done.stderr.strip()) == ("", "1")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_a_prebuilt_lookup_is_copied_not_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dossier_app.anonymise import detect
+
+    built = detect.prebuild_lookup(tmp_path / "installatie")
+    assert built is not None
+    monkeypatch.setattr(detect, "prebuilt_lookup_dir", lambda: tmp_path / "installatie")
+    names = DeduceNames(cache_dir=tmp_path / "gebruiker")
+    assert names.find_names("Gisteren belde mevrouw Jansen.")
+    copied = tmp_path / "gebruiker" / built.name / "cache" / "lookup_structs.pickle"
+    # deduce found the copied cache valid: it did not write a new one (a new one differs: it
+    # holds the time it was saved)
+    assert copied.read_bytes() == (built / "cache" / "lookup_structs.pickle").read_bytes()

@@ -471,7 +471,8 @@ class DeduceNames:
                 import deduce  # optional and heavy: only when names are asked for
 
                 folder = _slim_lookup(Path(deduce.__file__).parent / "data" / "lookup",
-                                      self._cache_dir / f"deduce-{deduce.__version__}")
+                                      self._cache_dir / f"deduce-{deduce.__version__}",
+                                      prebuilt_lookup_dir() / f"deduce-{deduce.__version__}")
                 self._model = deduce.Deduce(lookup_data_path=folder, cache_path=folder)
         return self._model
 
@@ -520,13 +521,21 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _slim_lookup(source: Path, target: Path) -> Path:
+def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Path:
     """A copy of deduce's lookup lists without the big street and institution lists
-    (1.2 GB and minutes to build otherwise), where deduce may write its cache."""
+    (1.2 GB and minutes to build otherwise), where deduce may write its cache.
+
+    When the installation holds a prebuilt copy (lists and deduce's cache, made by
+    `prebuild_lookup` at install time), that is copied instead, with its file times: deduce
+    then finds a valid cache and does not spend ~1.5 s building it on first use."""
     if (target / "src").is_dir():
         return target
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
+    if prebuilt is not None and (prebuilt / "src").is_dir() and (prebuilt / "cache").is_dir():
+        shutil.copytree(prebuilt, partial)  # copy2: modification times kept
+        partial.replace(target)
+        return target
     shutil.copytree(source / "src", partial / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for heavy in _DEDUCE_HEAVY_LISTS:
@@ -535,6 +544,27 @@ def _slim_lookup(source: Path, target: Path) -> Path:
             listing.write_text("", encoding="utf-8")
     partial.replace(target)
     return target
+
+
+def prebuilt_lookup_dir() -> Path:
+    """Where an installation keeps deduce's prebuilt slim lookup data (read-only)."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "deduce-lookup"
+    return Path(sys.prefix) / "share" / "tafeldossier" / "deduce-lookup"
+
+
+def prebuild_lookup(root: Path | None = None) -> Path | None:
+    """Build deduce's slim lookup data and cache under `root` (default: the installation's
+    `prebuilt_lookup_dir()`); done once by setup, not at run time. None without deduce."""
+    if not DeduceNames.available():
+        return None
+    import deduce
+
+    root = root or prebuilt_lookup_dir()
+    DeduceNames(cache_dir=root).find_names("Tafeldossier")
+    return root / f"deduce-{deduce.__version__}"
 
 
 _default_detector: NameDetector | None = None
@@ -623,3 +653,12 @@ def _context(text: str, start: int, end: int, masks: Sequence[Hit] = ()) -> str:
         pos = hit.end
     pieces.append(text[pos:last] if pos < last else "")
     return " ".join("".join(pieces).split())
+
+
+if __name__ == "__main__":  # python -m dossier_app.anonymise.detect --prebuild
+    import sys
+
+    if sys.argv[1:] != ["--prebuild"]:
+        sys.exit("gebruik: python -m dossier_app.anonymise.detect --prebuild")
+    built = prebuild_lookup()
+    print(f"deduce-gegevens klaar: {built}" if built else "deduce is niet geïnstalleerd; niets te doen")
