@@ -41,6 +41,7 @@ from dossier_app.documents.limits import (
 )
 from dossier_app.documents.sniff import FileKind, sniff
 from dossier_app.errors import DocumentError, DossierError, PasswordRequiredError
+from dossier_app.logs import log_internal_error
 from dossier_app.meldingen import Melding, Niveau
 
 log = logging.getLogger(__name__)
@@ -96,9 +97,10 @@ def intake(path: Path, *, bestand: str, workdir: Path, password: str | None = No
             "PDF van (bijv. door af te drukken naar PDF) en voeg die toe.",
             bestand=bestand, code="BESTAND_TE_GROOT") from exc
     except Exception as exc:
-        # A library failed in a way we did not foresee. Log for developers (no file
-        # name: it may hold a pupil's name) and give the user a way forward.
-        log.exception("intake failed unexpectedly (%s)", type(exc).__name__)
+        # A library failed in a way we did not foresee. Log for developers: the type and the
+        # frames only (the message or a traceback may quote the file's name or its text, and
+        # either may hold a pupil's name), and give the user a way forward.
+        log_internal_error(exc)
         raise DocumentError(
             f"'{bestand}' kon niet worden verwerkt: het bestand is mogelijk beschadigd. Open "
             "het in het programma waarmee het gemaakt is, sla het opnieuw op als PDF en voeg "
