@@ -115,19 +115,15 @@ def measure(spec: dict) -> dict:
     env = dict(os.environ)
     env["XDG_DATA_HOME"] = spec["data"]
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    from tree_rss import TreeSampler
+    from tree_rss import run_sampled
 
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--build", json.dumps(spec)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    with TreeSampler(proc.pid) as sampler:
-        out, err = proc.communicate()
-    wall = time.perf_counter() - start
+    code, out, err, wall, sum_kb = run_sampled(
+        [sys.executable, str(Path(__file__).resolve()), "--build", json.dumps(spec)], env)
     tree_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode != 0 or not out.strip():
+    if code != 0 or not out.strip():
         return {"error": (err.strip().splitlines() or ["?"])[-1], "wall": wall}
     result = json.loads(out.strip().splitlines()[-1])
-    result.update(wall=wall, tree_kb=tree_kb, sum_kb=sampler.peak_kb)
+    result.update(wall=wall, tree_kb=tree_kb, sum_kb=sum_kb)
     return result
 
 

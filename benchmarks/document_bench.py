@@ -81,19 +81,15 @@ def work(spec: dict) -> dict:
 
 
 def measure(spec: dict) -> dict:
-    from tree_rss import TreeSampler
+    from tree_rss import run_sampled
 
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--work", json.dumps(spec)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=spec_env(spec))
-    with TreeSampler(proc.pid) as sampler:
-        out, err = proc.communicate()
-    wall = time.perf_counter() - start
+    code, out, err, wall, sum_kb = run_sampled(
+        [sys.executable, str(Path(__file__).resolve()), "--work", json.dumps(spec)], spec_env(spec))
     tree_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if proc.returncode != 0:
+    if code != 0:
         return {"error": (err.strip().splitlines() or ["?"])[-1], "wall": wall}
     result = json.loads(out.strip().splitlines()[-1])
-    result.update(wall=wall, tree_kb=tree_kb, sum_kb=sampler.peak_kb)
+    result.update(wall=wall, tree_kb=tree_kb, sum_kb=sum_kb)
     return result
 
 

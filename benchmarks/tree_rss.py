@@ -64,3 +64,15 @@ class TreeSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def run_sampled(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str, float, int]:
+    """Run `cmd` to the end: (exit code, stdout, stderr, wall seconds, peak summed RSS in KiB)."""
+    import subprocess
+    import time
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with TreeSampler(proc.pid) as sampler:
+        out, err = proc.communicate()
+    return proc.returncode, out, err, time.perf_counter() - start, sampler.peak_kb

@@ -16,8 +16,6 @@ the same work is done here, so the result never depends on it.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ import pypdfium2 as pdfium
 from dossier_app.anonymise.detect import Finding, flag_personal_data
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.privacy import confirmation_hash
+from dossier_app.processes import parallel_workers, spawn_pool
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +93,9 @@ class FlaggingBeforeRedaction:
 
     def __enter__(self) -> FlaggingBeforeRedaction:
         if _worth_a_worker(self._args[0]):
-            try:
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = spawn_pool(1)
+            if self._pool is not None:
                 self._future = self._pool.submit(findings, *self._args, before_redaction=True)
-            except (OSError, RuntimeError) as exc:
-                log.warning("flagger: geen werkproces (%s); hier uitgevoerd", type(exc).__name__)
-                self._stop()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -123,7 +119,7 @@ class FlaggingBeforeRedaction:
 
 
 def _worth_a_worker(pdf_path: Path) -> bool:
-    if os.environ.get("TAFELDOSSIER_PARALLEL") == "0" or (os.cpu_count() or 1) < 2:
+    if parallel_workers(2) < 2:
         return False
     try:
         doc = pdfium.PdfDocument(str(pdf_path))

@@ -36,7 +36,7 @@ import pypdf
 import pypdfium2 as pdfium
 from pikepdf import Array, Dictionary, Name
 
-from dossier_app.anonymise.hits import Finder
+from dossier_app.anonymise.hits import LINE_END_MARKS, Finder
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
@@ -51,7 +51,7 @@ _MAX_CONTENT = 64 << 20  # content streams are searched whole (kerning joined)
 _MIN_LITERAL_IN_BINARY = 6  # shorter literals occur by chance in font programs
 _SCRIPT_OR_OUTSIDE = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData",
                       "/GoToR", "/GoToE", "/Rendition", "/Movie", "/Sound"}
-_LINE_END_MARKS = "\x02\ufffe\u00ad"
+_LINE_END_MARKS = "".join(sorted(LINE_END_MARKS))
 
 
 @dataclass(frozen=True)
@@ -161,9 +161,15 @@ def external_engines() -> dict[str, str]:
 
 def engines() -> list[str]:
     """The checks `verify_pdf` runs on this machine, in the manifest's words."""
-    external = list(external_engines())
-    pypdf_needed = len(external) < MIN_INDEPENDENT_ENGINES
-    return ["objecten", "pdfium", *(["pypdf"] if pypdf_needed else []), *external]
+    return _engine_names(list(external_engines()))
+
+
+def _engine_names(external: list[str]) -> list[str]:
+    return ["objecten", "pdfium", *(["pypdf"] if _needs_pypdf(external) else []), *external]
+
+
+def _needs_pypdf(external: list[str]) -> bool:
+    return len(external) < MIN_INDEPENDENT_ENGINES
 
 
 def verify_pdf(path: Path, identifiers_finder: Finder,
@@ -177,7 +183,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
     external = {name: _start_engine(name, exe, path) for name, exe in external_engines().items()}
-    use_pypdf = len(external) < MIN_INDEPENDENT_ENGINES
+    use_pypdf = _needs_pypdf(list(external))
     workers: list[subprocess.Popen[bytes]] = []
     try:
         workers = _start_pypdf_workers(path) if use_pypdf else []
@@ -200,7 +206,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
             _stop(proc)
     if findings:
         raise _leak(findings)
-    used = ["objecten", "pdfium", *(["pypdf"] if use_pypdf else []), *external]
+    used = _engine_names(list(external))
     meldingen = [Melding("TEKSTMOTOR_ONTBREEKT", f"{name} is niet geïnstalleerd; de controle gebruikte "
                          "de andere methoden.", "info") for name in _EXTERNAL_ENGINES if name not in external]
     return GateReport(pages, tuple(used), time.monotonic() - started, tuple(meldingen))

@@ -13,15 +13,15 @@ import io
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from dossier_app.anonymise.hits import Finder
+from dossier_app.anonymise.pdf_redact import text_object_order
 from dossier_app.case_model import Lakvlak
 
 DPI = 200
@@ -65,29 +65,12 @@ def pages_without_text(pdf_path: Path) -> list[int]:
         empty = []
         for index in range(len(doc)):
             page = doc[index]
-            if not _draws_text(pdfium_c.FPDFPage_CountObjects(page),
-                               lambda j, p=page: pdfium_c.FPDFPage_GetObject(p, j), 0):
+            if not text_object_order(page):
                 empty.append(index + 1)
             page.close()
         return empty
     finally:
         doc.close()
-
-
-_MAX_FORM_DEPTH = 12
-
-
-def _draws_text(count: int, get: Callable[[int], object], depth: int) -> bool:
-    for i in range(count):
-        obj = get(i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            return True
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH and _draws_text(
-                pdfium_c.FPDFFormObj_CountObjects(obj),
-                lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), depth + 1):
-            return True
-    return False
 
 
 def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,

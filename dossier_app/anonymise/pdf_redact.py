@@ -552,7 +552,7 @@ def _object_address(handle: object) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def _text_object_order(page: pdfium.PdfPage) -> list[int]:
+def text_object_order(page: pdfium.PdfPage) -> list[int]:
     """Addresses of the text objects of a page in content-stream order (depth first)."""
     order: list[int] = []
 
@@ -578,7 +578,7 @@ def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
     Only the chars of the text objects that hold a hit are asked for, so a page costs
     about the same whatever its length.
     """
-    order = _text_object_order(page)
+    order = text_object_order(page)
     position = {addr: pos for pos, addr in enumerate(order)}
     found.object_count = len(order)
     hit_set = {i for start, end in spans for i in range(start, end)}

@@ -7,12 +7,10 @@ failure leaves nothing behind."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from dossier_app.fileio import atomic_copy, check_output
 from dossier_app.logs import get_logger
 from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmation_hash, identifier_tokens, scrub_label
+from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
 
@@ -115,7 +114,7 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
     """The gate and the loket's verify over the finished bundle. Both only read it, so with
     two cores the gate runs in a worker process while verify runs here; the gate's verdict
     comes first either way."""
-    pool = _spawn_pool(1) if _workers(2) > 1 else None
+    pool = spawn_pool(1) if parallel_workers(2) > 1 else None
     if pool is None:
         _gate(bundle, ids, assembled)
         return verify_bundle(bundle, bestand=bestand)
@@ -126,14 +125,6 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
         finally:
             gated.result()  # raises LeakError: the bundle is not written
     return verified
-
-
-def _spawn_pool(workers: int, **kwargs: Any) -> ProcessPoolExecutor | None:
-    try:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **kwargs)
-    except (OSError, RuntimeError) as exc:
-        log.warning("geen werkprocessen (%s)", type(exc).__name__)
-        return None
 
 
 def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult) -> None:
@@ -200,28 +191,21 @@ def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet,
     return [done[d.index] for d in docs], len(docs) - len(todo)
 
 
-def _workers(count: int) -> int:
-    if os.environ.get("TAFELDOSSIER_PARALLEL") == "0":
-        return 1
-    return max(1, min(os.cpu_count() or 1, 4, count))
-
-
 def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, workdir: Path,
                   popts: PipelineOptions, report: Progress,
                   cancelled: Callable[[], bool]) -> Iterator[ProcessedDocument]:
     """Every document through the pipeline; with more cores, in worker processes (spawned,
     not forked: PDFium is not thread-safe, and forking next to Qt's threads is not safe)."""
     total = len(todo)
-    workers = _workers(total)
-    if workers < 2:
+    workers = parallel_workers(total)
+    pool = spawn_pool(workers, initializer=_init_worker, initargs=(case,)) if workers > 1 else None
+    if pool is None:
         for n, doc in enumerate(todo, start=1):
             _stop_if(cancelled)
             report(f"Anonimiseren: document {n} van {total}", n - 1, total)
             yield process_document(doc, ids, workdir, popts)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(case,)) as pool:
+    with pool:
         futures = [pool.submit(_worker_process, doc, str(workdir), popts) for doc in todo]
         report(f"Anonimiseren: 0 van {total} documenten klaar", 0, total)
         for n, future in enumerate(as_completed(futures), start=1):
