@@ -326,12 +326,12 @@ def test_libreoffice_header_footer_footnote_table(tmp_path: Path) -> None:
 
 
 def test_glyph_alignment_refuses_to_guess() -> None:
-    from dossier_app.anonymise.pdf_redact import _align_glyphs, _FontInfo, _TextOp
+    from dossier_app.anonymise.pdf_redact import _Advances, _align_glyphs, _FontInfo, _TextOp
 
     font = _FontInfo("byte", {c: 500.0 for c in range(256)}, 0.0, True,
                      names=[chr(c) if 33 <= c < 127 else None for c in range(256)])
     font.names[32] = "space"  # type: ignore[index]
-    text_op = _TextOp((), 0, None, 0.0, 0.0, 10.0)
+    advances = _Advances(font, _TextOp((), 0, None, 0.0, 0.0, 10.0))
     elements: list = [list(b"ab  c"), -200.0, list(b"d")]
 
     def chars(text: str, xs: list[float]) -> list[tuple[str, float, float, bool]]:
@@ -339,13 +339,13 @@ def test_glyph_alignment_refuses_to_guess() -> None:
 
     # PDFium: one space for the run, a space of its own for the gap; origins 5 pt apart
     good = chars("ab c d", [0, 5, 10, 20, 25, 27])
-    assert _align_glyphs(elements, font, text_op, good) == [(0, False), (1, False),
+    assert _align_glyphs(elements, font, advances, good) == [(0, False), (1, False),
                                                            (4, True), (5, False)]
     # other letters, letters in another order, or a char not where its glyph is: refuse
-    assert _align_glyphs(elements, font, text_op, chars("ab x d", [0, 5, 10, 20, 25, 27])) is None
-    assert _align_glyphs(elements, font, text_op, chars("ba c d", [0, 5, 10, 20, 25, 27])) is None
-    assert _align_glyphs(elements, font, text_op, chars("ab c d", [0, 5, 10, 15, 25, 27])) is None
-    assert _align_glyphs(elements, font, text_op, chars("ab c", [0, 5, 10, 20])) is None
+    assert _align_glyphs(elements, font, advances, chars("ab x d", [0, 5, 10, 20, 25, 27])) is None
+    assert _align_glyphs(elements, font, advances, chars("ba c d", [0, 5, 10, 20, 25, 27])) is None
+    assert _align_glyphs(elements, font, advances, chars("ab c d", [0, 5, 10, 15, 25, 27])) is None
+    assert _align_glyphs(elements, font, advances, chars("ab c", [0, 5, 10, 20])) is None
 
 
 def test_to_unicode_cmap() -> None:

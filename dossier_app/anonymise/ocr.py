@@ -21,7 +21,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from dossier_app.anonymise.hits import Finder
-from dossier_app.anonymise.pdf_redact import text_object_order
+from dossier_app.anonymise.pdfium_chars import text_object_order
 from dossier_app.case_model import Lakvlak
 
 DPI = 200

@@ -23,7 +23,6 @@ No identifier value is ever put in a message, a log line or a file name.
 from __future__ import annotations
 
 import bisect
-import ctypes
 import functools
 import io
 import logging
@@ -44,6 +43,12 @@ from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator
 
 from dossier_app.anonymise import raster
 from dossier_app.anonymise.hits import HYPHENS, LINE_END_MARKS, Finder, find_hits
+from dossier_app.anonymise.pdfium_chars import (
+    MAX_FORM_DEPTH,
+    CharIndex,
+    page_text,
+    text_object_order,
+)
 from dossier_app.case_model import Lakvlak
 from dossier_app.documents import sanitise
 from dossier_app.errors import DocumentError, DossierError
@@ -61,9 +66,9 @@ _LIBRARY_ERRORS: tuple[type[BaseException], ...] = (
 )
 _TEXT_SHOW = {"Tj", "TJ", "'", '"'}
 _PAINT_PATH = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
-_MAX_FORM_DEPTH = 12
 _HYPHEN_FORMS = HYPHENS | {"\u00ad"}
 _NON_SPACE = re.compile(r"\S")
+_NON_SPACE_RUN = re.compile(r"\S+")
 _BOX_PAD = 0.6  # points around the glyph boxes: antialiased edges
 _POSITION_TOLERANCE = 0.05  # points: "nothing else moved"
 
@@ -518,25 +523,11 @@ def _neutralise(inst: object, op: str) -> list:
 # --------------------------------------------------------------------------- find
 
 
-def _page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
-    """The page text with one str index per pdfium char index."""
-    if count == 0:
-        return ""
-    buffer = (ctypes.c_ushort * (count + 1))()
-    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
-    text = bytes(memoryview(buffer)[:max(written - 1, 0)]).decode("utf-16-le", "replace")
-    if len(text) == count:
-        return text
-    # Surrogate pairs or excluded chars: ask char by char so indices stay aligned.
-    return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 0xFFFD)
-                   for i in range(count))
-
-
 def _find_page(ctx: _Context, page: pdfium.PdfPage) -> _PageFind:
     textpage = page.get_textpage()
     try:
         count = pdfium_c.FPDFText_CountChars(textpage)
-        text = _page_text(textpage, count)
+        text = page_text(textpage, count)
         found = _PageFind(has_text=any(not c.isspace() for c in text),
                           crop=tuple(page.get_cropbox()), rotate=page.get_rotation())
         spans = find_hits(ctx.finder, text)
@@ -546,29 +537,6 @@ def _find_page(ctx: _Context, page: pdfium.PdfPage) -> _PageFind:
         return found
     finally:
         textpage.close()
-
-
-def _object_address(handle: object) -> int:
-    return ctypes.cast(handle, ctypes.c_void_p).value or 0
-
-
-def text_object_order(page: pdfium.PdfPage) -> list[int]:
-    """Addresses of the text objects of a page in content-stream order (depth first)."""
-    order: list[int] = []
-
-    def walk(count: int, get: object, depth: int) -> None:
-        for i in range(count):
-            obj = get(i)  # type: ignore[operator]
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                order.append(_object_address(obj))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
-                walk(pdfium_c.FPDFFormObj_CountObjects(obj),
-                     lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), depth + 1)
-
-    walk(pdfium_c.FPDFPage_CountObjects(page),
-         lambda j: pdfium_c.FPDFPage_GetObject(page, j), 0)
-    return order
 
 
 def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
@@ -583,19 +551,20 @@ def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
     found.object_count = len(order)
     hit_set = {i for start, end in spans for i in range(start, end)}
     found.hit_chars = hit_set
-    chars = _CharIndex(textpage)
+    chars = CharIndex(textpage)
     runs: dict[int, dict[int, int]] = {}  # object pos -> char index -> glyph number
     boxes: list[Rect] = []
     for i in sorted(hit_set):
         if chars.generated(i):
             continue
-        boxes.append(_char_box(textpage, i))
+        boxes.append(chars.box(i))
         pos = position.get(chars.object(i), -1)
         if pos not in runs:
             run = chars.extent(i, chars.object(i))
-            runs[pos] = _glyph_numbers(chars, run)
+            origins = chars.origins(run)
+            runs[pos] = _glyph_numbers(run, origins)
             found.objects[pos] = _ObjectFind(
-                [(text[k], *chars.origin(k), k in hit_set) for k in run],
+                [(text[k], x, y, k in hit_set) for k, (x, y) in zip(run, origins, strict=True)],
                 size=len(set(runs[pos].values())))
         if i not in runs[pos]:
             pos = -1  # the object's chars are not in one run: do not guess
@@ -615,7 +584,7 @@ def _kept_text(text: str, hit_set: set[int]) -> str:
     return "".join("".join(chars).split())
 
 
-def _glyph_numbers(chars: _CharIndex, run: list[int]) -> dict[int, int]:
+def _glyph_numbers(run: list[int], origins: list[tuple[float, float]]) -> dict[int, int]:
     """Char index -> glyph number, taking chars at one origin as one glyph.
 
     A ligature glyph ("fi") gives PDFium two chars at one origin; both belong to one
@@ -624,8 +593,7 @@ def _glyph_numbers(chars: _CharIndex, run: list[int]) -> dict[int, int]:
     numbers: dict[int, int] = {}
     last_origin = None
     glyph = -1
-    for k in run:
-        origin = chars.origin(k)
+    for k, origin in zip(run, origins, strict=True):
         if origin != last_origin:
             glyph += 1
         numbers[k] = glyph
@@ -633,57 +601,7 @@ def _glyph_numbers(chars: _CharIndex, run: list[int]) -> dict[int, int]:
     return numbers
 
 
-class _CharIndex:
-    """Cached per-char lookups on a PDFium text page (each is a ctypes call).
-
-    A page with many hits asks for the same chars several times (the run of an object,
-    its glyph numbers, the checks of its line); each is asked of PDFium once."""
-
-    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
-        self.textpage = textpage
-        self.count = pdfium_c.FPDFText_CountChars(textpage)
-        self._generated: dict[int, bool] = {}
-        self._object: dict[int, int] = {}
-        self._origin: dict[int, tuple[float, float]] = {}
-        self._raw = textpage.raw
-        self._x, self._y = ctypes.c_double(), ctypes.c_double()
-        self._xy = (ctypes.byref(self._x), ctypes.byref(self._y))
-
-    def origin(self, i: int) -> tuple[float, float]:
-        found = self._origin.get(i)
-        if found is None:
-            pdfium_c.FPDFText_GetCharOrigin(self._raw, i, *self._xy)
-            found = self._origin[i] = (self._x.value, self._y.value)
-        return found
-
-    def generated(self, i: int) -> bool:
-        if i not in self._generated:
-            self._generated[i] = pdfium_c.FPDFText_IsGenerated(self._raw, i) == 1
-        return self._generated[i]
-
-    def object(self, i: int) -> int:
-        if i not in self._object:
-            self._object[i] = _object_address(pdfium_c.FPDFText_GetTextObject(self._raw, i))
-        return self._object[i]
-
-    def extent(self, i: int, addr: int) -> list[int]:
-        """The run of non-generated chars around `i` that belong to text object `addr`."""
-        first = i
-        j = i - 1
-        while j >= 0 and (self.generated(j) or self.object(j) == addr):
-            if not self.generated(j):
-                first = j
-            j -= 1
-        last = i
-        j = i + 1
-        while j < self.count and (self.generated(j) or self.object(j) == addr):
-            if not self.generated(j):
-                last = j
-            j += 1
-        return [k for k in range(first, last + 1) if not self.generated(k)]
-
-
-def _line_checks(chars: _CharIndex, text: str,
+def _line_checks(chars: CharIndex, text: str,
                  hit_set: set[int]) -> list[tuple[int, float, float]]:
     """Origins of the kept glyphs on the lines that hold a hit, by kept-glyph number.
 
@@ -697,34 +615,38 @@ def _line_checks(chars: _CharIndex, text: str,
                   default=len(text))
         lines.add((start, end))
     # A kept glyph's number = non-space chars before it minus the hit chars among them.
-    non_space = [m.start() for m in _NON_SPACE.finditer(text)]
     hits = sorted(i for i in hit_set if i < len(text) and not text[i].isspace())
     checks = []
+    counted_to = counted = 0  # non-space chars in text[:counted_to]
     for start, end in sorted(lines):
-        first = bisect.bisect_left(non_space, start)
-        kept = first - bisect.bisect_left(hits, start)
-        for i in non_space[first:bisect.bisect_left(non_space, end)]:
-            if i in hit_set:
-                continue
-            checks.append((kept, *chars.origin(i)))
-            kept += 1
+        counted += _non_space_count(text, counted_to, start)
+        kept = counted - bisect.bisect_left(hits, start)
+        line = [i for i in (m.start() for m in _NON_SPACE.finditer(text, start, end))
+                if i not in hit_set]
+        checks += [(kept + n, x, y) for n, (x, y) in enumerate(chars.origins(line))]
+        counted += _non_space_count(text, start, end)
+        counted_to = end
     return checks
 
 
-def _char_box(textpage: pdfium.PdfTextPage, i: int) -> Rect:
-    rect = pdfium_c.FS_RECTF()
-    if pdfium_c.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(rect)):
-        return (min(rect.left, rect.right), min(rect.bottom, rect.top),
-                max(rect.left, rect.right), max(rect.bottom, rect.top))
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    pdfium_c.FPDFText_GetCharBox(textpage, i, *(ctypes.byref(v) for v in (left, right, bottom, top)))
-    return (left.value, bottom.value, right.value, top.value)
+def _non_space_count(text: str, start: int, end: int) -> int:
+    return len("".join(text[start:end].split()))
 
 
-def _char_origin(textpage: pdfium.PdfTextPage, i: int) -> tuple[float, float]:
-    x, y = ctypes.c_double(), ctypes.c_double()
-    pdfium_c.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(x), ctypes.byref(y))
-    return x.value, y.value
+def _non_space_positions(text: str, numbers: list[int]) -> list[int]:
+    """Where the non-space chars with these (ascending) numbers are in `text`."""
+    positions = []
+    words = _NON_SPACE_RUN.finditer(text)
+    word_start = word_end = before = 0  # `before`: non-space chars ahead of the word
+    for n in numbers:
+        while n >= before + (word_end - word_start):
+            before += word_end - word_start
+            word = next(words, None)
+            if word is None:
+                return positions  # fewer chars than numbers: the caller compares lengths
+            word_start, word_end = word.span()
+        positions.append(word_start + n - before)
+    return positions
 
 
 def _merge_boxes(boxes: list[Rect]) -> list[Rect]:
@@ -758,6 +680,7 @@ class _FontInfo:
         self.single_byte = single_byte  # word spacing applies to code 32
         self.to_unicode = to_unicode
         self.names = names  # glyph name per code (simple fonts), from the encoding
+        self._forms: dict[int, tuple[str, ...] | None] = {}
 
     def unicode(self, code: int) -> str | None:
         """What PDFium reads for a char code: ToUnicode, else the encoding's glyph name.
@@ -771,6 +694,13 @@ class _FontInfo:
         if self.names is not None and 0 <= code < len(self.names):
             return _unicode_of_name(self.names[code])
         return None
+
+    def forms(self, code: int) -> tuple[str, ...] | None:
+        """`_glyph_forms` of what the code shows (None: unknown), asked once per code."""
+        if code not in self._forms:
+            shown = self.unicode(code)
+            self._forms[code] = None if shown is None else _glyph_forms(shown)
+        return self._forms[code]
 
     def codes(self, data: bytes) -> list[int] | None:
         if self.split == "byte":
@@ -1117,7 +1047,7 @@ class _ContentTree:
         xobj = _lookup(parent.resources, "/XObject", name)
         if not isinstance(xobj, pikepdf.Stream) or xobj.get("/Subtype") != Name.Form:
             return
-        if len(child) > _MAX_FORM_DEPTH or xobj.objgen in seen:
+        if len(child) > MAX_FORM_DEPTH or xobj.objgen in seen:
             return
         resources = xobj.get("/Resources")
         if not isinstance(resources, Dictionary):
@@ -1192,7 +1122,8 @@ def _rewrite_text_op(inst: object, text_op: _TextOp, font: _FontInfo,
             elements.append(codes)
         else:
             elements.append(_number(element))
-    remove = _hit_glyphs(elements, font, text_op, target)
+    advances = _Advances(font, text_op)
+    remove = _hit_glyphs(elements, font, advances, target)
     new_elements: list = []
     glyph = 0
     for element in elements:
@@ -1203,7 +1134,7 @@ def _rewrite_text_op(inst: object, text_op: _TextOp, font: _FontInfo,
         for code in element:
             if glyph in remove:
                 _flush(new_elements, kept, font)
-                _append_number(new_elements, -_advance(code, font, text_op))
+                _append_number(new_elements, -advances[code])
             else:
                 kept.append(code)
             glyph += 1
@@ -1212,7 +1143,7 @@ def _rewrite_text_op(inst: object, text_op: _TextOp, font: _FontInfo,
     return [*_prefix_ops(op, operands), show]
 
 
-def _hit_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _TextOp,
+def _hit_glyphs(elements: list[list[int] | float], font: _FontInfo, advances: _Advances,
                 target: _ObjectFind) -> set[int]:
     """The numbers of the glyphs in the operator that draw a hit char.
 
@@ -1224,7 +1155,7 @@ def _hit_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _Te
     that the glyph's advances put it. Only when that cannot be shown, and PDFium
     counted exactly as many glyphs as the operator has, is its count taken as is.
     """
-    aligned = _align_glyphs(elements, font, text_op, target.chars)
+    aligned = _align_glyphs(elements, font, advances, target.chars)
     if aligned is not None:
         return {glyph for glyph, hit in aligned if hit}
     if sum(len(e) for e in elements if isinstance(e, list)) != target.size:
@@ -1232,7 +1163,7 @@ def _hit_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _Te
     return target.glyphs
 
 
-def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _TextOp,
+def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, advances: _Advances,
                   chars: list[tuple[str, float, float, bool]]) -> list[tuple[int, bool]] | None:
     """(glyph number, shows a hit char) for every non-space glyph, or None if unproven."""
     wanted = [(c, x, y, hit) for c, x, y, hit in chars if not c.isspace()]
@@ -1240,11 +1171,11 @@ def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _
     aligned: list[tuple[int, bool]] = []
     points: list[tuple[float, float, float]] = []  # glyph offset, PDFium origin
     k = 0
-    for glyph, offset, code in _glyph_offsets(elements, font, text_op):
-        shown = font.unicode(code)
-        if shown is None:
+    for glyph, offset, code in _glyph_offsets(elements, advances):
+        forms = font.forms(code)
+        if forms is None:
             return None
-        size = _matching_chars(shown, wanted_text, k)
+        size = _matching_chars(forms, wanted_text, k)
         if size is None:
             return None
         if size == 0:
@@ -1258,8 +1189,8 @@ def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, text_op: _
     return aligned
 
 
-def _glyph_offsets(elements: list[list[int] | float], font: _FontInfo,
-                   text_op: _TextOp) -> Iterator[tuple[int, float, int]]:
+def _glyph_offsets(elements: list[list[int] | float],
+                   advances: _Advances) -> Iterator[tuple[int, float, int]]:
     """(glyph number, start along the baseline in TJ units, code) for every glyph."""
     glyph = 0
     offset = 0.0
@@ -1269,18 +1200,18 @@ def _glyph_offsets(elements: list[list[int] | float], font: _FontInfo,
             continue
         for code in element:
             yield glyph, offset, code
-            offset += _advance(code, font, text_op)
+            offset += advances[code]
             glyph += 1
 
 
-def _matching_chars(shown: str, wanted: str, k: int) -> int | None:
-    """How many of PDFium's non-space chars (`wanted`) from `k` on show this glyph; None
-    if none.
+def _matching_chars(forms: tuple[str, ...], wanted: str, k: int) -> int | None:
+    """How many of PDFium's non-space chars (`wanted`) from `k` on show a glyph with
+    these `_glyph_forms`; None if none.
 
     PDFium splits a ligature glyph (U+FB01) into its letters ("fi") and shows a hyphen
     at the end of a line as one of its line-end marks.
     """
-    for form in _glyph_forms(shown):
+    for form in forms:
         if not form:
             return 0
         if wanted.startswith(form, k):
@@ -1324,6 +1255,18 @@ def _advance(code: int, font: _FontInfo, text_op: _TextOp) -> float:
     if font.single_byte and code == 32:
         spacing += text_op.word_spacing
     return round(font.width(code) + spacing * 1000.0 / text_op.font_size, 4)
+
+
+class _Advances(dict[int, float]):
+    """`_advance` by char code for one font and text state, each computed once."""
+
+    def __init__(self, font: _FontInfo, text_op: _TextOp) -> None:
+        super().__init__()
+        self.font, self.text_op = font, text_op
+
+    def __missing__(self, code: int) -> float:
+        value = self[code] = _advance(code, self.font, self.text_op)
+        return value
 
 
 def _flush(elements: list, kept: list[int], font: _FontInfo) -> None:
@@ -1500,14 +1443,18 @@ def _page_is_clean(ctx: _Context, doc: pdfium.PdfDocument, before: pdfium.PdfDoc
     page = doc[index]
     textpage = page.get_textpage()
     try:
-        text = _page_text(textpage, pdfium_c.FPDFText_CountChars(textpage))
+        chars = CharIndex(textpage)
+        text = page_text(textpage, chars.count)
         if find_hits(ctx.finder, text):
             return False
-        kept = [m.start() for m in _NON_SPACE.finditer(text)]
         if "".join(text.split()) == found.kept:
-            chars = _CharIndex(textpage)
-            return all(_near(chars.origin(kept[k]), (x, y)) for k, x, y in found.checks)
-        after = [(text[i], *_char_origin(textpage, i)) for i in kept]
+            where = _non_space_positions(text, [k for k, _, _ in found.checks])
+            tol = _POSITION_TOLERANCE
+            return len(where) == len(found.checks) and all(
+                abs(a - x) <= tol and abs(b - y) <= tol
+                for (a, b), (_, x, y) in zip(chars.origins(where), found.checks, strict=True))
+        kept = [m.start() for m in _NON_SPACE.finditer(text)]
+        after = [(text[i], *chars.origin(i)) for i in kept]
     finally:
         textpage.close()
         page.close()
@@ -1524,8 +1471,9 @@ def _kept_glyphs(doc: pdfium.PdfDocument, index: int,
     page = doc[index]
     textpage = page.get_textpage()
     try:
-        text = _page_text(textpage, pdfium_c.FPDFText_CountChars(textpage))
-        return [(c, *_char_origin(textpage, i)) for i, c in enumerate(text)
+        chars = CharIndex(textpage)
+        text = page_text(textpage, chars.count)
+        return [(c, *chars.origin(i)) for i, c in enumerate(text)
                 if not c.isspace() and i not in hit_chars]
     finally:
         textpage.close()

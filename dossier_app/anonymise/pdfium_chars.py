@@ -1,0 +1,161 @@
+"""Per-char questions to a PDFium text page, cheaply.
+
+The redactor asks PDFium, char by char, which text object drew a char, where its
+origin is and whether PDFium generated it (a space or line break it added itself):
+hundreds of thousands of calls for a long document. pypdfium2's bindings convert
+every argument and wrap every returned pointer in a Python object; here the same
+PDFium functions are called through prototypes that take and return plain integers
+(addresses), which is about three times cheaper per call. The functions are the ones
+pypdfium2 loaded (same library, same calling convention); only the Python-side
+signature differs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+MAX_FORM_DEPTH = 12  # nesting of form XObjects followed
+_VOID_P, _INT = ctypes.c_void_p, ctypes.c_int
+
+
+def _plain(function: object, restype: object, *argtypes: object) -> object:
+    """`function` (a pypdfium2 binding) with integer addresses in and out.
+
+    pypdfium2 loads PDFium with ctypes.CDLL on every platform, so its functions use the
+    C calling convention, as CFUNCTYPE does."""
+    address = ctypes.cast(function, _VOID_P).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_text_object = _plain(pdfium_c.FPDFText_GetTextObject, _VOID_P, _VOID_P, _INT)
+_is_generated = _plain(pdfium_c.FPDFText_IsGenerated, _INT, _VOID_P, _INT)
+_char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin, _INT, _VOID_P, _INT, _VOID_P, _VOID_P)
+_loose_char_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VOID_P, _INT, _VOID_P)
+
+
+def address(handle: object) -> int:
+    """The address behind a pypdfium2 handle (0 for NULL)."""
+    return ctypes.cast(handle, _VOID_P).value or 0
+
+
+def page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
+    """The page text with one str index per PDFium char index."""
+    if count == 0:
+        return ""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    text = bytes(memoryview(buffer)[:max(written - 1, 0)]).decode("utf-16-le", "replace")
+    if len(text) == count:
+        return text
+    # Surrogate pairs or excluded chars: ask char by char so indices stay aligned.
+    return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 0xFFFD)
+                   for i in range(count))
+
+
+def text_object_order(page: pdfium.PdfPage) -> list[int]:
+    """Addresses of the text objects of a page in content-stream order (depth first)."""
+    order: list[int] = []
+
+    def walk(count: int, get: object, depth: int) -> None:
+        for i in range(count):
+            obj = get(i)  # type: ignore[operator]
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                order.append(address(obj))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+                walk(pdfium_c.FPDFFormObj_CountObjects(obj),
+                     lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), depth + 1)
+
+    walk(pdfium_c.FPDFPage_CountObjects(page),
+         lambda j: pdfium_c.FPDFPage_GetObject(page, j), 0)
+    return order
+
+
+Rect = tuple[float, float, float, float]
+
+
+class CharIndex:
+    """Cached per-char lookups on one PDFium text page (valid while it is open).
+
+    A page with many hits asks for the same chars several times (the run of an object,
+    its glyph numbers, the checks of its line); each is asked of PDFium once."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self.textpage = textpage
+        self.count = pdfium_c.FPDFText_CountChars(textpage)
+        self._handle = address(textpage.raw)
+        self._generated: list[bool | None] = [None] * self.count
+        self._object: list[int | None] = [None] * self.count
+        self._origin: list[tuple[float, float] | None] = [None] * self.count
+        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._xy = (ctypes.addressof(self._x), ctypes.addressof(self._y))
+        self._rect = pdfium_c.FS_RECTF()
+
+    def origin(self, i: int) -> tuple[float, float]:
+        found = self._origin[i]
+        if found is None:
+            _char_origin(self._handle, i, *self._xy)
+            found = self._origin[i] = (self._x.value, self._y.value)
+        return found
+
+    def origins(self, indices: list[int]) -> list[tuple[float, float]]:
+        """`origin` of each char in `indices` (one loop, for long runs)."""
+        cache, handle, xy = self._origin, self._handle, self._xy
+        x, y = self._x, self._y
+        out = []
+        for i in indices:
+            found = cache[i]
+            if found is None:
+                _char_origin(handle, i, *xy)
+                found = cache[i] = (x.value, y.value)
+            out.append(found)
+        return out
+
+    def generated(self, i: int) -> bool:
+        found = self._generated[i]
+        if found is None:
+            found = self._generated[i] = _is_generated(self._handle, i) == 1
+        return found
+
+    def object(self, i: int) -> int:
+        """Address of the text object that drew char `i` (0 for none)."""
+        found = self._object[i]
+        if found is None:
+            found = self._object[i] = _text_object(self._handle, i) or 0
+        return found
+
+    def box(self, i: int) -> Rect:
+        """The char's loose box (font ascent to descent), (x0, y0, x1, y1)."""
+        rect = self._rect
+        if _loose_char_box(self._handle, i, ctypes.addressof(rect)):
+            return (min(rect.left, rect.right), min(rect.bottom, rect.top),
+                    max(rect.left, rect.right), max(rect.bottom, rect.top))
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        pdfium_c.FPDFText_GetCharBox(self.textpage, i,
+                                     *(ctypes.byref(v) for v in (left, right, bottom, top)))
+        return (left.value, bottom.value, right.value, top.value)
+
+    def extent(self, i: int, addr: int) -> list[int]:
+        """The run of non-generated chars around `i` that belong to text object `addr`
+        (generated chars inside the run are skipped, not ends of it)."""
+        generated, obj = self.generated, self.object
+        first = j = i
+        while j > 0:
+            j -= 1
+            if generated(j):
+                continue
+            if obj(j) != addr:
+                break
+            first = j
+        last = j = i
+        while j < self.count - 1:
+            j += 1
+            if generated(j):
+                continue
+            if obj(j) != addr:
+                break
+            last = j
+        return [k for k in range(first, last + 1) if not generated(k)]
