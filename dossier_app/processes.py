@@ -23,11 +23,16 @@ def parallel_workers(tasks: int, limit: int = 4) -> int:
     return max(1, min(os.cpu_count() or 1, limit, tasks))
 
 
+def spawn_context() -> Any:
+    """The multiprocessing context every worker is started with."""
+    return multiprocessing.get_context("spawn")
+
+
 def spawn_pool(workers: int, **kwargs: Any) -> ProcessPoolExecutor | None:
     """A pool of spawned workers, or None when none can be started (the caller then does
     the work itself)."""
     try:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **kwargs)
+        return ProcessPoolExecutor(workers, mp_context=spawn_context(), **kwargs)
     except (OSError, RuntimeError) as exc:
         log.warning("geen werkprocessen (%s)", type(exc).__name__)
         return None

@@ -1,5 +1,6 @@
-"""The flagger of one document: it reads the file going into redaction (in a worker process
-for long documents), leaves known identifiers out and never shows them in a context."""
+"""The flagger of one document: it gets the page texts the redactor reads (and flags them in a
+worker process for long documents), leaves known identifiers out and never shows them in a
+context."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from dossier_app.anonymise import flag_pdf
-from dossier_app.anonymise.flag_pdf import PARALLEL_FROM_PAGES, FlaggingBeforeRedaction, findings
+from dossier_app.anonymise.flag_pdf import PARALLEL_FROM_PAGES, PageFlagger, findings_in_texts, page_texts
 from dossier_app.anonymise.identifiers import build_identifiers
 from dossier_app.case_model import Document, Lakvlak, Leerling, Persoon
 from dossier_app.documents.pipeline import PipelineOptions, process_document
@@ -41,42 +42,69 @@ def _seen(found: list[flag_pdf.Bevinding]) -> list[tuple[int, str, str]]:
     return [(b.pagina, b.categorie, b.tekst) for b in found]
 
 
+def _flagged_here(path: Path, confirmed: frozenset[str] = frozenset()) -> list[flag_pdf.Bevinding]:
+    return findings_in_texts(enumerate(page_texts(path)), IDS, confirmed, before_redaction=True)
+
+
 def test_findings_leave_known_identifiers_out_and_mask_them_in_the_context(tmp_path: Path) -> None:
-    found = findings(_report(tmp_path / "verslag.pdf", 3), IDS, before_redaction=True)
+    found = _flagged_here(_report(tmp_path / "verslag.pdf", 3))
     assert _seen(found) == [(3, "naam", "Yusuf"), (3, "telefoon", "06-12345673")]
     for b in found:
         assert not any(value in b.context.lower() for value in KNOWN), b.context
     assert "[moeder] belde daarna met oom Yusuf" in found[0].context
 
 
+def _fed(job: PageFlagger, path: Path) -> PageFlagger:
+    for index, text in enumerate(page_texts(path)):
+        job.feed(index, text)
+    return job
+
+
 def test_worker_and_in_process_give_the_same_findings(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     path = _report(tmp_path / "lang.pdf")
     confirmed = frozenset({confirmation_hash("06-12345676")})
-    with FlaggingBeforeRedaction(path, IDS, confirmed) as job:
-        assert job._future is not None  # a long document: a worker process runs
-        in_worker = job.result()
+    with PageFlagger(IDS, confirmed, PAGES) as job:
+        assert job.in_worker  # a long document: a worker process runs
+        in_worker = _fed(job, path).result()
     monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")
-    with FlaggingBeforeRedaction(path, IDS, confirmed) as job:
-        assert job._future is None
-        here = job.result()
-    assert in_worker == here
+    with PageFlagger(IDS, confirmed, PAGES) as job:
+        assert not job.in_worker
+        here = _fed(job, path).result()
+    assert in_worker == here == _flagged_here(path, confirmed)
     assert {p for p, _, _ in _seen(here)} == set(range(3, PAGES + 1, 3))
     assert ("06-12345676" not in {t for _, _, t in _seen(here)})  # confirmed as fine
 
 
-def test_a_failing_worker_is_redone_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_short_document_is_flagged_here(tmp_path: Path) -> None:
+    path = _report(tmp_path / "kort.pdf", 3)
+    with PageFlagger(IDS, frozenset(), 3) as job:
+        assert not job.in_worker
+        assert _seen(_fed(job, path).result()) == _seen(_flagged_here(path))
+
+
+def test_a_worker_that_dies_is_redone_here(tmp_path: Path) -> None:
     path = _report(tmp_path / "lang.pdf")
-    with FlaggingBeforeRedaction(path, IDS, frozenset()) as job:
-        assert job._future is not None
-        job._pool.shutdown(wait=True)  # type: ignore[union-attr]
-        job._future = _Failed()  # type: ignore[assignment]  # as if the worker had died
-        assert _seen(job.result()) == _seen(findings(path, IDS, before_redaction=True))
+    with PageFlagger(IDS, frozenset(), PAGES) as job:
+        assert job.in_worker
+        texts = page_texts(path)
+        job.feed(0, texts[0])
+        job._worker._process.kill()  # type: ignore[union-attr]  # as if it had crashed
+        job._worker._process.join()  # type: ignore[union-attr]
+        for index, text in enumerate(texts[1:], start=1):
+            job.feed(index, text)  # never raises
+        assert _seen(job.result()) == _seen(_flagged_here(path))
 
 
-class _Failed:
-    def result(self, timeout: float | None = None) -> list[flag_pdf.Bevinding]:
-        raise RuntimeError("worker died")
+def test_a_worker_that_fails_reports_the_error_and_the_work_is_redone_here(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = _report(tmp_path / "lang.pdf")
+    with PageFlagger(IDS, frozenset(), PAGES) as job:
+        assert job.in_worker
+        job._worker._texts.put(("geen paginanummer", None))  # type: ignore[union-attr]
+        found = _fed(job, path).result()
+    assert _seen(found) == _seen(_flagged_here(path))
+    assert "werkproces mislukt (AttributeError)" in caplog.text  # None has no .lower()
 
 
 def test_process_document_reports_findings_but_not_on_pages_that_became_images(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -69,7 +71,7 @@ def test_each_external_engine_reads_every_page_and_sees_the_leak(tmp_path: Path,
     if exe is None:
         pytest.skip(f"{name} is not installed")
     leaky = pdfmaker.make_rich_pdf(tmp_path / "rijk.pdf")
-    texts = gate._finish_engine(gate._start_engine(name, exe, leaky))
+    texts = gate._engine_pages(gate._start_engine(name, exe, leaky))
     with pikepdf.open(leaky) as pdf:
         assert len(texts) == len(pdf.pages)
     lits = gate._Literals.build(pdfmaker.LITERALS)
@@ -82,8 +84,36 @@ def test_each_external_engine_reads_every_page_and_sees_the_leak(tmp_path: Path,
         pdf.drawString(100, 700, words)
         pdf.showPage()
     pdf.save()
-    pages = gate._finish_engine(gate._start_engine(name, exe, blank))
+    pages = gate._engine_pages(gate._start_engine(name, exe, blank))
     assert [t.strip() for t in pages] == ["een", "", "drie"]
+
+
+def test_an_engine_writing_more_than_a_pipe_holds_runs_to_the_end_unattended() -> None:
+    # 1 MiB of output: without a reader it would stop at 64 KiB until `output` is called,
+    # and the engines would no longer run beside the gate's own checks.
+    program = gate._Program([sys.executable, "-c", "import sys; sys.stdout.write('x' * 2**20)"])
+    try:
+        deadline = time.monotonic() + 30
+        while program._proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert program._proc.poll() == 0
+        assert program.output(5) == b"x" * 2**20
+    finally:
+        program.stop()
+
+
+def test_a_timed_out_or_failing_program_raises() -> None:
+    slow = gate._Program([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        with pytest.raises(RuntimeError, match="timed out"):
+            slow.output(0.5)
+    finally:
+        slow.stop()
+    assert slow._proc.returncode is not None  # stopped, not left running
+    failing = gate._Program([sys.executable, "-c", "raise SystemExit(3)"])
+    with pytest.raises(RuntimeError, match="failed"):
+        failing.output(30)
+    failing.stop()
 
 
 def test_a_failing_engine_means_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

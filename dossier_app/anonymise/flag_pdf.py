@@ -1,32 +1,39 @@
 """The flagger over the pages of one PDF, for the user's review.
 
-It looks at the document as it goes into redaction (after intake, and for Word files
-after anonymisation at the source and conversion): it only reads that file, so on a long
-document it runs in a worker process while this process redacts and gates, and the two
-cores of a school laptop both work. Known identifiers are left out of the findings and
-shown by their pseudonym in a finding's context. Findings on pages that end up as an
-image are dropped by the caller (`without_pages`): the bundle has no text there.
+For one document it reads the page texts the redactor's find step reads (after intake,
+for Word files after anonymisation at the source and conversion, before redaction):
+`PageFlagger.feed` gets each page as the redactor reaches it, so no page is extracted
+twice. On a long document the texts go to a worker process that flags them while this
+process redacts and gates, so the two cores of a school laptop both work. Known
+identifiers are left out of the findings and shown by their pseudonym in a finding's
+context. Findings on pages that end up as an image are dropped by the caller
+(`without_pages`): the bundle has no text there. `findings` reads a finished PDF itself
+(the bundle cache).
 
 The worker is a spawned process (not forked: PDFium and Qt threads), started only for
-documents of `PARALLEL_FROM_PAGES` pages or more; it gets the file's path and the case's
-compiled identifiers through a pipe, never through a file. If it cannot start or fails,
-the same work is done here, so the result never depends on it.
+documents of `PARALLEL_FROM_PAGES` pages or more; it gets the case's compiled
+identifiers and the texts through queues, never through a file. If it cannot start or
+fails, the same work is done here from the texts kept here, so the result never
+depends on it.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ProcessPoolExecutor
+import queue
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pypdfium2 as pdfium
 
-from dossier_app.anonymise.detect import Finding, flag_personal_data
+from dossier_app.anonymise.detect import Finding, flag_personal_data, warm_up
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.privacy import confirmation_hash
-from dossier_app.processes import parallel_workers, spawn_pool
+from dossier_app.processes import parallel_workers, spawn_context
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +67,21 @@ def page_texts(pdf_path: Path) -> list[str]:
         doc.close()
 
 
-def findings(pdf_path: Path, ids: IdentifierSet | None, confirmed: frozenset[str] = frozenset(), *,
-             before_redaction: bool = False) -> list[Bevinding]:
-    """Flagger findings per page; `confirmed` holds confirmation hashes of texts the user
-    marked as not personal data. `before_redaction`: the file still holds the known
-    identifiers (they are masked in the contexts)."""
+def findings(pdf_path: Path, ids: IdentifierSet | None,
+             confirmed: frozenset[str] = frozenset()) -> list[Bevinding]:
+    """Flagger findings per page of a finished (redacted) PDF; `confirmed` holds
+    confirmation hashes of texts the user marked as not personal data."""
+    return findings_in_texts(enumerate(page_texts(pdf_path)), ids, confirmed)
+
+
+def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | None,
+                      confirmed: frozenset[str] = frozenset(), *,
+                      before_redaction: bool = False) -> list[Bevinding]:
+    """Findings in (0-based page index, page text) pairs. `before_redaction`: the texts
+    still hold the known identifiers (they are masked in the contexts)."""
     out = []
-    for number, text in enumerate(page_texts(pdf_path), start=1):
-        out += [_bevinding(number, f, text[f.start:f.end])
+    for index, text in texts:
+        out += [_bevinding(index + 1, f, text[f.start:f.end])
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
                 if confirmation_hash(text[f.start:f.end]) not in confirmed]
     return out
@@ -82,50 +96,131 @@ def _bevinding(page: int, f: Finding, found: str) -> Bevinding:
                      tekst=" ".join(found.split()))
 
 
-class FlaggingBeforeRedaction:
-    """`findings(..., before_redaction=True)` of one PDF, started on entering and collected
-    with `result()`; a context manager so the worker never outlives the caller."""
+class PageFlagger:
+    """`findings_in_texts(..., before_redaction=True)` of the page texts given to `feed`
+    (the redactor's `on_page_text`), collected with `result()`. A context manager, so the
+    worker never outlives the caller."""
 
-    def __init__(self, pdf_path: Path, ids: IdentifierSet, confirmed: frozenset[str]) -> None:
-        self._args = (pdf_path, ids, confirmed)
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future[list[Bevinding]] | None = None
+    def __init__(self, ids: IdentifierSet, confirmed: frozenset[str], pages: int) -> None:
+        self._ids, self._confirmed = ids, confirmed
+        self._texts: dict[int, str] = {}
+        self._worker: _Worker | None = None
+        if pages >= PARALLEL_FROM_PAGES and parallel_workers(2) >= 2:
+            self._worker = _Worker.start(ids, confirmed)
 
-    def __enter__(self) -> FlaggingBeforeRedaction:
-        if _worth_a_worker(self._args[0]):
-            self._pool = spawn_pool(1)
-            if self._pool is not None:
-                self._future = self._pool.submit(findings, *self._args, before_redaction=True)
+    def __enter__(self) -> PageFlagger:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self._stop()
 
+    @property
+    def in_worker(self) -> bool:
+        return self._worker is not None
+
+    def feed(self, index: int, text: str) -> None:
+        """One page's text; never raises (a broken worker means: do it here later)."""
+        self._texts[index] = text
+        if self._worker is not None and not self._worker.send((index, text)):
+            self._stop()
+
     def result(self) -> list[Bevinding]:
-        if self._future is not None:
+        if self._worker is not None:
             try:
-                return self._future.result(timeout=WORKER_TIMEOUT_S)
-            except Exception as exc:  # the worker is an optimisation: redo the work here
-                log.warning("flagger: werkproces mislukt (%s); hier opnieuw", type(exc).__name__)
+                found = self._worker.finish()
             finally:
                 self._stop()
-        return findings(*self._args, before_redaction=True)
+            if found is not None:
+                return found
+        return findings_in_texts(sorted(self._texts.items()), self._ids, self._confirmed,
+                                 before_redaction=True)
 
     def _stop(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool, self._future = None, None
+        if self._worker is not None:
+            self._worker.stop()
+        self._worker = None
 
 
-def _worth_a_worker(pdf_path: Path) -> bool:
-    if parallel_workers(2) < 2:
-        return False
+class _Worker:
+    """A spawned process running `_worker_main`: texts in through one queue, the findings
+    (or the name of the error) out through another."""
+
+    def __init__(self, process: Any, texts: Any, results: Any) -> None:
+        self._process, self._texts, self._results = process, texts, results
+
+    @classmethod
+    def start(cls, ids: IdentifierSet, confirmed: frozenset[str]) -> _Worker | None:
+        try:
+            context = spawn_context()
+            texts, results = context.Queue(), context.Queue()
+            process = context.Process(target=_worker_main, args=(texts, results), daemon=True)
+            process.start()
+            texts.put((ids, confirmed))
+            return cls(process, texts, results)
+        except Exception as exc:  # no worker: the work is done here
+            log.warning("flagger: geen werkproces (%s)", type(exc).__name__)
+            return None
+
+    def send(self, item: tuple[int, str] | None) -> bool:
+        try:
+            self._texts.put(item)  # a feeder thread writes it: does not wait for the worker
+            return True
+        except Exception as exc:
+            log.warning("flagger: werkproces onbereikbaar (%s); hier opnieuw", type(exc).__name__)
+            return False
+
+    def finish(self) -> list[Bevinding] | None:
+        """The worker's findings, or None if it failed (then the caller does the work)."""
+        if not self.send(None):
+            return None
+        deadline = time.monotonic() + WORKER_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                status, value = self._results.get(timeout=0.2)
+            except queue.Empty:
+                if not self._process.is_alive() and self._results.empty():
+                    log.warning("flagger: werkproces gestopt (code %s); hier opnieuw",
+                                self._process.exitcode)
+                    return None
+                continue
+            if status == "ok":
+                return value  # type: ignore[no-any-return]
+            log.warning("flagger: werkproces mislukt (%s); hier opnieuw", value)
+            return None
+        log.warning("flagger: werkproces te traag; hier opnieuw")
+        return None
+
+    def stop(self) -> None:
+        for q in (self._texts, self._results):
+            q.cancel_join_thread()  # never wait on a worker that no longer reads
+            q.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+
+
+def _worker_main(texts: Any, results: Any) -> None:
+    """In the worker: load the name detector while the first pages are read, then flag
+    every page as it arrives; send back the findings or the error's type name."""
+    try:
+        warm_up()
+        ids, confirmed = texts.get()
+        found: list[Bevinding] = []
+        while (item := texts.get()) is not None:
+            found += findings_in_texts([item], ids, confirmed, before_redaction=True)
+        results.put(("ok", found))
+    except Exception as exc:  # reported to the caller, who redoes the work
+        results.put(("error", type(exc).__name__))
+
+
+def page_count(pdf_path: Path) -> int:
+    """The page count of `pdf_path` (0 if PDFium cannot read it: the redactor reports it)."""
     try:
         doc = pdfium.PdfDocument(str(pdf_path))
     except pdfium.PdfiumError:
-        return False  # the redactor reports the unreadable file
+        return 0
     try:
-        return len(doc) >= PARALLEL_FROM_PAGES
+        return len(doc)
     finally:
         doc.close()

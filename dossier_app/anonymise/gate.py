@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -184,7 +185,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     findings: list[_Finding] = []
     external = {name: _start_engine(name, exe, path) for name, exe in external_engines().items()}
     use_pypdf = _needs_pypdf(list(external))
-    workers: list[subprocess.Popen[bytes]] = []
+    workers: list[_Program] = []
     try:
         workers = _start_pypdf_workers(path) if use_pypdf else []
         pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
@@ -192,8 +193,8 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
         if use_pypdf:
             texts = _finish_pypdf_workers(workers) if workers else pypdf_texts(path)
             findings += _check_texts("pypdf", texts, identifiers_finder, lits)
-        for name, proc in external.items():
-            findings += _check_texts(name, _finish_engine(proc), identifiers_finder, lits)
+        for name, engine in external.items():
+            findings += _check_texts(name, _engine_pages(engine), identifiers_finder, lits)
     except LeakError:
         raise
     except Exception as exc:  # any engine failing means the file was not checked
@@ -202,8 +203,8 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                         "persoonsgegevens en is daarom niet geschreven. Meld dit probleem "
                         "met het logbestand.") from exc
     finally:
-        for proc in [*external.values(), *workers]:
-            _stop(proc)
+        for program in [*external.values(), *workers]:
+            program.stop()
     if findings:
         raise _leak(findings)
     used = _engine_names(list(external))
@@ -278,7 +279,7 @@ def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str
         logging.getLogger("pypdf").disabled = False
 
 
-def _start_pypdf_workers(path: Path) -> list[subprocess.Popen[bytes]]:
+def _start_pypdf_workers(path: Path) -> list[_Program]:
     """pypdf is pure Python and the slowest engine: on long documents it runs in two
     worker processes, each on half the pages, beside the engines in this process."""
     if getattr(sys, "frozen", False):
@@ -288,8 +289,7 @@ def _start_pypdf_workers(path: Path) -> list[subprocess.Popen[bytes]]:
     if count < PARALLEL_FROM_PAGES:
         return []
     middle = count // 2
-    return [subprocess.Popen([sys.executable, "-c", _PYPDF_WORKER, str(path), str(a), str(b)],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return [_Program([sys.executable, "-c", _PYPDF_WORKER, str(path), str(a), str(b)])
             for a, b in ((0, middle), (middle, count))]
 
 
@@ -305,36 +305,62 @@ sys.stdout.write(json.dumps([page.extract_text() or "" for page in pages]))
 """
 
 
-def _finish_pypdf_workers(workers: list[subprocess.Popen[bytes]]) -> list[str]:
+def _finish_pypdf_workers(workers: list[_Program]) -> list[str]:
     texts: list[str] = []
-    for proc in workers:
-        out, _ = proc.communicate(timeout=PDFTOTEXT_TIMEOUT * 5)
-        if proc.returncode != 0:
-            raise RuntimeError("pypdf worker failed")
-        texts += json.loads(out)
+    for program in workers:
+        texts += json.loads(program.output(PDFTOTEXT_TIMEOUT * 5))
     return texts
 
 
-def _start_engine(name: str, exe: str, path: Path) -> subprocess.Popen[bytes]:
+def _start_engine(name: str, exe: str, path: Path) -> _Program:
     args = [*_EXTERNAL_ENGINES[name], str(path)]
     if name == "pdftotext":
         args.append("-")
-    return subprocess.Popen([exe, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return _Program([exe, *args])
 
 
-def _finish_engine(proc: subprocess.Popen[bytes]) -> list[str]:
+def _engine_pages(engine: _Program) -> list[str]:
     """Page texts (both engines end every page with a form feed)."""
-    out, _ = proc.communicate(timeout=PDFTOTEXT_TIMEOUT)
-    if proc.returncode != 0:
-        raise RuntimeError("text engine failed")
-    pages = out.decode("utf-8", "replace").split("\f")
+    pages = engine.output(PDFTOTEXT_TIMEOUT).decode("utf-8", "replace").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages  # after the last page
 
 
-def _stop(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is not None and proc.poll() is None:
-        proc.kill()
-        proc.wait()
+class _Program:
+    """A program started now whose standard output a thread reads as it comes: a program
+    writing more than a pipe holds (64 KiB) would otherwise stop until `output` is
+    called, and the engines would not run beside the checks in this process."""
+
+    def __init__(self, cmd: list[str]) -> None:
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._chunks: list[bytes] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        stream = self._proc.stdout
+        assert stream is not None
+        try:
+            while chunk := stream.read(1 << 16):
+                self._chunks.append(chunk)
+        except (OSError, ValueError):
+            pass  # killed or closed: `output` reports the failure
+
+    def output(self, timeout: float) -> bytes:
+        """All it wrote; RuntimeError if it fails or takes longer than `timeout` seconds."""
+        self._reader.join(timeout)
+        if self._reader.is_alive():
+            raise RuntimeError("text engine timed out")
+        if self._proc.wait(timeout=5) != 0:
+            raise RuntimeError("text engine failed")
+        return b"".join(self._chunks)
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._reader.join(5)
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
 
 
 # --------------------------------------------------------------------------- object walk

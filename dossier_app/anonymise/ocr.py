@@ -21,7 +21,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from dossier_app.anonymise.hits import Finder
-from dossier_app.anonymise.pdfium_chars import text_object_order
+from dossier_app.anonymise.pdfium_chars import has_text_object
 from dossier_app.case_model import Lakvlak
 
 DPI = 200
@@ -57,7 +57,8 @@ def pages_without_text(pdf_path: Path) -> list[int]:
     """1-based numbers of pages that draw no text object (none of their own, none in a
     form XObject): scans and photos.
 
-    Asking PDFium for the page's object types costs a fraction of building its text page.
+    Asking PDFium for the page's object types (up to the first text object) costs a
+    fraction of building its text page.
     A page whose text objects show only spaces is not in this list (so gets no OCR
     proposals), but the redactor still reports it as a page without text ("not checked")."""
     doc = pdfium.PdfDocument(str(pdf_path))
@@ -65,7 +66,7 @@ def pages_without_text(pdf_path: Path) -> list[int]:
         empty = []
         for index in range(len(doc)):
             page = doc[index]
-            if not text_object_order(page):
+            if not has_text_object(page):
                 empty.append(index + 1)
             page.close()
         return empty

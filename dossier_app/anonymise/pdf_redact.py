@@ -31,7 +31,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +159,7 @@ class _Context:
     raster_reason: dict[int, str] = field(default_factory=dict)  # 0-based page -> reason
     edited: set[int] = field(default_factory=set)
     fonts: dict[object, _FontInfo] = field(default_factory=dict)
+    on_page_text: Callable[[int, str], None] | None = None
 
     def melding(self, code: str, tekst: str, niveau: str = "waarschuwing",
                 pagina: int | None = None) -> None:
@@ -172,17 +173,21 @@ class _Context:
 
 
 def clean_pdf(src: Path, dst: Path, finder: Finder, lakken: Sequence[Lakvlak], *,
-              bestand: str) -> PdfCleanResult:
+              bestand: str, on_page_text: Callable[[int, str], None] | None = None,
+              ) -> PdfCleanResult:
     """Write an anonymised copy of `src` to `dst` and report what was done.
 
     `lakken` are manual regions (page numbers 1-based). Raises DocumentError when the
     file cannot be read or must be refused. Run `gate.verify_pdf` on `dst` before
-    the file goes anywhere.
+    the file goes anywhere. `on_page_text(index, text)` (0-based) gets each page's text
+    as the find step reads it, before redaction: hidden layers already removed, form
+    fields and printable annotations already page text (the flagger reads these).
     """
     with _boundary(bestand):
         pdf = _open(src, bestand)
     with pdf:
-        ctx = _Context(pdf, finder, bestand, {}, PdfCleanResult(paginas=len(pdf.pages)))
+        ctx = _Context(pdf, finder, bestand, {}, PdfCleanResult(paginas=len(pdf.pages)),
+                       on_page_text=on_page_text)
         ctx.regions = _regions_by_page(lakken, len(pdf.pages), bestand)
         with _boundary(bestand):
             _prepass(ctx)
@@ -523,11 +528,13 @@ def _neutralise(inst: object, op: str) -> list:
 # --------------------------------------------------------------------------- find
 
 
-def _find_page(ctx: _Context, page: pdfium.PdfPage) -> _PageFind:
+def _find_page(ctx: _Context, page: pdfium.PdfPage, page_index: int) -> _PageFind:
     textpage = page.get_textpage()
     try:
         count = pdfium_c.FPDFText_CountChars(textpage)
         text = page_text(textpage, count)
+        if ctx.on_page_text is not None:
+            ctx.on_page_text(page_index, text)
         found = _PageFind(has_text=any(not c.isspace() for c in text),
                           crop=tuple(page.get_cropbox()), rotate=page.get_rotation())
         spans = find_hits(ctx.finder, text)
@@ -1405,7 +1412,7 @@ def _find_all(ctx: _Context, doc: pdfium.PdfDocument) -> None:
     for index in range(len(doc)):
         page = doc[index]
         try:
-            found = _find_page(ctx, page)
+            found = _find_page(ctx, page, index)
         finally:
             page.close()
         ctx.finds[index] = found

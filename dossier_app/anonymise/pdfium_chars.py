@@ -13,6 +13,7 @@ signature differs.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable, Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -57,21 +58,27 @@ def page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
 
 def text_object_order(page: pdfium.PdfPage) -> list[int]:
     """Addresses of the text objects of a page in content-stream order (depth first)."""
-    order: list[int] = []
+    return list(_text_objects(page))
 
-    def walk(count: int, get: object, depth: int) -> None:
+
+def has_text_object(page: pdfium.PdfPage) -> bool:
+    """Whether the page draws any text object (stops at the first)."""
+    return next(_text_objects(page), None) is not None
+
+
+def _text_objects(page: pdfium.PdfPage) -> Iterator[int]:
+    def walk(count: int, get: Callable[[int], object], depth: int) -> Iterator[int]:
         for i in range(count):
-            obj = get(i)  # type: ignore[operator]
+            obj = get(i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                order.append(address(obj))
+                yield address(obj)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
-                walk(pdfium_c.FPDFFormObj_CountObjects(obj),
-                     lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), depth + 1)
+                yield from walk(pdfium_c.FPDFFormObj_CountObjects(obj),
+                                lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), depth + 1)
 
-    walk(pdfium_c.FPDFPage_CountObjects(page),
-         lambda j: pdfium_c.FPDFPage_GetObject(page, j), 0)
-    return order
+    return walk(pdfium_c.FPDFPage_CountObjects(page),
+                lambda j: pdfium_c.FPDFPage_GetObject(page, j), 0)
 
 
 Rect = tuple[float, float, float, float]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from dossier_app.anonymise.docx_redact import anonymise_docx
-from dossier_app.anonymise.flag_pdf import Bevinding, FlaggingBeforeRedaction, without_pages
+from dossier_app.anonymise.flag_pdf import Bevinding, PageFlagger, page_count, without_pages
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.ocr import ocr_regions, pages_without_text
@@ -92,21 +92,24 @@ def prepare_document(doc: Document, ids: IdentifierSet, workdir: Path,
 def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
                     options: PipelineOptions) -> ProcessedDocument:
     """Redaction, sanitising and the gate: one document at a time (PDFium is not
-    thread-safe). The flagger reads the same input meanwhile (see `flag_pdf`)."""
-    with (FlaggingBeforeRedaction(prepared.pdf, ids, options.bevestigd) if options.flagger
+    thread-safe). The flagger gets the page texts the redactor reads and works on them
+    meanwhile (see `flag_pdf`)."""
+    with (PageFlagger(ids, options.bevestigd, page_count(prepared.pdf)) if options.flagger
           else nullcontext()) as flagging:
-        done = _redact_and_gate(prepared, ids, options)
+        done = _redact_and_gate(prepared, ids, options, flagging)
         if flagging is not None:
             done.bevindingen = without_pages(flagging.result(), set(done.gerasterd))
     return done
 
 
-def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOptions) -> ProcessedDocument:
+def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOptions,
+                     flagging: PageFlagger | None) -> ProcessedDocument:
     doc = prepared.document
     ocr = _ocr_boxes(prepared.pdf, ids, prepared.folder) if options.ocr else {}
     lakken = list(doc.lakken) + [box for boxes in ocr.values() for box in boxes]
     clean = prepared.folder / "schoon.pdf"
-    result = clean_pdf(prepared.pdf, clean, ids.finder, lakken, bestand=doc.bestand)
+    result = clean_pdf(prepared.pdf, clean, ids.finder, lakken, bestand=doc.bestand,
+                       on_page_text=flagging.feed if flagging is not None else None)
     if options.gate:
         verify_pdf(clean, ids.finder, ids.literal_variants())
     meldingen = list(prepared.meldingen)
