@@ -257,7 +257,7 @@ def test_gate_blocks_the_bundle_when_redaction_misses_something(example, run_cli
     import dossier_app.documents.pipeline as pipeline
     from dossier_app.anonymise.pdf_redact import PdfCleanResult
 
-    def no_redaction(src, dst, finder, lakken, *, bestand):
+    def no_redaction(src, dst, finder, lakken, *, bestand, on_page_text=None):
         sh.copy(src, dst)
         import pikepdf as pk
         with pk.open(src) as pdf:
