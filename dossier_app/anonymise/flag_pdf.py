@@ -102,7 +102,7 @@ class PageFlagger:
     worker never outlives the caller."""
 
     def __init__(self, ids: IdentifierSet, confirmed: frozenset[str], pages: int) -> None:
-        self._ids, self._confirmed = ids, confirmed
+        self._ids, self._confirmed, self._pages = ids, confirmed, pages
         self._texts: dict[int, str] = {}
         self._worker: _Worker | None = None
         if pages >= PARALLEL_FROM_PAGES and parallel_workers(2) >= 2:
@@ -124,6 +124,8 @@ class PageFlagger:
         self._texts[index] = text
         if self._worker is not None and not self._worker.send((index, text)):
             self._stop()
+        if self._worker is not None and len(self._texts) >= self._pages:
+            self._worker.end_of_input()  # the last page: it can finish and exit now
 
     def result(self) -> list[Bevinding]:
         if self._worker is not None:
@@ -148,6 +150,7 @@ class _Worker:
 
     def __init__(self, process: Any, texts: Any, results: Any) -> None:
         self._process, self._texts, self._results = process, texts, results
+        self._ended = False
 
     @classmethod
     def start(cls, ids: IdentifierSet, confirmed: frozenset[str]) -> _Worker | None:
@@ -170,9 +173,15 @@ class _Worker:
             log.warning("flagger: werkproces onbereikbaar (%s); hier opnieuw", type(exc).__name__)
             return False
 
+    def end_of_input(self) -> bool:
+        if not self._ended:
+            self._ended = self.send(None)
+            return self._ended
+        return True
+
     def finish(self) -> list[Bevinding] | None:
         """The worker's findings, or None if it failed (then the caller does the work)."""
-        if not self.send(None):
+        if not self.end_of_input():
             return None
         deadline = time.monotonic() + WORKER_TIMEOUT_S
         while time.monotonic() < deadline:

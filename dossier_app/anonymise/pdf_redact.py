@@ -616,7 +616,10 @@ def _line_checks(chars: CharIndex, text: str,
     which PDFium puts on the same line; other lines are positioned independently.
     """
     lines: set[tuple[int, int]] = set()
-    for i in hit_set:
+    end = -1
+    for i in sorted(hit_set):
+        if i < end:
+            continue  # on the line found for the hit char before it
         start = max(text.rfind("\n", 0, i), text.rfind("\r", 0, i)) + 1
         end = min((k for k in (text.find("\r", i), text.find("\n", i)) if k >= 0),
                   default=len(text))
@@ -1182,6 +1185,12 @@ def _align_glyphs(elements: list[list[int] | float], font: _FontInfo, advances: 
         forms = font.forms(code)
         if forms is None:
             return None
+        if forms[0] and wanted_text.startswith(forms[0], k) and len(forms[0]) == 1:
+            _, x, y, hit = wanted[k]  # the usual case, one glyph one char: no lists
+            k += 1
+            aligned.append((glyph, hit))
+            points.append((offset, x, y))
+            continue
         size = _matching_chars(forms, wanted_text, k)
         if size is None:
             return None

@@ -148,21 +148,21 @@ class CharIndex:
     def extent(self, i: int, addr: int) -> list[int]:
         """The run of non-generated chars around `i` that belong to text object `addr`
         (generated chars inside the run are skipped, not ends of it)."""
-        generated, obj = self.generated, self.object
-        first = j = i
-        while j > 0:
-            j -= 1
-            if generated(j):
-                continue
-            if obj(j) != addr:
-                break
-            first = j
-        last = j = i
-        while j < self.count - 1:
-            j += 1
-            if generated(j):
-                continue
-            if obj(j) != addr:
-                break
-            last = j
-        return [k for k in range(first, last + 1) if not generated(k)]
+        generated, objects, handle = self._generated, self._object, self._handle
+        run = [i]
+        for step, stop in ((-1, -1), (1, self.count)):
+            side = []
+            for j in range(i + step, stop, step):  # `generated` and `object`, inlined
+                gen = generated[j]
+                if gen is None:
+                    gen = generated[j] = _is_generated(handle, j) == 1
+                if gen:
+                    continue
+                obj = objects[j]
+                if obj is None:
+                    obj = objects[j] = _text_object(handle, j) or 0
+                if obj != addr:
+                    break
+                side.append(j)
+            run = side[::-1] + run if step < 0 else run + side
+        return run
