@@ -691,6 +691,7 @@ class _FontInfo:
         self.to_unicode = to_unicode
         self.names = names  # glyph name per code (simple fonts), from the encoding
         self._forms: dict[int, tuple[str, ...] | None] = {}
+        self._advances: dict[tuple[float, float, float], _Advances] = {}
 
     def unicode(self, code: int) -> str | None:
         """What PDFium reads for a char code: ToUnicode, else the encoding's glyph name.
@@ -711,6 +712,14 @@ class _FontInfo:
             shown = self.unicode(code)
             self._forms[code] = None if shown is None else _glyph_forms(shown)
         return self._forms[code]
+
+    def advances(self, text_op: _TextOp) -> _Advances:
+        """The advances in this font for the text state of `text_op`, shared by every
+        operator with the same spacing and size."""
+        key = (text_op.char_spacing, text_op.word_spacing, text_op.font_size)
+        if key not in self._advances:
+            self._advances[key] = _Advances(self, text_op)
+        return self._advances[key]
 
     def codes(self, data: bytes) -> list[int] | None:
         if self.split == "byte":
@@ -1132,7 +1141,7 @@ def _rewrite_text_op(inst: object, text_op: _TextOp, font: _FontInfo,
             elements.append(codes)
         else:
             elements.append(_number(element))
-    advances = _Advances(font, text_op)
+    advances = font.advances(text_op)
     remove = _hit_glyphs(elements, font, advances, target)
     new_elements: list = []
     glyph = 0
