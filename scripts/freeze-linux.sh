@@ -2,7 +2,8 @@
 # Proof build on Linux of the Windows package: freeze packaging/tafeldossier.spec with
 # PyInstaller into build/freeze/ (ignored by git), then run the frozen programs: `dossier
 # --versie`, `dossier build` on the example case with the built-in Word converter,
-# `dossier verify` on that bundle, and `dossier-app --zelftest` offscreen. Fails on any
+# `dossier verify` on that bundle, `dossier anonimiseer` on a 20-page PDF (the flagger's
+# spawned worker must not fail), and `dossier-app --zelftest` offscreen. Fails on any
 # error; prints the folder's size and its ten largest items. See packaging/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,23 @@ echo "== dossier build (voorbeeldcasus, --converter builtin)" >&2
   --converter builtin --stil
 echo "== dossier verify" >&2
 "$APP/dossier" verify "$TMP/bundel.pdf"
+echo "== dossier anonimiseer (20 pagina's: de flagger draait in een werkproces)" >&2
+"$ROOT/$PY" - "$TMP/lang.pdf" <<'PDF'
+import sys
+from reportlab.pdfgen import canvas
+pdf = canvas.Canvas(sys.argv[1])
+for n in range(1, 21):
+    pdf.drawString(72, 760, f"Pagina {n}: Noor el Amrani was afwezig; oom Yusuf Bakker belde.")
+    pdf.showPage()
+pdf.save()
+PDF
+TAFELDOSSIER_DATA="$TMP/data" "$APP/dossier" anonimiseer \
+  --case "$ROOT/examples/adviestafel-den-haag/casus.toml" "$TMP/lang.pdf" -o "$TMP/lang-anoniem.pdf"
+if grep -q "flagger:" "$TMP/data/logs/tafeldossier.log"; then
+  echo "het werkproces van de flagger faalde in de bevroren build:" >&2
+  grep "flagger:" "$TMP/data/logs/tafeldossier.log" >&2
+  exit 1
+fi
 echo "== dossier-app --zelftest (offscreen)" >&2
 "$APP/dossier-app" --zelftest
 echo "== licentieteksten aanwezig" >&2
