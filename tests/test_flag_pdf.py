@@ -117,3 +117,18 @@ def test_process_document_reports_findings_but_not_on_pages_that_became_images(t
     assert pages == set(range(3, PAGES + 1, 3)) - {6}
     for b in done.bevindingen:
         assert not any(value in b.context.lower() for value in KNOWN)
+
+
+def test_the_flagger_reads_filled_form_fields_as_the_bundle_will_show_them(tmp_path: Path) -> None:
+    # The redactor turns field values into page text; the flagger gets that text, so a
+    # phone number typed into a form field is offered for review like any other.
+    path = tmp_path / "formulier.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.drawString(60, 780, "Aanmeldformulier")
+    pdf.acroForm.textfield(name="contact", value="Oom Yusuf: 06-12345678", x=60, y=700,
+                           width=300, height=20, borderWidth=0, fontSize=11)
+    pdf.showPage()
+    pdf.save()
+    doc = Document(onderdeel="overige-verslagen", bestand=path.name, pad=path)
+    done = process_document(doc, IDS, tmp_path, PipelineOptions(ocr=False))
+    assert (1, "telefoon", "06-12345678") in _seen(done.bevindingen)
