@@ -4,6 +4,9 @@ context."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -132,3 +135,44 @@ def test_the_flagger_reads_filled_form_fields_as_the_bundle_will_show_them(tmp_p
     doc = Document(onderdeel="overige-verslagen", bestand=path.name, pad=path)
     done = process_document(doc, IDS, tmp_path, PipelineOptions(ocr=False))
     assert (1, "telefoon", "06-12345678") in _seen(done.bevindingen)
+
+
+_ORPHAN_PARENT = """
+import time
+import subprocess
+import sys
+import time
+from datetime import date
+from dossier_app.anonymise.flag_pdf import PageFlagger
+from dossier_app.anonymise.identifiers import build_identifiers
+from dossier_app.case_model import Leerling
+if __name__ == "__main__":
+    ids = build_identifiers(Leerling(voornamen="Noor", achternaam="el Amrani",
+                                     geboortedatum=date(2015, 11, 17)), [])
+    job = PageFlagger(ids, frozenset(), 100)
+    print(job._worker._process.pid, flush=True)
+    time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; nobody may be left to reap it here
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_the_worker_ends_when_its_caller_is_killed() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN_PARENT], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(parent.stdout.readline())  # type: ignore[union-attr]
+        assert _alive(worker)
+    finally:
+        parent.kill()  # as if the app crashed: no clean-up ran
+        parent.wait()
+    deadline = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker)

@@ -20,6 +20,7 @@ depends on it.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import queue
 import time
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 PARALLEL_FROM_PAGES = 16  # below this, starting a worker costs more than it saves
 WORKER_TIMEOUT_S = 600
+PARENT_CHECK_S = 1.0  # how often a waiting worker checks that its caller still runs
 
 
 @dataclass(frozen=True)
@@ -214,13 +216,25 @@ def _worker_main(texts: Any, results: Any) -> None:
     every page as it arrives; send back the findings or the error's type name."""
     try:
         warm_up()
-        ids, confirmed = texts.get()
+        ids, confirmed = _next(texts)
         found: list[Bevinding] = []
-        while (item := texts.get()) is not None:
+        while (item := _next(texts)) is not None:
             found += findings_in_texts([item], ids, confirmed, before_redaction=True)
         results.put(("ok", found))
     except Exception as exc:  # reported to the caller, who redoes the work
         results.put(("error", type(exc).__name__))
+
+
+def _next(texts: Any) -> Any:
+    """The next item; ends the worker when the caller is gone (killed or crashed), so it
+    never lingers with the name detector in memory."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            return texts.get(timeout=PARENT_CHECK_S)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise SystemExit(0) from None
 
 
 def page_count(pdf_path: Path) -> int:
