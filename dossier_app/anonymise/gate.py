@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-import pypdf
 import pypdfium2 as pdfium
 from pikepdf import Array, Dictionary, Name
 
@@ -270,6 +269,8 @@ def _pdfium_texts(path: Path) -> list[str]:
 
 def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str]:
     """Page texts by pypdf, pages [first, stop)."""
+    import pypdf  # only where fewer than two external engines are installed
+
     reader = pypdf.PdfReader(path, strict=False)
     pages = reader.pages[first:stop]
     logging.getLogger("pypdf").disabled = True  # its font warnings are noise here

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dossier_app.documents.convert import builtin, libreoffice, word_com
+from dossier_app.documents.convert import libreoffice, word_com
 from dossier_app.errors import DocumentError
 from dossier_app.meldingen import Melding
 
@@ -87,6 +87,8 @@ def _run_libreoffice(src: Path, dst: Path, timeout: float, shown: str) -> list[M
 
 def _run_builtin(src: Path, dst: Path, timeout: float, shown: str) -> list[Melding]:
     del timeout  # in-process and bounded by the document's size
+    from dossier_app.documents.convert import builtin  # reportlab: only for Word files
+
     return builtin.convert(src, dst, bestand=shown)
 
 
