@@ -560,11 +560,8 @@ def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
     found.hit_chars = hit_set
     chars = CharIndex(textpage)
     runs: dict[int, dict[int, int]] = {}  # object pos -> char index -> glyph number
-    boxes: list[Rect] = []
-    for i in sorted(hit_set):
-        if chars.generated(i):
-            continue
-        boxes.append(chars.box(i))
+    drawn = [i for i in sorted(hit_set) if not chars.generated(i)]
+    for i in drawn:
         pos = position.get(chars.object(i), -1)
         if pos not in runs:
             run = chars.extent(i, chars.object(i))
@@ -578,7 +575,7 @@ def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
             found.objects.setdefault(pos, _ObjectFind([]))
         else:
             found.objects[pos].glyphs.add(runs[pos][i])
-    found.boxes = _merge_boxes(boxes)
+    found.boxes = _merge_boxes(chars.boxes(drawn))
     found.kept = _kept_text(text, hit_set)
     found.checks = _line_checks(chars, text, hit_set)
 

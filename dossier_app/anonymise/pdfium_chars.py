@@ -134,12 +134,21 @@ class CharIndex:
             found = self._object[i] = _text_object(self._handle, i) or 0
         return found
 
-    def box(self, i: int) -> Rect:
-        """The char's loose box (font ascent to descent), (x0, y0, x1, y1)."""
-        rect = self._rect
-        if _loose_char_box(self._handle, i, ctypes.addressof(rect)):
-            return (min(rect.left, rect.right), min(rect.bottom, rect.top),
-                    max(rect.left, rect.right), max(rect.bottom, rect.top))
+    def boxes(self, indices: list[int]) -> list[Rect]:
+        """The loose box (font ascent to descent) of each char in `indices`, as
+        (x0, y0, x1, y1); PDFium's tight box where it has no loose one."""
+        rect, handle = self._rect, self._handle
+        where = ctypes.addressof(rect)
+        out = []
+        for i in indices:
+            if _loose_char_box(handle, i, where):
+                left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+                out.append((min(left, right), min(bottom, top), max(left, right), max(bottom, top)))
+            else:
+                out.append(self._tight_box(i))
+        return out
+
+    def _tight_box(self, i: int) -> Rect:
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         pdfium_c.FPDFText_GetCharBox(self.textpage, i,
                                      *(ctypes.byref(v) for v in (left, right, bottom, top)))
