@@ -56,6 +56,14 @@ def test_phone_numbers(written: str) -> None:
     assert flags(f"Bel {written} na 16 uur.") == [(written, "telefoon")]
 
 
+def test_dates_in_an_absence_register_are_no_phone_numbers() -> None:
+    # "09-09-2026" is also a valid premium-rate number (0909...) to phonenumbers.
+    register = ("ma 09-09-2026 08:30-12:00 ongeoorloofd\ndi 10/09/2026 hele dag\n"
+                "wo 09.09.26 ziek gemeld")
+    assert [f for f in flags(register) if f[1] == "telefoon"] == []
+    assert flags("Servicenummer 0909-2026.") == [("0909-2026", "telefoon")]  # not a date
+
+
 def test_email_any_tld() -> None:
     text = "Mail k.bouzid@gmail.com of info@school.amsterdam, niet naar @twitter."
     assert flags(text) == [("k.bouzid@gmail.com", "email"), ("info@school.amsterdam", "email")]
