@@ -115,6 +115,16 @@ def test_names_of_professionals_are_review_items() -> None:
         ("Sanne Visser", True), ("De Jong", True), ("J. de Vries", True), ("Pieters", False)]
 
 
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_school_social_work_and_other_roles_after_a_name_make_it_a_review_item() -> None:
+    # deduce finds these names (no cue before them); the role after one makes it a review item
+    text = ("Gesprek met Kaya (schoolmaatschappelijk werk), Tim (IB) en Anouk, "
+            "jeugdverpleegkundige. Daarna kreeg zus Lina (ibuprofen) rust.")
+    found = flag_personal_data(text, today=TODAY)
+    assert [(text[f.start:f.end], f.review) for f in found] == [
+        ("Kaya", True), ("Tim", True), ("Anouk", True), ("Lina", False)]
+
+
 def test_ordinary_capitalised_words_after_cues_are_no_names() -> None:
     assert flags("De moeder Is boos. Moeder en vader. N.B. Dit is vertrouwelijk.") == []
 

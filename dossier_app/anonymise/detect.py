@@ -274,7 +274,12 @@ _PROFESSIONAL_CUES = (r"juf|juffrouw|meester|mentor|docent|leerkracht|ib'er|ib-e
                       r"|intern begeleider|leerplichtambtenaar|leerplicht|consulent|adviseur"
                       r"|jeugdarts|schoolarts|psycholoog|orthopedagoog|huisarts|casemanager"
                       r"|gezinsvoogd|jeugdconsulent|directeur|zorgco[öo]rdinator|smw"
-                      r"|schoolmaatschappelijk werker|dr\.|drs\.|mr\.|ir\.")
+                      r"|schoolmaatschappelijk werkster|schoolmaatschappelijk werker"
+                      r"|schoolmaatschappelijk werk|maatschappelijk werkster"
+                      r"|maatschappelijk werker|maatschappelijk werk|jeugdverpleegkundige"
+                      r"|verpleegkundige|ambulant begeleider|begeleider|jeugdhulpverlener"
+                      r"|gedragsdeskundige|logopedist|teamleider|afdelingsleider|coach|ib"
+                      r"|dr\.|drs\.|mr\.|ir\.")
 _NEUTRAL_CUES = r"mevrouw|meneer|mevr\.?|mw\.?|dhr\.?|de heer|naam"
 _NAME_WORD = r"[^\W\d_a-z][\w'’]*(?:-[^\W\d_][\w'’]*)?"
 _NAME = (rf"(?:(?:[A-Z]\.){{1,4}}\s?)?(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*{_NAME_WORD}"
@@ -291,8 +296,8 @@ _CUED_NAME = re.compile(
 _INITIALS_NAME = re.compile(
     rf"(?<![^\W_])(?:[A-Z]\.){{1,4}}\s?(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*{_NAME_WORD}")
 _NOT_INITIALS = ("N.B.", "P.S.", "A.U.B.", "T.A.V.", "I.V.M.", "Z.S.M.", "O.A.", "E.D.")
-_ROLE_AFTER = re.compile(rf"\s*[(,]\s*(?:de\s+)?(?P<role>{_FAMILY_CUES}|{_PROFESSIONAL_CUES})",
-                         re.IGNORECASE)
+_ROLE_AFTER = re.compile(rf"\s*[(,]\s*(?:de\s+)?(?P<role>{_FAMILY_CUES}|{_PROFESSIONAL_CUES})"
+                         r"(?![^\W_])", re.IGNORECASE)  # a whole word: "(ibuprofen" is no role
 _PROFESSIONAL_BEFORE = re.compile(rf"(?:{_PROFESSIONAL_CUES})\s*[:,]?\s*$", re.IGNORECASE)
 _PROFESSIONAL_ROLE = re.compile(rf"(?:{_PROFESSIONAL_CUES})", re.IGNORECASE)
 # The words a cue-based match may take that are not names ("moeder Is", "zus En").
