@@ -236,3 +236,16 @@ def test_pypdf_worker_extracts_like_in_process(tmp_path: Path) -> None:
     workers = gate._start_pypdf_workers(path)
     assert len(workers) == 2
     assert gate._finish_pypdf_workers(workers) == gate.pypdf_texts(path)
+
+
+def test_redactor_and_gate_join_split_words_the_same_way() -> None:
+    from dossier_app.anonymise.hits import text_views
+
+    # PDFium's mark, a hyphen before CR LF, LF or CR, the next line indented (pdftotext)
+    for split in ("Am\x02\r\nrani", "Am-\r\nrani", "Am-\n    rani", "Am-\rrani", "Am\ufffe rani"):
+        views = [view for view, _ in text_views(f"Noor el {split} komt")]
+        assert views[1:] == ["Noor el Amrani komt"]
+        assert gate._views(f"Noor el {split} komt") == views
+    assert [v for v, _ in text_views("Noor el-Amrani")] == ["Noor el-Amrani"]  # not at a line end
+    view, index = list(text_views("Am-\r\n  rani"))[1]
+    assert [("Am-\r\n  rani")[i] for i in index] == list(view)

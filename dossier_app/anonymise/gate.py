@@ -36,7 +36,7 @@ import pikepdf
 import pypdfium2 as pdfium
 from pikepdf import Array, Dictionary, Name
 
-from dossier_app.anonymise.hits import LINE_END_MARKS, Finder
+from dossier_app.anonymise.hits import Finder, joined_lines
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
@@ -51,7 +51,6 @@ _MAX_CONTENT = 64 << 20  # content streams are searched whole (kerning joined)
 _MIN_LITERAL_IN_BINARY = 6  # shorter literals occur by chance in font programs
 _SCRIPT_OR_OUTSIDE = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData",
                       "/GoToR", "/GoToE", "/Rendition", "/Movie", "/Sound"}
-_LINE_END_MARKS = "".join(sorted(LINE_END_MARKS))
 
 
 @dataclass(frozen=True)
@@ -249,8 +248,8 @@ def _text_hits(text: str, finder: Finder, lits: _Literals) -> set[str]:
 
 def _views(text: str) -> list[str]:
     """The text, and the text with line-end hyphenation joined ("Jan-\\nsen")."""
-    joined = re.sub(rf"[{_LINE_END_MARKS}]\s*|[-\u2010\u2011]\r?\n\s*", "", text)
-    return [text] if joined == text else [text, joined]
+    joined = joined_lines(text)
+    return [text] if joined is None else [text, joined[0]]
 
 
 def _pdfium_texts(path: Path) -> list[str]:

@@ -6,6 +6,7 @@ redactors and the leak gate all take a Finder, so they agree on what counts as a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -28,30 +29,40 @@ LINE_END_MARKS = frozenset({"\x02", "\ufffe", "\u00ad"})
 HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 
 
-def text_views(text: str) -> Iterator[tuple[str, list[int] | None]]:
-    """The raw text, and a view with line-end hyphenation undone (with, per char of the
-    view, its index in `text`).
+# A line-end mark with the white space after it, or a hyphen at a line end with the line
+# break and the next line's indentation: what joining a word split over two lines removes.
+_LINE_END_SPLIT = re.compile("[" + "".join(sorted(LINE_END_MARKS)) + r"]\s*"
+                             "|[" + "".join(sorted(HYPHENS)) + r"](?:\r\n|[\r\n])\s*")
+
+
+def joined_lines(text: str) -> tuple[str, list[int]] | None:
+    """`text` with line-end hyphenation undone, and per char of it its index in `text`;
+    None when there is nothing to join.
 
     PDFium marks a line-end hyphen as U+0002 or U+FFFE, or leaves '-' before the line
-    break; a name split as "Jan-" / "sen" is only found once that is joined.
-    """
-    yield text, None
-    if not any(m in text for m in LINE_END_MARKS) and "-\r" not in text and "-\n" not in text:
-        return
-    chars: list[str] = []
+    break (so do pdftotext and mutool); a name split as "Jan-" / "sen" is only found once
+    that is joined."""
+    pieces: list[str] = []
     index: list[int] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c in LINE_END_MARKS or (c in HYPHENS and text[i + 1:i + 2] in ("\r", "\n")):
-            i += 1
-            while i < len(text) and text[i] in "\r\n":
-                i += 1
-            continue
-        chars.append(c)
-        index.append(i)
-        i += 1
-    yield "".join(chars), index
+    done = 0
+    for m in _LINE_END_SPLIT.finditer(text):
+        pieces.append(text[done:m.start()])
+        index.extend(range(done, m.start()))
+        done = m.end()
+    if not done:
+        return None
+    pieces.append(text[done:])
+    index.extend(range(done, len(text)))
+    return "".join(pieces), index
+
+
+def text_views(text: str) -> Iterator[tuple[str, list[int] | None]]:
+    """The raw text, and if it has any, the view with line-end hyphenation undone (with,
+    per char of the view, its index in `text`)."""
+    yield text, None
+    joined = joined_lines(text)
+    if joined is not None:
+        yield joined
 
 
 def hits_in_all_views(finder: Finder, text: str) -> list[Hit]:
