@@ -28,11 +28,12 @@ from lxml import etree
 from PIL import Image, ImageOps
 
 from dossier_app.anonymise.hits import Finder, Hit
+from dossier_app.documents.docx_package import NS_W
 from dossier_app.errors import DocumentError
 from dossier_app.meldingen import Melding, Niveau
 
 # --- namespaces -----------------------------------------------------------------------
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = NS_W
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"

@@ -24,6 +24,7 @@ from dossier_app.anonymise.ocr import ocr_regions, pages_without_text
 from dossier_app.anonymise.pdf_redact import clean_pdf
 from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.convert import convert_docx
+from dossier_app.documents.docx_package import NS_W
 from dossier_app.documents.intake import intake
 from dossier_app.meldingen import Melding
 
@@ -139,7 +140,7 @@ def _word_to_pdf(src: Path, doc: Document, ids: IdentifierSet, options: Pipeline
     return pdf, conv.converter, dict(done.aantallen)
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W = f"{{{NS_W}}}"
 
 
 def _body_has_text(docx: Path) -> bool:

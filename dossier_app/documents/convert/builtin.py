@@ -43,11 +43,12 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
+from dossier_app.documents.docx_package import NS_W
 from dossier_app.errors import DocumentError
 from dossier_app.meldingen import Melding
 from dossier_app.paths import resources_dir
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = NS_W
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
