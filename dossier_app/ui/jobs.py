@@ -19,10 +19,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from dossier_app.errors import CancelledError, DossierError
 from dossier_app.logs import log_internal_error
+from dossier_app.ui.signals import emit
 
 ALGEMENE_FOUT = ("Er ging onverwacht iets mis. Er is niets gewijzigd aan uw bestanden. Probeer het "
                  "opnieuw; gebeurt het weer, neem dan contact op met uw beheerder en vermeld het "
@@ -39,7 +40,7 @@ class JobContext:
         self._cancel = cancel_flag
 
     def progress(self, label: str, done: int, total: int) -> None:
-        self._signals.progress.emit(label, done, total)
+        emit(self._signals.progress, label, done, total)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -71,17 +72,17 @@ class _Runnable(QRunnable):
                 raise CancelledError(AFGEBROKEN)
             result = self._fn(ctx)
         except CancelledError as exc:
-            self._signals.failed.emit(exc.message or AFGEBROKEN, 1)
+            emit(self._signals.failed, exc.message or AFGEBROKEN, 1)
         except DossierError as exc:
-            self._signals.failed.emit(exc.message, 0)
+            emit(self._signals.failed, exc.message, 0)
         except Exception as exc:  # a bug: log where, never the message
             log_internal_error(exc)
-            self._signals.failed.emit(ALGEMENE_FOUT, 0)
+            emit(self._signals.failed, ALGEMENE_FOUT, 0)
         else:
             if self._cancel.is_set():
-                self._signals.failed.emit(AFGEBROKEN, 1)
+                emit(self._signals.failed, AFGEBROKEN, 1)
             else:
-                self._signals.done.emit(result)
+                emit(self._signals.done, result)
 
 
 class JobHandle(QObject):
@@ -96,7 +97,9 @@ class JobHandle(QObject):
         super().__init__(parent)
         self._cancel = threading.Event()
         self.running = True
-        self.signals = _Signals()  # created here: lives in the main thread
+        # Created here and owned by the handle: it lives, and is deleted, in the main
+        # thread, even when the worker's runnable drops the last Python reference to it.
+        self.signals = _Signals(self)
         queued = Qt.ConnectionType.QueuedConnection
         self.signals.progress.connect(self._on_progress, queued)
         self.signals.done.connect(self._on_done, queued)
@@ -112,19 +115,19 @@ class JobHandle(QObject):
     @Slot(str, int, int)
     def _on_progress(self, label: str, done: int, total: int) -> None:
         if self.running:
-            self.progressed.emit(label, done, total)
+            emit(self.progressed, label, done, total)
 
     @Slot(object)
     def _on_done(self, result: object) -> None:
         self.running = False
-        self.succeeded.emit(result)
-        self.finished.emit()
+        emit(self.succeeded, result)
+        emit(self.finished)
 
     @Slot(str, int)
     def _on_failed(self, message: str, cancelled: int) -> None:
         self.running = False
-        self.failed.emit(message, cancelled)
-        self.finished.emit()
+        emit(self.failed, message, cancelled)
+        emit(self.finished)
 
 
 class JobRunner(QObject):
@@ -168,4 +171,6 @@ class JobRunner(QObject):
     def _forget_sender(self) -> None:
         handle = self.sender()
         if isinstance(handle, JobHandle):
-            self._handles.discard(handle)
+            # Not here: this runs inside the handle's own `finished` signal, and dropping
+            # the last reference now would delete it while Qt is still delivering it.
+            QTimer.singleShot(0, self, lambda: self._handles.discard(handle))

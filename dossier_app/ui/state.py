@@ -22,6 +22,7 @@ from dossier_app.case_model import Case, Casus, Document, Lakvlak, Leerling
 from dossier_app.errors import DossierError
 from dossier_app.rules.check import CheckResult, check_case
 from dossier_app.ui.case_writer import document_bestand, write_case_file
+from dossier_app.ui.signals import emit
 
 
 @dataclass
@@ -77,16 +78,16 @@ class CaseState(QObject):
         self.reviews.clear()
         self.dirty = False
         self._recheck()
-        self.loaded.emit()
-        self.changed.emit()
-        self.review_changed.emit()
+        emit(self.loaded)
+        emit(self.changed)
+        emit(self.review_changed)
 
     def save(self, path: Path) -> None:
         path = path.resolve()
         case = replace(self.case, path=path)
         write_case_file(case, path)
         self.case, self.path, self.dirty = case, path, False
-        self.changed.emit()
+        emit(self.changed)
 
     @property
     def folder(self) -> Path:
@@ -101,7 +102,7 @@ class CaseState(QObject):
         self.case = new
         self.dirty = True
         self._recheck()
-        self.changed.emit()
+        emit(self.changed)
 
     def update_casus(self, **fields: Any) -> None:
         self.update(casus=replace(self.case.casus, **fields))
@@ -113,7 +114,7 @@ class CaseState(QObject):
             if key not in keep:
                 del self.reviews[key]
         self.update(documenten=renumbered)
-        self.review_changed.emit()
+        emit(self.review_changed)
 
     def add_document(self, onderdeel: str, pad: Path) -> None:
         pad = pad.resolve()
@@ -145,7 +146,7 @@ class CaseState(QObject):
 
     def set_review(self, doc: Document, review: Review) -> None:
         self.reviews[str(doc.pad)] = review
-        self.review_changed.emit()
+        emit(self.review_changed)
 
     def review_for(self, doc: Document) -> Review | None:
         return self.reviews.get(str(doc.pad))

@@ -78,3 +78,16 @@ def test_cancel_is_seen_by_the_job(qtbot, qapp):
     qtbot.waitUntil(lambda: bool(got))
     assert got == [("error", True)]
     assert not runner.busy
+
+
+def test_many_short_jobs_end_cleanly_and_their_handles_are_let_go(qtbot, qapp):
+    # A handle is let go after its `finished` signal has been delivered, and its signals
+    # object is deleted in the main thread, however fast the worker is done.
+    runner = JobRunner(qapp)
+    done = []
+    for n in range(200):
+        runner.start(lambda ctx, n=n: n, on_done=done.append)
+    qtbot.waitUntil(lambda: len(done) == 200, timeout=20_000)
+    qtbot.waitUntil(lambda: not runner._handles, timeout=5_000)
+    assert sorted(done) == list(range(200))
+    assert runner.wait(5_000)
