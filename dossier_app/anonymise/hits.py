@@ -35,6 +35,9 @@ _LINE_END_SPLIT = re.compile("[" + "".join(sorted(LINE_END_MARKS)) + r"]\s*"
                              "|[" + "".join(sorted(HYPHENS)) + r"](?:\r\n|[\r\n])\s*")
 
 
+_SPLIT_STARTS = (*LINE_END_MARKS, *(h + b for h in HYPHENS for b in "\r\n"))
+
+
 def joined_lines(text: str) -> tuple[str, list[int]] | None:
     """`text` with line-end hyphenation undone, and per char of it its index in `text`;
     None when there is nothing to join.
@@ -42,6 +45,8 @@ def joined_lines(text: str) -> tuple[str, list[int]] | None:
     PDFium marks a line-end hyphen as U+0002 or U+FFFE, or leaves '-' before the line
     break (so do pdftotext and mutool); a name split as "Jan-" / "sen" is only found once
     that is joined."""
+    if not any(mark in text for mark in _SPLIT_STARTS):
+        return None  # the usual page: a few substring scans instead of a regex pass
     pieces: list[str] = []
     index: list[int] = []
     done = 0
