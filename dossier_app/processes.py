@@ -10,10 +10,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+# Windows: a program started from the windowed app opens no console window of its own.
+NO_WINDOW: int = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 
 def parallel_workers(tasks: int, limit: int = 4) -> int:

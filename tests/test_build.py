@@ -14,8 +14,8 @@ import tomli_w
 from conftest import REPO
 from docx import Document as DocxDocument
 
-from dossier_app.anonymise.flag_pdf import page_texts
 from dossier_app.anonymise.ocr import tesseract_command
+from dossier_app.anonymise.pdfium_chars import page_texts
 
 EXAMPLE = REPO / "examples" / "adviestafel-den-haag"
 IDENTIFIERS = ["Noor", "Aaliyah", "Amrani", "Fatima", "Bouzid", "Youssef", "17-11-2015",

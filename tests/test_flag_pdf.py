@@ -15,8 +15,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from dossier_app.anonymise import flag_pdf
-from dossier_app.anonymise.flag_pdf import PARALLEL_FROM_PAGES, PageFlagger, findings_in_texts, page_texts
+from dossier_app.anonymise.flag_pdf import PARALLEL_FROM_PAGES, PageFlagger, findings_in_texts
 from dossier_app.anonymise.identifiers import build_identifiers
+from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.case_model import Document, Lakvlak, Leerling, Persoon
 from dossier_app.documents.pipeline import PipelineOptions, process_document
 from dossier_app.privacy import confirmation_hash
@@ -149,9 +150,9 @@ from dossier_app.case_model import Leerling
 if __name__ == "__main__":
     ids = build_identifiers(Leerling(voornamen="Noor", achternaam="el Amrani",
                                      geboortedatum=date(2015, 11, 17)), [])
-    job = PageFlagger(ids, frozenset(), 100)
-    print(job._worker._process.pid, flush=True)
-    time.sleep(120)
+    with PageFlagger(ids, frozenset(), 100) as job:
+        print(job._worker._process.pid, flush=True)
+        time.sleep(120)
 """
 
 

@@ -114,9 +114,6 @@ _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}
 _POSTCODE = re.compile(r"(?<![^\W_])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![^\W_])")
 
 _Span = tuple[int, int, str, bool]  # start, end, categorie, review
-# "09-09-2026" is also a valid premium-rate number (0909...) to phonenumbers; written like
-# that, in a school document, it is a date (absence registers are full of them).
-_DATE_SHAPED = re.compile(r"(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|1[0-2])\1(?:\d{4}|\d{2})(?!\d)")
 
 
 def _find_numbers(text: str) -> Iterable[_Span]:
@@ -131,10 +128,17 @@ def _find_numbers(text: str) -> Iterable[_Span]:
             yield m.start(), m.end(), BSN, False
     for number in phonenumbers.PhoneNumberMatcher(text, "NL",
                                                   leniency=phonenumbers.Leniency.VALID):
-        if not _DATE_SHAPED.match(number.raw_string):
+        if not _written_as_date(number.raw_string):
             yield number.start, number.end, TELEFOON, False
     for m in _POSTCODE.finditer(text):
         yield m.start(), m.end(), POSTCODE, False
+
+
+def _written_as_date(raw: str) -> bool:
+    """"09-09-2026" is also a valid premium-rate number (0909...) to phonenumbers; written
+    like a date, in a school document, it is one (absence registers are full of them)."""
+    m = _DATES.match(raw)
+    return m is not None and _parse_date(m, date.today()) is not None
 
 
 def passes_11_proef(digits: str) -> bool:

@@ -33,6 +33,7 @@ import pypdfium2 as pdfium
 
 from dossier_app.anonymise.detect import Finding, flag_personal_data, warm_up
 from dossier_app.anonymise.identifiers import IdentifierSet
+from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.privacy import confirmation_hash
 from dossier_app.processes import parallel_workers, spawn_context
 
@@ -52,21 +53,6 @@ class Bevinding:
     context: str
     review: bool  # a professional's name: review, not remove
     tekst: str = ""  # what was found (screen only: may be personal data)
-
-
-def page_texts(pdf_path: Path) -> list[str]:
-    doc = pdfium.PdfDocument(str(pdf_path))
-    try:
-        texts = []
-        for index in range(len(doc)):
-            page = doc[index]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return texts
-    finally:
-        doc.close()
 
 
 def findings(pdf_path: Path, ids: IdentifierSet | None,
@@ -107,10 +93,10 @@ class PageFlagger:
         self._ids, self._confirmed, self._pages = ids, confirmed, pages
         self._texts: dict[int, str] = {}
         self._worker: _Worker | None = None
-        if pages >= PARALLEL_FROM_PAGES and parallel_workers(2) >= 2:
-            self._worker = _Worker.start(ids, confirmed)
 
     def __enter__(self) -> PageFlagger:
+        if self._pages >= PARALLEL_FROM_PAGES and parallel_workers(2) >= 2:
+            self._worker = _Worker.start(self._ids, self._confirmed)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

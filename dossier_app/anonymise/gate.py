@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-import pypdfium2 as pdfium
 from pikepdf import Array, Dictionary, Name
 
 from dossier_app.anonymise.hits import Finder, joined_lines
 from dossier_app.anonymise.matcher import trie_pattern
+from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
+from dossier_app.processes import NO_WINDOW
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +145,11 @@ def _byte_needles(value: str) -> Iterator[tuple[bytes, int]]:
 # --------------------------------------------------------------------------- public API
 
 
-# The text engines the redactor does not use, as programs: name -> command before the file.
+# The text engines the redactor does not use, as programs: name -> (arguments before the
+# file, arguments after it); both write UTF-8 text to standard output.
 _EXTERNAL_ENGINES = {
-    "pdftotext": ["-q", "-enc", "UTF-8"],  # poppler; the file, then "-" (stdout)
-    "mutool": ["draw", "-q", "-F", "txt", "-o", "-"],  # MuPDF; then the file
+    "pdftotext": (["-q", "-enc", "UTF-8"], ["-"]),  # poppler
+    "mutool": (["draw", "-q", "-F", "txt", "-o", "-"], []),  # MuPDF
 }
 MIN_INDEPENDENT_ENGINES = 2
 
@@ -187,7 +189,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     try:
         workers = _start_pypdf_workers(path) if use_pypdf else []
         pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
-        findings += _check_texts("pdfium", _pdfium_texts(path), identifiers_finder, lits)
+        findings += _check_texts("pdfium", page_texts(path, bounded=True), identifiers_finder, lits)
         if use_pypdf:
             texts = _finish_pypdf_workers(workers) if workers else pypdf_texts(path)
             findings += _check_texts("pypdf", texts, identifiers_finder, lits)
@@ -252,20 +254,6 @@ def _views(text: str) -> list[str]:
     return [text] if joined is None else [text, joined[0]]
 
 
-def _pdfium_texts(path: Path) -> list[str]:
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        texts = []
-        for page in doc:
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-        return texts
-    finally:
-        doc.close()
-
-
 def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str]:
     """Page texts by pypdf, pages [first, stop)."""
     import pypdf  # only where fewer than two external engines are installed
@@ -313,10 +301,8 @@ def _finish_pypdf_workers(workers: list[_Program]) -> list[str]:
 
 
 def _start_engine(name: str, exe: str, path: Path) -> _Program:
-    args = [*_EXTERNAL_ENGINES[name], str(path)]
-    if name == "pdftotext":
-        args.append("-")
-    return _Program([exe, *args])
+    before, after = _EXTERNAL_ENGINES[name]
+    return _Program([exe, *before, str(path), *after])
 
 
 def _engine_pages(engine: _Program) -> list[str]:
@@ -331,7 +317,8 @@ class _Program:
     called, and the engines would not run beside the checks in this process."""
 
     def __init__(self, cmd: list[str]) -> None:
-        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                      creationflags=NO_WINDOW)
         self._chunks: list[bytes] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

@@ -23,6 +23,7 @@ import pypdfium2 as pdfium
 from dossier_app.anonymise.hits import Finder
 from dossier_app.anonymise.pdfium_chars import has_text_object
 from dossier_app.case_model import Lakvlak
+from dossier_app.processes import NO_WINDOW
 
 DPI = 200
 MAX_PIXELS = 40_000_000  # a bigger page is rendered at a lower dpi
@@ -47,7 +48,7 @@ def tesseract_command() -> str | None:
         return None
     try:
         langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20,
-                               check=False).stdout.split()
+                               check=False, creationflags=NO_WINDOW).stdout.split()
     except (OSError, subprocess.SubprocessError):
         return None
     return exe if "nld" in langs else None
@@ -111,7 +112,8 @@ def _tesseract_words(exe: str, image: Path) -> list[list[_Word]]:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         out = subprocess.run([exe, str(image), "stdout", "-l", "nld", "--psm", "3", "tsv"],
-                             capture_output=True, text=True, timeout=TIMEOUT_S, env=env, check=False).stdout
+                             capture_output=True, text=True, timeout=TIMEOUT_S, env=env, check=False,
+                             creationflags=NO_WINDOW).stdout
     except subprocess.TimeoutExpired:
         return []
     lines: dict[tuple[str, str, str], list[_Word]] = {}

@@ -1476,7 +1476,7 @@ def _page_is_clean(ctx: _Context, doc: pdfium.PdfDocument, before: pdfium.PdfDoc
                 abs(a - x) <= tol and abs(b - y) <= tol
                 for (a, b), (_, x, y) in zip(chars.origins(where), found.checks, strict=True))
         kept = [m.start() for m in _NON_SPACE.finditer(text)]
-        after = [(text[i], *chars.origin(i)) for i in kept]
+        after = [(text[i], x, y) for i, (x, y) in zip(kept, chars.origins(kept), strict=True)]
     finally:
         textpage.close()
         page.close()
@@ -1495,8 +1495,8 @@ def _kept_glyphs(doc: pdfium.PdfDocument, index: int,
     try:
         chars = CharIndex(textpage)
         text = page_text(textpage, chars.count)
-        return [(c, *chars.origin(i)) for i, c in enumerate(text)
-                if not c.isspace() and i not in hit_chars]
+        kept = [i for i, c in enumerate(text) if not c.isspace() and i not in hit_chars]
+        return [(text[i], x, y) for i, (x, y) in zip(kept, chars.origins(kept), strict=True)]
     finally:
         textpage.close()
         page.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -54,6 +55,22 @@ def page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
     # Surrogate pairs or excluded chars: ask char by char so indices stay aligned.
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 0xFFFD)
                    for i in range(count))
+
+
+def page_texts(path: Path, *, bounded: bool = False) -> list[str]:
+    """Every page's text of a PDF file: PDFium's whole text range, or with `bounded` the
+    text inside the page box (another call, used by the gate)."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        texts = []
+        for page in doc:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded() if bounded else textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        doc.close()
 
 
 def text_object_order(page: pdfium.PdfPage) -> list[int]:
@@ -101,15 +118,8 @@ class CharIndex:
         self._xy = (ctypes.addressof(self._x), ctypes.addressof(self._y))
         self._rect = pdfium_c.FS_RECTF()
 
-    def origin(self, i: int) -> tuple[float, float]:
-        found = self._origin[i]
-        if found is None:
-            _char_origin(self._handle, i, *self._xy)
-            found = self._origin[i] = (self._x.value, self._y.value)
-        return found
-
     def origins(self, indices: list[int]) -> list[tuple[float, float]]:
-        """`origin` of each char in `indices` (one loop, for long runs)."""
+        """The origin (x, y) of each char in `indices`."""
         cache, handle, xy = self._origin, self._handle, self._xy
         x, y = self._x, self._y
         out = []

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier_app.errors import DocumentError
+from dossier_app.processes import NO_WINDOW
 
 # Word constants (Microsoft Word VBA reference, WdExportFormat and friends).
 WD_ALERTS_NONE = 0
@@ -157,7 +158,7 @@ def word_pids() -> set[int]:
     """PIDs of running WINWORD.EXE processes (tasklist ships with every Windows)."""
     result = subprocess.run(["tasklist", "/FI", "IMAGENAME eq WINWORD.EXE", "/FO", "CSV",
                              "/NH"], capture_output=True, text=True, check=False,
-                            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+                            creationflags=NO_WINDOW)
     return parse_tasklist(result.stdout)
 
 
@@ -172,4 +173,4 @@ def parse_tasklist(output: str) -> set[int]:
 def _kill(pids: set[int]) -> None:
     for pid in pids:
         subprocess.run(["taskkill", "/F", "/PID", str(pid)], capture_output=True, check=False,
-                       creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+                       creationflags=NO_WINDOW)
