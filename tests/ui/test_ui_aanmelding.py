@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QRectF
-from uihelpers import EXAMPLE, copy_example, drop_files, window_fixture  # noqa: F401 (fixture)
+from uihelpers import EXAMPLE, copy_example, drop_files, ready_example, window_fixture  # noqa: F401 (fixture)
 
 from dossier_app.bundle.verify import verify_bundle
 
@@ -128,18 +128,10 @@ def test_complete_aanmelding_through_the_widgets(window, qtbot, tmp_path):
     assert [d.lakken for d in back.documenten if d.lakken] == [d.lakken for d in drawn]
 
 
-def _ready_example(w, qtbot) -> None:
-    w.review.prepare_all.click()
-    qtbot.waitUntil(lambda: len(w.state.reviews) == 6, timeout=120000)
-    for row in range(w.review.docs.count()):
-        w.review.docs.setCurrentRow(row)
-        w.review.confirm_all_visible()
-
-
 def test_cancel_during_a_build_writes_nothing(window, qtbot, tmp_path):
     case = copy_example(tmp_path)
     w = window(case)
-    _ready_example(w, qtbot)
+    ready_example(w, qtbot)
     b = w.build
     out = tmp_path / "bundel.pdf"
     b.out.setText(str(out))

@@ -8,7 +8,7 @@ import logging
 import pikepdf
 import pytest
 from PySide6.QtWidgets import QDialog, QLineEdit
-from uihelpers import copy_example, window_fixture  # noqa: F401 (fixture)
+from uihelpers import copy_example, ready_example, window_fixture  # noqa: F401 (fixture)
 
 from dossier_app.case import read_case
 from dossier_app.ui.secrets_dialog import (
@@ -79,19 +79,11 @@ def test_passphrase_dialogs(qtbot):
 
 # --- protected bundle ----------------------------------------------------------------------
 
-def _ready_example(w, qtbot) -> None:
-    w.review.prepare_all.click()
-    qtbot.waitUntil(lambda: len(w.state.reviews) == 6, timeout=120000)
-    for row in range(w.review.docs.count()):
-        w.review.docs.setCurrentRow(row)
-        w.review.confirm_all_visible()
-
-
 @pytest.mark.slow
 def test_protected_build_writes_only_the_encrypted_bundle(window, qtbot, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     w = window(copy_example(tmp_path))
-    _ready_example(w, qtbot)
+    ready_example(w, qtbot)
     b = w.build
     w.go_to(6)
     assert "Onderwijs Transparant" in b.protect.text()

@@ -19,6 +19,15 @@ def copy_example(tmp_path: Path) -> Path:
     return target / "casus.toml"
 
 
+def ready_example(w, qtbot) -> None:
+    """Prepare every document of the example case and confirm every review item."""
+    w.review.prepare_all.click()
+    qtbot.waitUntil(lambda: len(w.state.reviews) == 6, timeout=120000)
+    for row in range(w.review.docs.count()):
+        w.review.docs.setCurrentRow(row)
+        w.review.confirm_all_visible()
+
+
 def drop_files(widget, paths: list[Path]) -> None:
     """What Explorer does when files are dropped on the widget."""
     mime = QMimeData()
