@@ -94,6 +94,7 @@ class SecretDialog(QDialog):
         self.setWindowTitle(request.title)
         self.setModal(True)
         layout = QVBoxLayout(self)
+        self.setMinimumWidth(520)
         uitleg = QLabel(request.uitleg)
         uitleg.setWordWrap(True)
         layout.addWidget(uitleg)
@@ -119,6 +120,7 @@ class SecretDialog(QDialog):
         self.first.setFocus()
         self.finished.connect(lambda _r: self._forget_later())
         self._secret = ""
+        self._fit()
 
     @staticmethod
     def _field(name: str) -> QLineEdit:
@@ -135,7 +137,16 @@ class SecretDialog(QDialog):
     def validate(self) -> str | None:
         message = validation_error(self.request, self.first.text(), self.second.text())
         show_message(self.error, message or "")
+        self._fit()
         return message
+
+    def _fit(self) -> None:
+        """Grow to the height the wrapped texts need at this width (the explanation, a
+        message that has just appeared): otherwise their last lines are cut off."""
+        width = (self.width() if self.isVisible()
+                 else max(self.sizeHint().width(), self.minimumWidth()))
+        self.layout().activate()
+        self.resize(width, self.layout().totalHeightForWidth(width))
 
     def accept(self) -> None:
         if self.validate() is not None:

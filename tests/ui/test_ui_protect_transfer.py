@@ -7,7 +7,7 @@ import logging
 
 import pikepdf
 import pytest
-from PySide6.QtWidgets import QDialog, QLineEdit
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
 from uihelpers import copy_example, ready_example, window_fixture  # noqa: F401 (fixture)
 
 from dossier_app.case import read_case
@@ -190,3 +190,16 @@ def test_export_errors_are_shown_in_dutch(window, qtbot, tmp_path):
     assert not (tmp_path / "x.tafeldossier").exists()
     w.ask_secret = _answer(None, [])
     assert w.export_case(tmp_path / "x.tafeldossier") is None  # cancelled in the dialog
+
+
+def test_the_secret_dialog_shows_its_texts_whole(qtbot):
+    # The wrapped explanation and a message that appears later keep all their lines.
+    dialog = SecretDialog(BUNDEL_WACHTWOORD)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.first.setText("kort")
+    assert dialog.validate()
+    qtbot.wait(50)
+    for label in (dialog.error, dialog.findChildren(QLabel)[0]):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())
