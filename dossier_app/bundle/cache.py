@@ -43,6 +43,24 @@ def _file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+def preparation_key(doc: Document, ids: IdentifierSet, options: PipelineOptions, content_hash: str, *,
+                    for_review: bool = False) -> str:
+    """What one document's processing depends on: the program, the file's content, the
+    identifiers (extra terms included), the regions drawn on it, the converter and OCR.
+    `for_review` adds what only the flagger's list depends on (the terms confirmed as no
+    personal data, the password that opened the file): the wizard's review uses it."""
+    ident = json.dumps(sorted(ids.literal_variants()), ensure_ascii=False)
+    parts = [__version__, PIPELINE_VERSION, content_hash, _sha(ident.encode()),
+             json.dumps([asdict(lak) for lak in doc.lakken]), options.converter, str(options.ocr)]
+    if for_review:
+        parts += [json.dumps(sorted(options.bevestigd)), _sha((options.password or "").encode())]
+    return _sha("\0".join(parts).encode())
+
+
+def file_hash(path: Path) -> str:
+    return _file_hash(path)
+
+
 class DocumentCache:
     def __init__(self, folder: Path, key: bytes) -> None:
         self.folder = folder
@@ -58,10 +76,7 @@ class DocumentCache:
         return cls(folder, key)
 
     def key_for(self, doc: Document, ids: IdentifierSet, options: PipelineOptions) -> str:
-        ident = json.dumps(sorted(ids.literal_variants()), ensure_ascii=False)
-        parts = [__version__, PIPELINE_VERSION, _file_hash(doc.pad), _sha(ident.encode()),
-                 json.dumps([asdict(lak) for lak in doc.lakken]), options.converter, str(options.ocr)]
-        return _sha("\0".join(parts).encode())
+        return preparation_key(doc, ids, options, _file_hash(doc.pad))
 
     def get(self, entry: str, doc: Document, ids: IdentifierSet, workdir: Path,
             confirmed: frozenset[str] = frozenset(), *, flag: bool = False) -> ProcessedDocument | None:

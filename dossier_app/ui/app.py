@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,7 @@ from dossier_app.store.transfer import EXTENSION
 from dossier_app.ui import settings
 from dossier_app.ui.build_page import BuildPage
 from dossier_app.ui.casus_page import CasusPage
+from dossier_app.ui.date_field import invalid_date_fields
 from dossier_app.ui.drafts_ui import DraftController
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.onderdelen_page import OnderdelenPage
@@ -44,6 +45,7 @@ from dossier_app.ui.secrets_dialog import (
     AskSecret,
     ask_secret,
 )
+from dossier_app.ui.signals import emit
 from dossier_app.ui.start_page import StartPage
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.voorblad_page import VoorbladPage
@@ -86,6 +88,7 @@ def status_text(state: CaseState) -> str:
 
 class MainWindow(QMainWindow):
     ask_before_close = True  # tests switch this off: a modal question would block them
+    page_changed = Signal()
 
     def __init__(self, case_path: Path | None = None) -> None:
         super().__init__()
@@ -101,6 +104,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self.drafts = DraftController(self, self.state, self.runner)
         self.start.add_section(self.drafts.panel)
+        self.page_changed.connect(self.drafts.save_now)
         self.state.changed.connect(self._update_status)
         self._update_status()
         self._restore_geometry()
@@ -178,8 +182,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, n=i: self.go_to(n))
             step_menu.addAction(action)
 
-    def go_to(self, index: int) -> None:
+    def go_to(self, index: int) -> bool:
+        """Show step `index`; refused (False) while a date on this page cannot be read."""
         index = max(0, min(len(self.pages) - 1, index))
+        current = self.stack.currentWidget()
+        if current is not None and index != self.stack.currentIndex() and self._dates_unreadable(current):
+            return False
+        self.state.flush()
         self.stack.setCurrentIndex(index)
         if self.steps.currentRow() != index:
             self.steps.blockSignals(True)
@@ -188,6 +197,21 @@ class MainWindow(QMainWindow):
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.pages) - 1)
         self.setWindowTitle("Tafeldossier")
+        emit(self.page_changed)
+        return True
+
+    def _dates_unreadable(self, page: QWidget) -> bool:
+        fields = invalid_date_fields(page)
+        if not fields:
+            return False
+        for f in fields:
+            f.show_error()
+        fields[0].edit.setFocus()
+        self.steps.blockSignals(True)
+        self.steps.setCurrentRow(self.stack.currentIndex())
+        self.steps.blockSignals(False)
+        self.statusBar().showMessage(f"{fields[0].name}: {fields[0].error} Verbeter dit eerst.", 10000)
+        return True
 
     def _update_status(self) -> None:
         self.status.setText(status_text(self.state))

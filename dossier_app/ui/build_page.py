@@ -99,8 +99,8 @@ class BuildPage(Page):
         buttons.addStretch(1)
         self.body.addLayout(buttons)
         self._progress_area()
-        state.changed.connect(self.refresh)
-        state.review_changed.connect(self.refresh)
+        self.refresh_on(state.changed, self.refresh)
+        self.refresh_on(state.review_changed, self.refresh)
         state.loaded.connect(self._reset_output)
         self._reset_output()
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -33,27 +32,12 @@ from dossier_app.rules import RuleSet, Tafel, ruleset_for
 from dossier_app.rules.check import termijn
 from dossier_app.rules.report import gemeente_status
 from dossier_app.rules.terms import GEMEENTEN, ONDERWIJS, ROLLEN
+from dossier_app.ui.date_field import DateField
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import Page, discard, heading, hint, message_label, show_message
 
 STATUS_TERMIJN = {"voor": "nog vóór de termijn", "binnen": "binnen de termijn",
                   "na": "de termijn is voorbij"}
-
-
-def to_qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def from_qdate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
-def date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMMM yyyy")
-    edit.setAccessibleName(name)
-    return edit
 
 
 def termijn_tekst(tafel: Tafel, eerste: date, aanmeld: date) -> str:
@@ -167,8 +151,8 @@ class MdoEditor(QGroupBox):
         lay.addWidget(self.remove, alignment=Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(QLabel("Nieuw overleg toevoegen:"))
         row = QHBoxLayout()
-        self.datum = date_edit("Datum van het overleg")
-        self.datum.setDate(to_qdate(date.today()))
+        self.datum = DateField("Datum van het overleg")
+        self.datum.set_date(date.today())
         row.addWidget(QLabel("Datum:"))
         row.addWidget(self.datum)
         row.addStretch(1)
@@ -193,8 +177,13 @@ class MdoEditor(QGroupBox):
         self.remove.setEnabled(bool(self.state.case.casus.mdo))
 
     def _add(self) -> None:
+        datum = self.datum.date()
+        if not self.datum.valid or datum is None:
+            self.datum.show_error()
+            self.datum.edit.setFocus()
+            return
         deelnemers = tuple(r for r, box in self.rollen.items() if box.isChecked())
-        mdo = Mdo(datum=from_qdate(self.datum.date()), deelnemers=deelnemers)
+        mdo = Mdo(datum=datum, deelnemers=deelnemers)
         items = sorted([*self.state.case.casus.mdo, mdo], key=lambda m: m.datum)
         self.state.update_casus(mdo=tuple(items))
         for box in self.rollen.values():
@@ -227,8 +216,8 @@ class CasusPage(Page):
         for key, naam in GEMEENTEN.items():
             self.gemeente.addItem(naam, key)
         self.gemeente.setAccessibleName("Gemeente")
-        self.eerste = date_edit("Eerste verzuimdatum")
-        self.aanmeld = date_edit("Aanmelddatum")
+        self.eerste = DateField("Eerste verzuimdatum")
+        self.aanmeld = DateField("Aanmelddatum")
         self.ot = QLineEdit()
         self.ot.setPlaceholderText("bijvoorbeeld OT-1234567")
         self.ot.setAccessibleName("OT-nummer")
@@ -260,7 +249,7 @@ class CasusPage(Page):
         self.finish()
         self._connect()
         state.loaded.connect(self.fill)
-        state.changed.connect(self.refresh)
+        self.refresh_on(state.changed, self.refresh)
         self.fill()
 
     def _build_extra(self) -> None:
@@ -294,11 +283,11 @@ class CasusPage(Page):
             lambda: self.state.update_casus(onderwijs=self.onderwijs.currentData()))
         self.gemeente.currentIndexChanged.connect(
             lambda: self.state.update_casus(gemeente=self.gemeente.currentData()))
-        self.eerste.dateChanged.connect(
-            lambda q: self.state.update_casus(eerste_verzuimdatum=from_qdate(q)))
-        self.aanmeld.dateChanged.connect(
-            lambda q: self.state.update_casus(aanmelddatum=from_qdate(q), aanmelddatum_gegeven=True))
-        self.ot.textEdited.connect(lambda t: self.state.update_casus(ot_nummer=t.strip()))
+        self.eerste.date_changed.connect(
+            lambda d: self.state.update_casus(eerste_verzuimdatum=d, typing=True))
+        self.aanmeld.date_changed.connect(
+            lambda d: self.state.update_casus(aanmelddatum=d, aanmelddatum_gegeven=True, typing=True))
+        self.ot.textEdited.connect(lambda t: self.state.update_casus(ot_nummer=t.strip(), typing=True))
         self.scholen.valueChanged.connect(lambda n: self.state.update_casus(benaderde_scholen=n))
 
     def fill(self) -> None:
@@ -308,8 +297,8 @@ class CasusPage(Page):
             w.blockSignals(True)
         self.onderwijs.setCurrentIndex(max(0, self.onderwijs.findData(c.onderwijs)))
         self.gemeente.setCurrentIndex(max(0, self.gemeente.findData(c.gemeente)))
-        self.eerste.setDate(to_qdate(c.eerste_verzuimdatum))
-        self.aanmeld.setDate(to_qdate(c.aanmelddatum))
+        self.eerste.set_date(c.eerste_verzuimdatum)
+        self.aanmeld.set_date(c.aanmelddatum)
         self.ot.setText(c.ot_nummer)
         self.scholen.setValue(c.benaderde_scholen or 0)
         for w in widgets:

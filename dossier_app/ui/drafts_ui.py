@@ -6,8 +6,9 @@ so and may choose a passphrase; without either, nothing is stored."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -35,7 +36,8 @@ from dossier_app.ui.jobs import JobRunner
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import hint
 
-DEBOUNCE_MS = 1500
+DEBOUNCE_MS = 1500  # autosave after a pause in typing
+MAX_WAIT_MS = 10_000  # and at least this often while typing goes on
 GEEN_SLEUTELBOS = ("Op deze computer is geen beveiligde sleutelbos beschikbaar (zoals Windows "
                    "Referentiebeheer). Tafeldossier bewaart uw werk alleen versleuteld en kan het "
                    "daarom nu niet automatisch bewaren.\n\nKies een wachtwoordzin (minstens 10 "
@@ -95,14 +97,25 @@ class DraftController(QObject):
         self.draft_id: str | None = None
         self.saves = 0
         self._saving = self._pending = self._loading = False
-        self.timer = QTimer(self)
+        # Saves run on their own worker thread: a long preparation or build on the main
+        # runner must not hold them up (they touch no PDFium).
+        self.saver = JobRunner(self)
+        self.timer = QTimer(self)  # after a pause in typing
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.autosave)
+        self.max_wait = QTimer(self)  # while typing without a pause
+        self.max_wait.setSingleShot(True)
+        self.max_wait.setInterval(MAX_WAIT_MS)
+        self.max_wait.timeout.connect(self.autosave)
+        self.unsaved = False
         self.panel = DraftsPanel()
         self.panel.resume_button.clicked.connect(self._resume_selected)
         self.panel.delete_button.clicked.connect(self._delete_selected)
-        state.changed.connect(self.timer.start)
+        state.edited.connect(self._edited)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)  # a method: gone with this object
         state.loaded.connect(self._new_case_loaded)
         self._open_store(ask=False)
 
@@ -159,16 +172,35 @@ class DraftController(QObject):
     def _new_case_loaded(self) -> None:
         if not self._loading:
             self.draft_id = None
+        self._edited()  # an opened case is in the drafts list from the start
+
+    def _edited(self) -> None:
+        self.unsaved = True
+        self.timer.start()
+        if not self.max_wait.isActive():
+            self.max_wait.start()
+
+    @Slot(QWidget, QWidget)
+    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self.save_now()
+
+    def save_now(self) -> None:
+        """Leaving a field or a page: save what was typed, without waiting for a pause."""
+        if self.unsaved:
+            self.autosave()
 
     def autosave(self) -> None:
+        self.timer.stop()
+        self.max_wait.stop()
         if self.store is None:
             return
         if self._saving:
             self._pending = True
             return
+        self.unsaved = False
         self._saving, store, case, draft_id = True, self.store, self.state.case, self.draft_id
-        self.runner.start(lambda ctx: store.save(case, draft_id), on_done=self._saved,
-                          on_error=self._save_failed)
+        self.saver.start(lambda ctx: store.save(case, draft_id), on_done=self._saved,
+                         on_error=self._save_failed)
 
     def _saved(self, draft_id: object) -> None:
         self.draft_id, self._saving = str(draft_id), False
@@ -184,7 +216,12 @@ class DraftController(QObject):
 
     def shutdown(self) -> None:
         """The window closes normally: save the last state and mark the draft closed."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.disconnect(self._focus_changed)
         self.timer.stop()
+        self.max_wait.stop()
+        self.saver.wait()
         if self.store is None or (self.draft_id is None and not self.state.dirty):
             return
         try:

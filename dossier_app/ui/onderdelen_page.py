@@ -334,7 +334,7 @@ class OnderdelenPage(Page):
         self.cards: dict[str, OnderdeelCard] = {}
         self._layout_key: tuple | None = None
         self.finish()
-        state.changed.connect(self.refresh)
+        self.refresh_on(state.changed, self.refresh)
         self.refresh()
 
     # --- showing -------------------------------------------------------------------------

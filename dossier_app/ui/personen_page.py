@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.case_model import Persoon
-from dossier_app.ui.casus_page import date_edit, from_qdate, to_qdate
+from dossier_app.ui.date_field import DateField
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import Page, heading, hint
 
@@ -45,17 +43,9 @@ class PersonenPage(Page):
             edit.textEdited.connect(lambda _t, k=key: self._leerling_changed(k))
             self.fields[key] = edit
             form.addRow(f"{label}:", edit)
-        self.geboorte_bekend = QCheckBox("Geboortedatum invullen")
-        self.geboorte_bekend.setAccessibleName("Geboortedatum invullen")
-        self.geboorte = date_edit("Geboortedatum van de leerling")
-        self.geboorte.setDate(QDate(2015, 1, 1))
-        self.geboorte_bekend.toggled.connect(lambda _on: self._leerling_changed("geboortedatum"))
-        self.geboorte.dateChanged.connect(lambda _q: self._leerling_changed("geboortedatum"))
-        row = QHBoxLayout()
-        row.addWidget(self.geboorte_bekend)
-        row.addWidget(self.geboorte)
-        row.addStretch(1)
-        form.addRow("Geboortedatum:", row)
+        self.geboorte = DateField("Geboortedatum van de leerling", required=False, jaar_nodig=True)
+        self.geboorte.date_changed.connect(lambda _d: self._leerling_changed("geboortedatum"))
+        form.addRow("Geboortedatum:", self.geboorte)
         self.body.addLayout(form)
         self.body.addWidget(hint("Ten minste voornamen en achternaam zijn nodig; zonder die gegevens "
                                  "maakt Tafeldossier geen bundel. De woonplaats wordt niet los "
@@ -82,7 +72,7 @@ class PersonenPage(Page):
         self.finish()
         self._shown: tuple[Persoon, ...] = ()
         state.loaded.connect(self.fill)
-        state.changed.connect(self._maybe_refill)
+        self.refresh_on(state.changed, self._maybe_refill)
         self.fill()
 
     def _maybe_refill(self) -> None:
@@ -94,13 +84,7 @@ class PersonenPage(Page):
         lr = self.state.case.leerling
         for key, edit in self.fields.items():
             edit.setText(getattr(lr, key))
-        for w in (self.geboorte_bekend, self.geboorte):
-            w.blockSignals(True)
-        self.geboorte_bekend.setChecked(lr.geboortedatum is not None)
-        if lr.geboortedatum:
-            self.geboorte.setDate(to_qdate(lr.geboortedatum))
-        for w in (self.geboorte_bekend, self.geboorte):
-            w.blockSignals(False)
+        self.geboorte.set_date(lr.geboortedatum)
         self.table.blockSignals(True)
         self.table.setRowCount(0)
         for p in self.state.case.personen:
@@ -110,8 +94,9 @@ class PersonenPage(Page):
 
     def _leerling_changed(self, _key: str) -> None:
         values = {k: " ".join(e.text().split()) for k, e in self.fields.items()}
-        geboorte: date | None = from_qdate(self.geboorte.date()) if self.geboorte_bekend.isChecked() else None
-        self.state.update(leerling=replace(self.state.case.leerling, **values, geboortedatum=geboorte))
+        geboorte: date | None = self.geboorte.date()
+        self.state.update(leerling=replace(self.state.case.leerling, **values, geboortedatum=geboorte),
+                          typing=True)
 
     def _append(self, p: Persoon) -> None:
         row = self.table.rowCount()

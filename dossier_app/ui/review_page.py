@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
 from dossier_app.case_model import Case, Document, Lakvlak
-from dossier_app.documents.pipeline import PipelineOptions, process_document
+from dossier_app.documents.pipeline import process_document
 from dossier_app.errors import DossierError
 from dossier_app.store.workdir import private_workdir
 from dossier_app.ui.jobs import JobContext, JobRunner
 from dossier_app.ui.signals import emit
-from dossier_app.ui.state import CaseState, Review
+from dossier_app.ui.state import CaseState, Review, prepare_options
 from dossier_app.ui.widgets import Page, heading, hint, message_label, show_message
 
+AUTO_PREPARE_MS = 1000
 CATEGORIE = {"bsn": "BSN", "iban": "rekeningnummer", "telefoon": "telefoonnummer", "email": "e-mailadres",
              "postcode": "postcode", "datum": "datum", "adres": "adres", "naam": "naam"}
 
@@ -49,8 +50,13 @@ class Prepared:
     message: str = ""
 
 
-def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str]):
-    """Run the core's pipeline over the documents; one failure does not stop the others."""
+def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
+                keys: dict[str, str] | None = None):
+    """Run the core's pipeline over the documents; one failure does not stop the others.
+    `keys`: each document's preparation key, taken when the job was started (the case may
+    change meanwhile; then the result is stale at once and is prepared again)."""
+    keys = keys or {}
+
     def job(ctx: JobContext) -> list[Prepared]:
         ids = identifiers_for_case(case)
         out = []
@@ -58,7 +64,7 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str]):
             if ctx.cancelled():
                 break
             ctx.progress(f"Document {n} van {len(docs)} voorbereiden", n - 1, len(docs))
-            options = PipelineOptions(password=passwords.get(str(doc.pad)))
+            options = prepare_options(case, passwords.get(str(doc.pad)))
             try:
                 with private_workdir() as workdir:
                     p = process_document(doc, ids, workdir, options)
@@ -66,12 +72,24 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str]):
                                     niet_gecontroleerd=list(p.niet_gecontroleerd),
                                     bevindingen=list(p.bevindingen),
                                     vlakken={k: len(v) for k, v in p.vlakken.items()},
-                                    meldingen=list(p.meldingen))
+                                    meldingen=list(p.meldingen), key=keys.get(str(doc.pad), ""))
                 out.append(Prepared(doc, review))
             except DossierError as exc:
                 out.append(Prepared(doc, None, exc.message))
         return out
     return job
+
+
+def _carry_over(old: Review | None, new: Review) -> None:
+    """A document prepared again (a region, a term, a name changed) keeps what the user
+    already looked at when its pages are the same pages: redaction only adds black."""
+    if old is not None and old.paginas == new.paginas:
+        new.bekeken |= old.bekeken & set(new.niet_gecontroleerd)
+        new.getoond |= old.getoond
+
+
+def paginas(n: int) -> str:
+    return f"{n} pagina" if n == 1 else f"{n} pagina's"
 
 
 class PageCanvas(QWidget):
@@ -182,8 +200,17 @@ class ReviewPage(Page):
         self.error = message_label()
         self.body.addWidget(self.error)
         self.body.addWidget(self._splitter(), 1)
-        state.changed.connect(self.refresh)
-        state.review_changed.connect(self.refresh)
+        self.refresh_on(state.changed, self.refresh)
+        self.refresh_on(state.review_changed, self.refresh)
+        self.job = None
+        self._shown_review: Review | None = None
+        # A stale preparation is made again by itself, in the background, after a pause.
+        self.auto = QTimer(self)
+        self.auto.setSingleShot(True)
+        self.auto.setInterval(AUTO_PREPARE_MS)
+        self.auto.timeout.connect(self.prepare_stale)
+        state.changed.connect(self._maybe_prepare_stale)
+        state.review_changed.connect(self._maybe_prepare_stale)
         self.refresh()
 
     def _splitter(self) -> QSplitter:
@@ -256,25 +283,41 @@ class ReviewPage(Page):
             show_message(self.error, "Er zijn nog geen bestanden om voor te bereiden. Voeg ze toe bij "
                                      "Onderdelen.")
             return
+        if self.job is not None and self.job.running:
+            self.auto.start()  # again after this one
+            return
         show_message(self.error, "")
         self.prepare_all.setEnabled(False)
         self.prepare_one.setEnabled(False)
         self.progress.setText("Bezig met voorbereiden…")
-        self.runner.start(prepare_job(self.state.case, docs, dict(self.state.passwords)),
-                          on_done=self._prepared, on_error=self._failed,
-                          on_progress=lambda label, _d, _t: self.progress.setText(label))
+        keys = {str(d.pad): self.state.preparation_key(d) for d in docs}
+        self.job = self.runner.start(prepare_job(self.state.case, docs, dict(self.state.passwords), keys),
+                                     on_done=self._prepared, on_error=self._failed,
+                                     on_progress=lambda label, _d, _t: self.progress.setText(label))
+
+    def _maybe_prepare_stale(self) -> None:
+        if any(self.state.review_for(d) is not None for d in self.state.documents_in_bundle()):
+            self.auto.start()
+
+    def prepare_stale(self) -> None:
+        """Prepare again what was prepared with data the case no longer holds."""
+        stale = self.state.stale_documents()
+        if stale:
+            self.prepare(stale)
 
     def _prepared(self, results: list[Prepared]) -> None:
         self._enable()
         problems = []
         for r in results:
             if r.review is not None:
+                _carry_over(self.state.review_for(r.document), r.review)
                 self.state.set_review(r.document, r.review)
             else:
                 problems.append(f"{r.document.bestand}: {r.message}")
         self.progress.setText("Klaar." if not problems else "")
         show_message(self.error, "\n".join(problems))
-        self.refresh()
+        if self._in_sight():
+            self.refresh()
 
     def _failed(self, message: str, _cancelled: bool) -> None:
         self._enable()
@@ -293,7 +336,7 @@ class ReviewPage(Page):
         self.docs.blockSignals(True)
         self.docs.clear()
         for doc in docs:
-            self.docs.addItem(QListWidgetItem(f"{doc.bestand}\n{self._doc_status(doc)}"))
+            self.docs.addItem(QListWidgetItem(f"{self._doc_label(doc)}\n{self._doc_status(doc)}"))
         row = next((i for i, d in enumerate(docs) if d.pad == keep), 0 if docs else -1)
         self.docs.setCurrentRow(row)
         self.docs.blockSignals(False)
@@ -302,20 +345,33 @@ class ReviewPage(Page):
         self.pending.setText("Nog te doen: " + "; ".join(pending) if pending else
                              "Alles is bekeken. U kunt naar Bouwen." if docs else "")
 
+    def _doc_label(self, doc: Document) -> str:
+        """The file's name and its onderdeel, not the path stored in the case file."""
+        result = self.state.check
+        naam = next((s.onderdeel.naam for s in (result.onderdelen if result else ())
+                     if s.onderdeel.id == doc.onderdeel), doc.onderdeel)
+        return f"{doc.pad.name} – {naam}"
+
     def _doc_status(self, doc: Document) -> str:
         review = self.state.review_for(doc)
         if review is None:
             return "nog niet voorbereid"
+        if self.state.is_stale(doc):
+            return "verouderd: wordt opnieuw voorbereid"
         open_pages = self.state.open_pages(doc)
         if open_pages:
-            return f"{len(open_pages)} pagina('s) nog bekijken"
-        return f"bekeken ({review.paginas} pagina's)"
+            return f"{paginas(len(open_pages))} zonder tekst nog bekijken"
+        if review.niet_getoond:
+            return f"{paginas(review.niet_getoond)} van {review.paginas} nog niet bekeken"
+        return f"bekeken ({paginas(review.paginas)})"
 
     def _doc_selected(self, row: int) -> None:
         docs = self.state.documents_in_bundle()
         self.current = docs[row] if 0 <= row < len(docs) else None
         review = self.state.review_for(self.current) if self.current else None
-        self._load_pdf(review)
+        if review is not self._shown_review:
+            self._load_pdf(review)
+            self._shown_review = review
         self._fill_side(review)
         self._show_page()
 
@@ -383,6 +439,23 @@ class ReviewPage(Page):
         marks = [QRectF(v.x, v.y, v.breedte, v.hoogte) for v in self.current.lakken
                  if v.pagina == index + 1]
         self.canvas.set_page(image, points, marks)
+        self._mark_shown(index + 1)
+
+    def _mark_shown(self, page: int) -> None:
+        """'bekeken' means every page was on screen: count this one, update its status line."""
+        doc = self.current
+        review = self.state.review_for(doc) if doc else None
+        if doc is None or review is None or page in review.getoond or not self.isVisible():
+            return
+        review.getoond.add(page)
+        item = self.docs.currentItem()
+        if item is not None:
+            item.setText(f"{self._doc_label(doc)}\n{self._doc_status(doc)}")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.current is not None:
+            self._mark_shown(self.page_spin.value())
 
     def _jump_to_page(self, item: QListWidgetItem | None) -> None:
         page = item.data(Qt.ItemDataRole.UserRole) if item else None

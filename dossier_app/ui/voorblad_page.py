@@ -3,6 +3,8 @@ into onderwijs and jeugdhulp with live subtotals."""
 
 from __future__ import annotations
 
+from dataclasses import astuple, replace
+
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -68,7 +70,7 @@ class VoorbladPage(Page):
             edit.setAccessibleDescription(guide)
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(90 if key == "samenvatting" else 60)
-            edit.textChanged.connect(self._voorblad_changed)
+            edit.textChanged.connect(lambda k=key: self._voorblad_changed(k))
             title.setBuddy(edit)
             self.edits[key] = edit
             self.body.addWidget(edit)
@@ -119,9 +121,10 @@ class VoorbladPage(Page):
         self.table.blockSignals(False)
         self._show_totals(list(self.state.case.offerte))
 
-    def _voorblad_changed(self) -> None:
-        values = {k: e.toPlainText().strip() for k, e in self.edits.items()}
-        self.state.update(voorblad=Voorblad(**values) if any(values.values()) else None)
+    def _voorblad_changed(self, key: str) -> None:
+        """One keystroke: this field's text into the case; the rest waits for a pause."""
+        vb = replace(self.state.case.voorblad or Voorblad(), **{key: self.edits[key].toPlainText().strip()})
+        self.state.update(voorblad=vb if any(astuple(vb)) else None, typing=True)
 
     def _append(self, r: OfferteRegel) -> None:
         row = self.table.rowCount()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 STATUS_TEKST = {"aanwezig": "Aanwezig", "ontbreekt": "Ontbreekt", "optioneel": "Optioneel",
@@ -92,6 +96,28 @@ class Page(QWidget):
         scroll.setWidget(inner)
         outer.addWidget(scroll)
         self.scroll = scroll
+        self._deferred: list[Callable[[], None]] = []
 
     def finish(self) -> None:
         self.body.addStretch(1)
+
+    def refresh_on(self, signal: Any, slot: Callable[[], None]) -> None:
+        """Run `slot` on `signal` while this page is on screen; a page out of sight runs it
+        once when it is shown again, so a change on one page does not redraw them all."""
+        def run(*_args: object) -> None:
+            if self._in_sight():
+                slot()
+            elif slot not in self._deferred:
+                self._deferred.append(slot)
+
+        signal.connect(run)
+
+    def _in_sight(self) -> bool:
+        # A page whose window is not shown (a test building it alone) refreshes at once.
+        return self.isVisible() or not self.window().isVisible()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        deferred, self._deferred = self._deferred, []
+        for slot in deferred:
+            slot()

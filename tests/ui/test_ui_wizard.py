@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate
-from uihelpers import EXAMPLE, copy_example, drop_files, window_fixture  # noqa: F401 (fixture)
+from uihelpers import EXAMPLE, copy_example, drop_files, type_date, window_fixture  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.gui
 
@@ -44,8 +43,9 @@ def test_tafel_picker_greys_out_what_is_not_here(window):
     w.casus.gemeente.setCurrentIndex(w.casus.gemeente.findData("rijswijk"))
     assert w.state.case.casus.gemeente == "rijswijk"
     assert w.casus.picker.buttons["doorbraaktafel"].isEnabled()
-    w.casus.eerste.setDate(QDate(2026, 9, 7))
-    w.casus.aanmeld.setDate(QDate(2026, 10, 19))
+    type_date(w.casus.eerste, "07-09-2026")
+    type_date(w.casus.aanmeld, "19-10-2026")
+    w.state.flush()  # the pause after typing
     text = w.casus.picker.buttons["adviestafel"].accessibleDescription()
     assert "Nu week 7: binnen de termijn" in text
     w.casus.picker.buttons["doorbraaktafel"].click()

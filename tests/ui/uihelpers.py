@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "adviestafel-den-haag"
@@ -19,12 +20,33 @@ def copy_example(tmp_path: Path) -> Path:
     return target / "casus.toml"
 
 
+def type_text(widget, text: str, *, replace: bool = True) -> None:
+    """Type as a person does: focus, select what is there, then key by key."""
+    widget.setFocus()
+    if replace:
+        QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        if not text:
+            QTest.keyClick(widget, Qt.Key.Key_Delete)
+    QTest.keyClicks(widget, text)
+
+
+def type_date(field, text: str) -> None:
+    """Type a date into a DateField and leave it with Enter."""
+    type_text(field.edit, text)
+    QTest.keyClick(field.edit, Qt.Key.Key_Return)
+
+
 def ready_example(w, qtbot) -> None:
-    """Prepare every document of the example case and confirm every review item."""
+    """Prepare every document of the example case, show each page and confirm every
+    page without text, on the Controleren step as a person does."""
+    w.go_to(w.pages.index(w.review))
     w.review.prepare_all.click()
     qtbot.waitUntil(lambda: len(w.state.reviews) == 6, timeout=120000)
+    qtbot.waitUntil(lambda: w.review.prepare_all.isEnabled(), timeout=120000)
     for row in range(w.review.docs.count()):
         w.review.docs.setCurrentRow(row)
+        for page in range(1, w.review.page_spin.maximum() + 1):
+            w.review.page_spin.setValue(page)
         w.review.confirm_all_visible()
 
 
