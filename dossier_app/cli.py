@@ -168,6 +168,7 @@ def _anonimiseer_text(done, out: Path, in_case: bool) -> list[str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from dossier_app.bundle.build import BuildOptions, build_bundle
+    from dossier_app.bundle.verdict import loket_oordeel
     from dossier_app.case import read_case
 
     case = read_case(Path(args.case), bestand=args.case)
@@ -181,7 +182,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.wachtwoord:
         _say(["De bundel is beveiligd met uw wachtwoord (AES-256). Geef het wachtwoord via een ander "
               "kanaal door dan de bundel, bijvoorbeeld telefonisch."])
-    return ExitCode.ok
+    # The loket's verdict on this bundle, and its exit code: what `dossier verify` will say.
+    oordeel = loket_oordeel(result.verify)
+    _say([oordeel.kop, *oordeel.regels])
+    return result.verify.exit_code
 
 
 def _build_protected(case: Any, out: Path, options: Any, progress: Any) -> Any:
@@ -261,7 +265,8 @@ def _build_text(result: Any) -> list[str]:
     for p in result.verify.persoonsgegevens:
         soort = "naam van een professional?" if p.review else f"mogelijk {p.categorie}"
         lines.append(f"CONTROLEER (bundel pagina {p.pagina}): {soort}: \"{p.context}\"")
-    lines.append("Eindcontrole: geen bekende persoonsgegevens gevonden; verborgen onderdelen zijn leeg.")
+    lines.append("Eindcontrole: geen bekende persoonsgegevens (van leerling en gezin) gevonden; verborgen "
+                 "onderdelen zijn leeg.")
     if result.assembled.manifest.get("concept"):
         lines.append("Dit is een CONCEPT: elke pagina is zo gemarkeerd. Niet indienen.")
     return lines

@@ -272,3 +272,27 @@ def test_gate_blocks_the_bundle_when_redaction_misses_something(example, run_cli
     assert "pagina" in res.err and "niet geschreven" in res.err
     for ident in ("Noor", "Amrani", "123456782", "Weimarstraat"):
         assert ident not in res.err
+
+
+def test_build_says_and_exits_what_the_loket_will_say(example, run_cli):
+    """Possible personal data nobody judged: the build's verdict and exit code are those of
+    `dossier verify` on the same bundle; judged ('Laten staan'), both say in orde."""
+    doc = DocxDocument()
+    doc.add_paragraph("Verslag huisbezoek. De buurvrouw belt bij zorgen naar 06-19283746; "
+                      "zij past soms op.")
+    doc.save(example / "stukken" / "huisbezoek.docx")
+    data = _case(example)
+    data["documenten"].append({"onderdeel": "overige-verslagen", "bestand": "stukken/huisbezoek.docx"})
+    case = _write(example, data)
+    out = example / "bundel.pdf"
+    built = run_cli("build", case, "-o", out, "--converter", "builtin", "--stil")
+    checked = run_cli("verify", out)
+    assert built.code == checked.code == 1, (built.err, checked.out)
+    assert "het loket zal deze bundel afkeuren (1 probleem)" in built.err
+    assert "1 mogelijk persoonsgegeven is nog niet beoordeeld" in built.err
+    assert "Uitslag: 1 probleem" in checked.err
+    data["anonimiseren"] = {"geen_persoonsgegeven": ["06-19283746"]}
+    _write(example, data)
+    again = run_cli("build", case, "-o", out, "--converter", "builtin", "--stil", "--force")
+    assert again.code == run_cli("verify", out).code == 0, again.err
+    assert "Het loket ziet deze bundel als in orde" in again.err

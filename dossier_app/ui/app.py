@@ -45,7 +45,6 @@ from dossier_app.ui.secrets_dialog import (
     AskSecret,
     ask_secret,
 )
-from dossier_app.ui.signals import emit
 from dossier_app.ui.start_page import StartPage
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.voorblad_page import VoorbladPage
@@ -197,7 +196,7 @@ class MainWindow(QMainWindow):
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.pages) - 1)
         self.setWindowTitle("Tafeldossier")
-        emit(self.page_changed)
+        self.page_changed.emit()
         return True
 
     def _dates_unreadable(self, page: QWidget) -> bool:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dossier_app.bundle.build import BuildOptions, BuildResult, build_bundle
 from dossier_app.bundle.protect import build_protected_bundle
+from dossier_app.bundle.verdict import loket_oordeel
 from dossier_app.bundle.verify import report_text
 from dossier_app.case_model import Case
 from dossier_app.errors import DossierError
@@ -117,6 +118,9 @@ class BuildPage(Page):
         self.body.addWidget(self.error)
         self.done_label = message_label("ok")
         self.body.addWidget(self.done_label)
+        self.verdict = message_label("fout")
+        self.verdict.setAccessibleName("Oordeel van het loket over deze bundel")
+        self.body.addWidget(self.verdict)
         result_row = QHBoxLayout()
         self.open_bundle = QPushButton("Open &bundel")
         self.open_bundle.clicked.connect(lambda: self._open(self.result.out if self.result else None))
@@ -213,6 +217,7 @@ class BuildPage(Page):
 
         show_message(self.error, "")
         show_message(self.done_label, "")
+        show_message(self.verdict, "")
         self.result = None
         for b in (self.open_bundle, self.open_folder):
             b.setVisible(False)
@@ -255,6 +260,9 @@ class BuildPage(Page):
             text = (f"De bundel is gemaakt: {result.out.name} ({result.paginas} pagina's). Upload "
                     "hem zelf in Onderwijs Transparant.")
         show_message(self.done_label, text)
+        oordeel = loket_oordeel(result.verify)
+        self.verdict.setStyleSheet(f"color: {'#1b6e20' if oordeel.ok else '#b00020'}; font-weight: bold;")
+        show_message(self.verdict, "\n".join([oordeel.kop, *oordeel.regels]))
         for b in (self.open_bundle, self.open_folder):
             b.setVisible(True)
         lines = report_text(result.verify)

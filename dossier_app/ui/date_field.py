@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.dates import DatumFout, datum_kort, datum_nl, lees_datum
-from dossier_app.ui.signals import emit
 
 PLACEHOLDER = "dd-mm-jjjj"
 
@@ -127,7 +126,7 @@ class DateField(QWidget):
         if value != self._value:
             self._value = value
             self._show_words()
-            emit(self.date_changed, value)
+            self.date_changed.emit(value)
         else:
             self._show_words()
 

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 
 from dossier_app.errors import CancelledError, DossierError
 from dossier_app.logs import log_internal_error
-from dossier_app.ui.signals import emit
 
 ALGEMENE_FOUT = ("Er ging onverwacht iets mis. Er is niets gewijzigd aan uw bestanden. Probeer het "
                  "opnieuw; gebeurt het weer, neem dan contact op met uw beheerder en vermeld het "
@@ -40,7 +39,7 @@ class JobContext:
         self._cancel = cancel_flag
 
     def progress(self, label: str, done: int, total: int) -> None:
-        emit(self._signals.progress, label, done, total)
+        self._signals.progress.emit(label, done, total)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -72,17 +71,17 @@ class _Runnable(QRunnable):
                 raise CancelledError(AFGEBROKEN)
             result = self._fn(ctx)
         except CancelledError as exc:
-            emit(self._signals.failed, exc.message or AFGEBROKEN, 1)
+            self._signals.failed.emit(exc.message or AFGEBROKEN, 1)
         except DossierError as exc:
-            emit(self._signals.failed, exc.message, 0)
+            self._signals.failed.emit(exc.message, 0)
         except Exception as exc:  # a bug: log where, never the message
             log_internal_error(exc)
-            emit(self._signals.failed, ALGEMENE_FOUT, 0)
+            self._signals.failed.emit(ALGEMENE_FOUT, 0)
         else:
             if self._cancel.is_set():
-                emit(self._signals.failed, AFGEBROKEN, 1)
+                self._signals.failed.emit(AFGEBROKEN, 1)
             else:
-                emit(self._signals.done, result)
+                self._signals.done.emit(result)
 
 
 class JobHandle(QObject):
@@ -115,19 +114,19 @@ class JobHandle(QObject):
     @Slot(str, int, int)
     def _on_progress(self, label: str, done: int, total: int) -> None:
         if self.running:
-            emit(self.progressed, label, done, total)
+            self.progressed.emit(label, done, total)
 
     @Slot(object)
     def _on_done(self, result: object) -> None:
         self.running = False
-        emit(self.succeeded, result)
-        emit(self.finished)
+        self.succeeded.emit(result)
+        self.finished.emit()
 
     @Slot(str, int)
     def _on_failed(self, message: str, cancelled: int) -> None:
         self.running = False
-        emit(self.failed, message, cancelled)
-        emit(self.finished)
+        self.failed.emit(message, cancelled)
+        self.finished.emit()
 
 
 class JobRunner(QObject):

@@ -37,7 +37,6 @@ from dossier_app.rules.check import OnderdeelStatus
 from dossier_app.store.workdir import private_workdir
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import ALGEMENE_FOUT, JobContext, JobRunner
-from dossier_app.ui.signals import emit
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import Page, StatusChip, discard, hint, message_label, show_message
 
@@ -93,7 +92,7 @@ class DropZone(QLabel):
         paths = paths_from_mime(event)
         if paths:
             event.acceptProposedAction()
-            emit(self.dropped, paths)
+            self.dropped.emit(paths)
 
 
 class OnderdeelCard(QFrame):

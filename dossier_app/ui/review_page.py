@@ -34,7 +34,6 @@ from dossier_app.documents.pipeline import process_document
 from dossier_app.errors import DossierError
 from dossier_app.store.workdir import private_workdir
 from dossier_app.ui.jobs import JobContext, JobRunner
-from dossier_app.ui.signals import emit
 from dossier_app.ui.state import CaseState, Review, prepare_options
 from dossier_app.ui.widgets import Page, heading, hint, message_label, show_message
 
@@ -166,7 +165,7 @@ class PageCanvas(QWidget):
         rect = QRectF(a, b).normalized()
         self.update()
         if rect.width() >= 3 and rect.height() >= 3:
-            emit(self.rectangle_drawn, rect)
+            self.rectangle_drawn.emit(rect)
 
 
 class ReviewPage(Page):
@@ -474,14 +473,14 @@ class ReviewPage(Page):
             page = self.page_spin.value()
         if page in review.niet_gecontroleerd:
             review.bekeken.add(page)
-            emit(self.state.review_changed)
+            self.state.review_changed.emit()
 
     def confirm_all_visible(self) -> None:
         """For tests and the keyboard: confirm every page without text of this document."""
         review = self.state.review_for(self.current) if self.current else None
         if review is not None:
             review.bekeken.update(review.niet_gecontroleerd)
-            emit(self.state.review_changed)
+            self.state.review_changed.emit()
 
     def add_rectangle(self, rect: QRectF) -> None:
         if self.current is None:
@@ -510,7 +509,7 @@ class ReviewPage(Page):
         tekst = str(getattr(finding, "tekst", "")).strip()
         if tekst and tekst not in self.state.case.geen_persoonsgegeven:
             self.state.update(geen_persoonsgegeven=(*self.state.case.geen_persoonsgegeven, tekst))
-        emit(self.state.review_changed)
+        self.state.review_changed.emit()
 
     def redact_finding(self) -> None:
         found = self._finding()
@@ -526,7 +525,7 @@ class ReviewPage(Page):
             self.state.update(extra_termen=(*self.state.case.extra_termen, term))
         self.progress.setText("Toegevoegd aan de te verwijderen gegevens: het wordt uit alle stukken "
                               "gelakt. Kies 'Alles voorbereiden' om het resultaat te zien.")
-        emit(self.state.review_changed)
+        self.state.review_changed.emit()
 
     def _ask_term(self, context: str) -> str | None:
         text, ok = QInputDialog.getText(self, "Lakken", "Welke woorden moeten uit alle stukken weg? "

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from dossier_app import __version__
 from dossier_app.ui import settings
-from dossier_app.ui.signals import emit
 from dossier_app.ui.widgets import Page, hint, message_label, show_message
 
 
@@ -80,7 +79,7 @@ class StartPage(Page):
     def _recent(self, item: QListWidgetItem) -> None:
         value = item.data(Qt.ItemDataRole.UserRole)
         if value:
-            emit(self.recent_requested, Path(str(value)))
+            self.recent_requested.emit(Path(str(value)))
 
     def add_section(self, widget: QWidget) -> None:
         """Another box above the messages (the drafts list, see drafts_ui)."""

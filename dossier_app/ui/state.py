@@ -35,7 +35,6 @@ from dossier_app.errors import DossierError
 from dossier_app.privacy import confirmation_hash
 from dossier_app.rules.check import CheckResult, check_case
 from dossier_app.ui.case_writer import document_bestand, write_case_file
-from dossier_app.ui.signals import emit
 
 
 @dataclass
@@ -116,16 +115,16 @@ class CaseState(QObject):
         self.dirty = False
         self._stale_check = True
         self._pending = False
-        emit(self.loaded)
-        emit(self.changed)
-        emit(self.review_changed)
+        self.loaded.emit()
+        self.changed.emit()
+        self.review_changed.emit()
 
     def save(self, path: Path) -> None:
         path = path.resolve()
         case = replace(self.case, path=path)
         write_case_file(case, path)
         self.case, self.path, self.dirty = case, path, False
-        emit(self.changed)
+        self.changed.emit()
 
     @property
     def folder(self) -> Path:
@@ -141,7 +140,7 @@ class CaseState(QObject):
         self.case = new
         self.dirty = True
         self._stale_check = True
-        emit(self.edited)
+        self.edited.emit()
         self._pending = True
         if typing:
             self._typing.start()
@@ -156,7 +155,7 @@ class CaseState(QObject):
         self._typing.stop()
         if self._pending:
             self._pending = False
-            emit(self.changed)
+            self.changed.emit()
 
     @property
     def typing_pending(self) -> bool:
@@ -169,7 +168,7 @@ class CaseState(QObject):
             if key not in keep:
                 del self.reviews[key]
         self.update(documenten=renumbered)
-        emit(self.review_changed)
+        self.review_changed.emit()
 
     def add_document(self, onderdeel: str, pad: Path) -> None:
         pad = pad.resolve()
@@ -206,7 +205,7 @@ class CaseState(QObject):
 
     def set_review(self, doc: Document, review: Review) -> None:
         self.reviews[str(doc.pad)] = review
-        emit(self.review_changed)
+        self.review_changed.emit()
 
     def review_for(self, doc: Document) -> Review | None:
         return self.reviews.get(str(doc.pad))
