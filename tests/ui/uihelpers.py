@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QKeyEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "adviestafel-den-haag"
@@ -27,7 +29,14 @@ def type_text(widget, text: str, *, replace: bool = True) -> None:
         QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         if not text:
             QTest.keyClick(widget, Qt.Key.Key_Delete)
-    QTest.keyClicks(widget, text)
+    for run in re.findall(r"[ -~]+|\n|[^ -~\n]", text):
+        if run == "\n":
+            QTest.keyClick(widget, Qt.Key.Key_Return)
+        elif run.isascii():
+            QTest.keyClicks(widget, run)
+        else:  # QTest maps ASCII only; a key event carrying the character, as a Dutch keyboard sends
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, run))
 
 
 def type_date(field, text: str) -> None:
@@ -42,7 +51,7 @@ def ready_example(w, qtbot) -> None:
     w.go_to(w.pages.index(w.review))
     w.review.prepare_all.click()
     qtbot.waitUntil(lambda: len(w.state.reviews) == 6, timeout=120000)
-    qtbot.waitUntil(lambda: w.review.prepare_all.isEnabled(), timeout=120000)
+    qtbot.waitUntil(w.review.prepare_all.isEnabled, timeout=120000)
     for row in range(w.review.docs.count()):
         w.review.docs.setCurrentRow(row)
         for page in range(1, w.review.page_spin.maximum() + 1):

@@ -1,0 +1,150 @@
+"""Date fields typed as people type them, and a review that is never stale."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from uihelpers import copy_example, type_date, type_text, window_fixture  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.gui
+
+LEAP_DAY = date(2016, 2, 29)
+
+
+def pdf_text(data: bytes) -> str:
+    doc = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+
+
+def _saved_birth_date(w, tmp_path):
+    path = tmp_path / "opgeslagen.toml"
+    w._save_to(path)
+    return tomllib.loads(path.read_text(encoding="utf-8"))["leerling"].get("geboortedatum")
+
+
+@pytest.mark.parametrize("typed", ["29-02-2016", "29/02/2016", "29.02.2016", "2016-02-29", "29-2-2016",
+                                   "29 februari 2016", "29 feb 2016"])
+def test_birth_date_in_every_usual_format_is_saved(window, tmp_path, typed):
+    w = window(copy_example(tmp_path))
+    w.go_to(2)
+    type_date(w.personen.geboorte, typed)
+    assert w.state.case.leerling.geboortedatum == LEAP_DAY
+    assert w.personen.geboorte.edit.text() == "29-02-2016"  # shown back as read
+    assert "29 februari 2016" in w.personen.geboorte.words.text()
+    assert _saved_birth_date(w, tmp_path) == LEAP_DAY
+
+
+def test_a_date_that_does_not_exist_is_red_and_blocks_volgende(window, tmp_path):
+    w = window(copy_example(tmp_path))
+    w.go_to(2)
+    field = w.personen.geboorte
+    type_date(field, "29-02-2015")
+    assert not field.valid and field.message.isVisible()
+    assert "februari 2015 heeft geen dag 29" in field.message.text()
+    QTest.mouseClick(w.next, Qt.MouseButton.LeftButton)
+    assert w.stack.currentWidget() is w.personen  # not on to Onderdelen
+    assert "Verbeter dit eerst" in w.statusBar().currentMessage()
+    # the old date is not kept silently: it is on screen red, and the case is not changed
+    # behind the user's back to another day
+    assert w.state.case.leerling.geboortedatum == date(2015, 11, 17)
+    type_date(field, "17-11-2015")
+    assert field.valid and not field.message.isVisible()
+    QTest.mouseClick(w.next, Qt.MouseButton.LeftButton)
+    assert w.stack.currentWidget() is w.onderdelen
+
+
+def test_birth_date_empty_until_entered_and_cleared_means_not_set(window, tmp_path):
+    w = window()
+    w.new_case()
+    w.go_to(2)
+    field = w.personen.geboorte
+    assert field.edit.text() == "" and field.edit.placeholderText() == "dd-mm-jjjj"
+    assert w.state.case.leerling.geboortedatum is None
+    type_date(field, "1 januari 2015")
+    assert w.state.case.leerling.geboortedatum == date(2015, 1, 1)
+    type_date(field, "")
+    assert w.state.case.leerling.geboortedatum is None and field.valid
+
+
+def test_typing_a_month_name_never_jumps_to_another_date(window, tmp_path):
+    w = window(copy_example(tmp_path))
+    w.go_to(1)
+    field = w.casus.mdo.datum
+    type_text(field.edit, "sep")
+    QTest.keyClick(field.edit, Qt.Key.Key_Tab)
+    assert not field.valid and "geen datum" in field.error
+    type_text(field.edit, "21 sep 2026")
+    QTest.keyClick(field.edit, Qt.Key.Key_Return)
+    assert field.date() == date(2026, 9, 21)
+    type_date(w.casus.eerste, "1-6-2026")
+    assert w.state.case.casus.eerste_verzuimdatum == date(2026, 6, 1)
+    type_date(w.casus.aanmeld, "1 juni 2026")
+    assert w.state.case.casus.aanmelddatum == date(2026, 6, 1)
+
+
+@pytest.mark.slow
+def test_changed_pupil_data_makes_the_review_stale_and_the_build_clean(window, qtbot, tmp_path):
+    w = window(copy_example(tmp_path))
+    w.go_to(2)
+    type_date(w.personen.geboorte, "01-01-2015")  # the wrong date: the real one stays in the stukken
+    w.go_to(5)
+    r = w.review
+    r.prepare_all.click()
+    qtbot.waitUntil(lambda: len(w.state.reviews) == 6 and r.prepare_all.isEnabled(), timeout=120000)
+    holder = next(d for d in w.state.documents_in_bundle()
+                  if "17-11-2015" in pdf_text(w.state.review_for(d).pdf))
+    # correct the birth date on step 3
+    w.go_to(2)
+    type_date(w.personen.geboorte, "17-11-2015")
+    w.go_to(5)
+    assert holder in w.state.stale_documents()
+    row = w.state.documents_in_bundle().index(holder)
+    assert "verouderd" in r.docs.item(row).text()
+    assert any("verouderd" in line for line in w.state.review_pending())
+    w.go_to(6)
+    assert not w.build.build_button.isEnabled()  # the build never uses a stale preparation
+    qtbot.waitUntil(lambda: not w.state.stale_documents() and r.prepare_all.isEnabled(), timeout=120000)
+    assert "17-11-2015" not in pdf_text(w.state.review_for(holder).pdf)
+    w.go_to(5)
+    for n in range(r.docs.count()):
+        r.docs.setCurrentRow(n)
+        for page in range(1, r.page_spin.maximum() + 1):
+            r.page_spin.setValue(page)
+        r.confirm_all_visible()
+        assert "bekeken (" in r.docs.item(n).text(), r.docs.item(n).text()
+    w.go_to(6)
+    out = tmp_path / "bundel.pdf"
+    type_text(w.build.out, str(out))
+    QTest.mouseClick(w.build.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.build.result is not None or w.build.error.isVisible(), timeout=180000)
+    assert w.build.result is not None, w.build.error.text()
+    text = pdf_text(out.read_bytes())
+    for trace in ("17-11-2015", "17 november 2015", "17-11-'15"):
+        assert trace not in text
+
+
+def test_bekeken_only_when_every_page_was_shown(window, qtbot, tmp_path):
+    w = window(copy_example(tmp_path))
+    w.go_to(5)
+    r = w.review
+    docs = w.state.documents_in_bundle()
+    longest = max(docs, key=lambda d: d.pad.stat().st_size if d.pad.suffix == ".pdf" else 0)
+    r.prepare([longest])
+    qtbot.waitUntil(lambda: w.state.review_for(longest) is not None, timeout=120000)
+    row = docs.index(longest)
+    r.docs.setCurrentRow(row)
+    review = w.state.review_for(longest)
+    if review.paginas > 1:
+        assert "nog niet bekeken" in r.docs.item(row).text()
+    for page in range(1, r.page_spin.maximum() + 1):
+        r.page_spin.setValue(page)
+    assert review.niet_getoond == 0
+    assert "nog niet bekeken" not in r.docs.item(row).text()
