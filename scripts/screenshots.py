@@ -1,10 +1,14 @@
 """Save a screenshot of every page of Tafeldossier to docs/screenshots/.
 
-Runs offscreen (no display needed) and grabs each widget; loads the example case
-examples/adviestafel-den-haag/casus.toml, prepares the documents for review, builds the
-bundle into a temporary folder and opens it in the loket window.
+Loads the example case examples/adviestafel-den-haag/casus.toml, prepares the documents
+for review, builds the bundle into a temporary folder and opens it in the loket window.
+The pictures in docs/ are taken as a school laptop shows them: on a 1366x768 screen under
+Xvfb with a window manager (openbox), the window maximised, the whole screen grabbed:
 
-    .venv/bin/python scripts/screenshots.py
+    Xvfb :99 -screen 0 1366x768x24 & DISPLAY=:99 openbox &
+    DISPLAY=:99 QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screenshots.py
+
+Without a display it runs offscreen and grabs each window at 1366x768.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "screenshots"
 EXAMPLE = REPO / "examples" / "adviestafel-den-haag" / "casus.toml"
-SIZE = (1280, 960)
+SIZE = (1366, 768)
 
 
 def wait_until(app, condition, timeout: float = 180.0) -> None:
@@ -43,12 +47,22 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     MainWindow.ask_before_close = False
     window = MainWindow()
-    window.resize(*SIZE)
-    window.show()
+    on_screen = os.environ.get("QT_QPA_PLATFORM") == "xcb"
+    if on_screen:
+        window.showMaximized()
+    else:
+        window.resize(*SIZE)
+        window.show()
 
     def shot(name: str, widget=None) -> None:
-        app.processEvents()
-        (widget or window).grab().save(str(OUT / name))
+        end = time.monotonic() + 0.4  # let the window manager and repaints settle
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.02)
+        if on_screen:
+            (widget or window).screen().grabWindow(0).save(str(OUT / name))
+        else:
+            (widget or window).grab().save(str(OUT / name))
         print(OUT / name)
 
     shot("01-start.png")
@@ -56,6 +70,10 @@ def main() -> int:
     shot("02-casus.png")
     window.go_to(2)
     shot("03-leerling-en-personen.png")
+    window.personen.geboorte.set_text("29-02-2015")  # as typed: a date that does not exist
+    window.go_to(3)  # refused: the field shows why
+    shot("03b-datum-bestaat-niet.png")
+    window.personen.geboorte.set_text("17-11-2015")
     window.go_to(3)
     shot("04-onderdelen.png")
     window.go_to(4)
@@ -67,7 +85,17 @@ def main() -> int:
     shot("06-controleren.png")
     for row in range(window.review.docs.count()):
         window.review.docs.setCurrentRow(row)
+        for page in range(1, window.review.page_spin.maximum() + 1):
+            window.review.page_spin.setValue(page)
         window.review.confirm_all_visible()
+    window.go_to(2)  # the birth date changes after preparing: the review is stale
+    window.personen.geboorte.set_text("18-11-2015")
+    window.go_to(5)
+    shot("06b-controleren-verouderd.png")
+    window.go_to(2)
+    window.personen.geboorte.set_text("17-11-2015")
+    window.go_to(5)
+    wait_until(app, lambda: not window.state.stale_documents() and window.review.prepare_all.isEnabled())
     window.go_to(6)
     out = Path(tempfile.mkdtemp(prefix="bundel-")) / "bundel-OT-1234567.pdf"
     window.build.out.setText(str(out))
@@ -77,8 +105,11 @@ def main() -> int:
     wait_until(app, lambda: window.build.result is not None or bool(window.build.error.text()))
     shot("08-bouwen-klaar.png")
     loket = LoketWindow(window.runner)
-    loket.resize(*SIZE)
-    loket.show()
+    if on_screen:
+        loket.showMaximized()
+    else:
+        loket.resize(*SIZE)
+        loket.show()
     loket.open_bundle(out)
     wait_until(app, lambda: loket.report is not None or bool(loket.error.text()))
     loket.tree.setCurrentItem(loket.tree.topLevelItem(0).child(0))

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.ask_secret: AskSecret = ask_secret  # tests put a function here that answers
         self.transfer_job: JobHandle | None = None  # a running export or import
         self.last_message = ""  # the text of the last export/import message, for tests
+        self._date_message = False  # the status bar tells why a step was refused
         self._build_ui()
         self._build_menu()
         self.drafts = DraftController(self, self.state, self.runner)
@@ -188,6 +189,9 @@ class MainWindow(QMainWindow):
         if current is not None and index != self.stack.currentIndex() and self._dates_unreadable(current):
             return False
         self.state.flush()
+        if self._date_message:
+            self.statusBar().clearMessage()
+            self._date_message = False
         self.stack.setCurrentIndex(index)
         if self.steps.currentRow() != index:
             self.steps.blockSignals(True)
@@ -210,6 +214,7 @@ class MainWindow(QMainWindow):
         self.steps.setCurrentRow(self.stack.currentIndex())
         self.steps.blockSignals(False)
         self.statusBar().showMessage(f"{fields[0].name}: {fields[0].error} Verbeter dit eerst.", 10000)
+        self._date_message = True
         return True
 
     def _update_status(self) -> None:

@@ -87,6 +87,10 @@ def _carry_over(old: Review | None, new: Review) -> None:
         new.getoond |= old.getoond
 
 
+def documenten(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documenten"
+
+
 def paginas(n: int) -> str:
     return f"{n} pagina" if n == 1 else f"{n} pagina's"
 
@@ -215,6 +219,7 @@ class ReviewPage(Page):
     def _splitter(self) -> QSplitter:
         split = QSplitter()
         self.docs = QListWidget()
+        self.docs.setWordWrap(True)
         self.docs.setAccessibleName("Documenten in de bundel")
         self.docs.currentRowChanged.connect(self._doc_selected)
         split.addWidget(self.docs)
@@ -340,9 +345,26 @@ class ReviewPage(Page):
         self.docs.setCurrentRow(row)
         self.docs.blockSignals(False)
         self._doc_selected(row)
-        pending = self.state.review_pending()
-        self.pending.setText("Nog te doen: " + "; ".join(pending) if pending else
-                             "Alles is bekeken. U kunt naar Bouwen." if docs else "")
+        self.pending.setText(self._pending_summary(docs))
+
+    def _pending_summary(self, docs: list[Document]) -> str:
+        """One short line on what is left: counts per kind, the list itself is on the left."""
+        if not docs:
+            return ""
+        nieuw = sum(1 for d in docs if self.state.review_for(d) is None)
+        oud = sum(1 for d in docs if self.state.is_stale(d))
+        open_pages = sum(len(self.state.open_pages(d)) for d in docs if not self.state.is_stale(d))
+        parts = []
+        if nieuw:
+            parts.append(f"{documenten(nieuw)} nog niet voorbereid (kies 'Alles voorbereiden')")
+        if oud:
+            parts.append(f"{documenten(oud)} verouderd doordat gegevens zijn gewijzigd: "
+                         f"{'wordt' if oud == 1 else 'worden'} opnieuw voorbereid, bekijk daarna opnieuw")
+        if open_pages:
+            parts.append(f"{paginas(open_pages)} zonder tekst nog bekijken")
+        if not parts:
+            return "Alles is bekeken. U kunt naar Bouwen."
+        return "Nog te doen: " + "; ".join(parts) + "."
 
     def _doc_label(self, doc: Document) -> str:
         """The file's name and its onderdeel, not the path stored in the case file."""
@@ -356,7 +378,7 @@ class ReviewPage(Page):
         if review is None:
             return "nog niet voorbereid"
         if self.state.is_stale(doc):
-            return "verouderd: wordt opnieuw voorbereid"
+            return "verouderd, wordt opnieuw voorbereid"
         open_pages = self.state.open_pages(doc)
         if open_pages:
             return f"{paginas(len(open_pages))} zonder tekst nog bekijken"
