@@ -19,6 +19,7 @@ sealed with AES-256-GCM bound to its draft and name, so blobs cannot be swapped.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
@@ -205,17 +206,17 @@ class DraftStore:
         except OSError:
             return None
 
-    def list(self) -> list[DraftInfo]:
+    def list(self) -> builtins.list[DraftInfo]:
         """Every draft, newest first; damaged ones are listed (marked), never fatal."""
         infos = [self.info(i) for i in self.ids()]
         return sorted(infos, key=lambda d: d.gewijzigd or datetime.min, reverse=True)
 
-    def recoverable(self) -> list[DraftInfo]:
+    def recoverable(self) -> builtins.list[DraftInfo]:
         """Drafts whose program ended without closing them (crash, power loss)."""
         return [d for d in self.list()
                 if not d.beschadigd and not d.gesloten and not _pid_alive(d.pid)]
 
-    def expired(self, days: int = RETENTION_DAYS, now: datetime | None = None) -> list[DraftInfo]:
+    def expired(self, days: int = RETENTION_DAYS, now: datetime | None = None) -> builtins.list[DraftInfo]:
         limit = (now or datetime.now()) - timedelta(days=days)
         return [d for d in self.list() if d.gewijzigd is not None and d.gewijzigd < limit]
 
@@ -253,7 +254,7 @@ class DraftStore:
             return {}
 
     def _copy_documents(self, folder: Path, draft_id: str, case: Case,
-                        previous: dict[str, DraftDocument]) -> list[DraftDocument]:
+                        previous: dict[str, DraftDocument]) -> builtins.list[DraftDocument]:
         out = []
         for doc in case.documenten:
             copy = self._copy_one(folder, draft_id, doc, previous.get(str(doc.pad)))
@@ -309,7 +310,7 @@ class DraftStore:
         except (ValueError, TypeError) as exc:
             raise DraftDamagedError() from exc
 
-    def _manifest(self, draft_id: str) -> list[DraftDocument]:
+    def _manifest(self, draft_id: str) -> builtins.list[DraftDocument]:
         try:
             return [DraftDocument(**d) for d in self._payload(draft_id)["documenten"]]
         except (KeyError, TypeError) as exc:
@@ -368,8 +369,8 @@ class DraftStore:
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
         for path in self.root.glob(".nieuw-*"):
-            owner = path.name.rsplit("-", 1)[-1]
-            if not owner.isdigit() or not _pid_alive(int(owner)):
+            pid = path.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or not _pid_alive(int(pid)):
                 shutil.rmtree(path, ignore_errors=True)
                 removed += 1
         for path in [*self.root.glob(".*.tmp"), *self.root.glob("*/.*.tmp")]:

@@ -77,7 +77,8 @@ class TafelPicker(QWidget):
 
     def _fill(self, ruleset: RuleSet, gemeente: str, eerste: date, aanmeld: date) -> None:
         while self.layout_.count():
-            w = self.layout_.takeAt(0).widget()
+            item = self.layout_.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 discard(w)
         for b in self.group.buttons():
@@ -328,7 +329,7 @@ class CasusPage(Page):
         for n, b in self.spoor_buttons.items():
             b.setText(sporen.get(n, f"Spoor {n}"))
             b.setChecked(self.state.case.casus.spoor == n)
-        needs = bool(tafel) and any(v.soort == "minimum" for v in tafel.voorwaarden)
+        needs = tafel is not None and any(v.soort == "minimum" for v in tafel.voorwaarden)
         self.scholen_row.setVisible(needs)
 
     def _refresh_voorwaarden(self) -> None:

@@ -6,7 +6,7 @@ so and may choose a passphrase; without either, nothing is stored."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -47,8 +48,8 @@ GEEN_SLEUTELBOS = ("Op deze computer is geen beveiligde sleutelbos beschikbaar (
 
 def retention_days() -> int:
     try:
-        return max(1, int(settings.app_settings().value("concepten/bewaartermijn_dagen",
-                                                        RETENTION_DAYS)))
+        return max(1, int(str(settings.app_settings().value("concepten/bewaartermijn_dagen",
+                                                            RETENTION_DAYS))))
     except (TypeError, ValueError):
         return RETENTION_DAYS
 
@@ -88,9 +89,10 @@ class DraftsPanel(QGroupBox):
 
 
 class DraftController(QObject):
+    resumed = Signal()  # a draft was opened: the wizard shows it
     ask = True  # tests switch this off: modal questions would block them
 
-    def __init__(self, parent: QWidget, state: CaseState, runner: JobRunner) -> None:
+    def __init__(self, parent: QMainWindow, state: CaseState, runner: JobRunner) -> None:
         super().__init__(parent)
         self.window, self.state, self.runner = parent, state, runner
         self.store: DraftStore | None = None
@@ -256,7 +258,7 @@ class DraftController(QObject):
                 f"werk gevonden: {info.titel}.\n\nWilt u daarmee verder werken? Kiest u Nee, dan "
                 "blijft het bewaard onder 'Automatisch bewaard werk' op de startpagina.")
             if answer == QMessageBox.StandardButton.Yes and self.resume(info.id):
-                self.window.go_to(1)
+                self.resumed.emit()
 
     def _offer_retention(self) -> None:
         assert self.store is not None
@@ -289,7 +291,7 @@ class DraftController(QObject):
     def _resume_selected(self) -> None:
         draft_id = self.panel.selected_id()
         if draft_id and self.store is not None and self.resume(draft_id):
-            self.window.go_to(1)
+            self.resumed.emit()
 
     def _delete_selected(self) -> None:
         draft_id = self.panel.selected_id()

@@ -11,6 +11,7 @@ import contextlib
 import itertools
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
@@ -411,7 +412,7 @@ class OnderdelenPage(Page):
 
         def done(result: object) -> None:
             self._finish_job(card)
-            kind, detail = result  # type: ignore[misc]
+            kind, detail = cast(tuple[str, object], result)
             if kind == "wachtwoord":
                 self._password_needed(card, path, str(detail))
                 return

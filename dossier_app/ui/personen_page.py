@@ -109,7 +109,9 @@ class PersonenPage(Page):
         self._append(Persoon(rol="", naam=""))
         self.table.blockSignals(False)
         self.table.setCurrentCell(self.table.rowCount() - 1, 0)
-        self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
+        item = self.table.item(self.table.rowCount() - 1, 0)
+        if item is not None:
+            self.table.editItem(item)
 
     def _remove_row(self) -> None:
         row = self.table.currentRow()
@@ -117,17 +119,20 @@ class PersonenPage(Page):
             self.table.removeRow(row)
             self._personen_changed()
 
+    def _cell(self, row: int, col: int) -> str:
+        item = self.table.item(row, col)
+        return item.text() if item is not None else ""
+
     def _personen_changed(self, *_args: object) -> None:
         old = {i: p for i, p in enumerate(self.state.case.personen)}
         personen = []
         for row in range(self.table.rowCount()):
-            values = {key: " ".join((self.table.item(row, col).text() if self.table.item(row, col)
-                                     else "").split())
+            values = {key: " ".join(self._cell(row, col).split())
                       for col, (key, _l) in enumerate(PERSOON_KOLOMMEN)}
             if not values["naam"]:
                 continue  # a row being filled in: a person needs a name
             base = old.get(row, Persoon(rol="", naam=""))
-            values["rol"] = values["rol"].lower() or "familie"
-            personen.append(replace(base, **values))
+            personen.append(replace(base, rol=values["rol"].lower() or "familie", naam=values["naam"],
+                                    telefoon=values["telefoon"], email=values["email"]))
         self._shown = tuple(personen)
         self.state.update(personen=self._shown)

@@ -33,7 +33,7 @@ from dossier_app.case_model import Case, Document, Lakvlak
 from dossier_app.documents.pipeline import process_document
 from dossier_app.errors import DossierError
 from dossier_app.store.workdir import private_workdir
-from dossier_app.ui.jobs import JobContext, JobRunner
+from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.state import CaseState, Review, prepare_options
 from dossier_app.ui.widgets import Page, heading, hint, message_label, show_message
 
@@ -205,7 +205,7 @@ class ReviewPage(Page):
         self.body.addWidget(self._splitter(), 1)
         self.refresh_on(state.changed, self.refresh)
         self.refresh_on(state.review_changed, self.refresh)
-        self.job = None
+        self.job: JobHandle | None = None
         self._shown_review: Review | None = None
         # A stale preparation is made again by itself, in the background, after a pause.
         self.auto = QTimer(self)
@@ -234,7 +234,7 @@ class ReviewPage(Page):
         self.page_count = QLabel("")
         self.draw = QCheckBox("&Vak tekenen om te lakken")
         self.draw.setAccessibleName("Tekenmodus: sleep met de muis over wat weg moet")
-        self.draw.toggled.connect(lambda on: setattr(self.canvas, "drawing", on))
+        self.draw.toggled.connect(self._drawing)
         nav.addWidget(self.page_spin)
         nav.addWidget(self.page_count)
         nav.addStretch(1)
@@ -248,6 +248,9 @@ class ReviewPage(Page):
         split.setSizes([220, 520, 320])
         split.setMinimumHeight(520)
         return split
+
+    def _drawing(self, on: bool) -> None:
+        self.canvas.drawing = on
 
     def _side(self) -> QWidget:
         side = QWidget()

@@ -145,8 +145,11 @@ class SecretDialog(QDialog):
         message that has just appeared): otherwise their last lines are cut off."""
         width = (self.width() if self.isVisible()
                  else max(self.sizeHint().width(), self.minimumWidth()))
-        self.layout().activate()
-        self.resize(width, self.layout().totalHeightForWidth(width))
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        self.resize(width, layout.totalHeightForWidth(width))
 
     def accept(self) -> None:
         if self.validate() is not None:

@@ -44,7 +44,7 @@ def remember_folder(folder: Path, case: Case | None) -> None:
 
 def recent_cases() -> list[Path]:
     value = app_settings().value("recent/casussen", [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
     return [Path(str(p)) for p in items if p and Path(str(p)).is_file()]
 
 

@@ -158,8 +158,8 @@ class VoorbladPage(Page):
         for row in range(self.table.rowCount()):
             combo = self.table.cellWidget(row, 0)
             soort = combo.currentData() if isinstance(combo, QComboBox) else "onderwijs"
-            omschrijving = (self.table.item(row, 1).text() if self.table.item(row, 1) else "").strip()
-            bedrag = parse_bedrag(self.table.item(row, 2).text() if self.table.item(row, 2) else "")
+            omschrijving = self._cell(row, 1).strip()
+            bedrag = parse_bedrag(self._cell(row, 2))
             if bedrag is None:
                 fouten.append(row + 1)
                 continue
@@ -170,6 +170,10 @@ class VoorbladPage(Page):
             "bijvoorbeeld 1250,00." if fouten else "")
         self._show_totals(regels)
         self.state.update(offerte=tuple(regels))
+
+    def _cell(self, row: int, col: int) -> str:
+        item = self.table.item(row, col)
+        return item.text() if item is not None else ""
 
     def _show_totals(self, regels: list[OfferteRegel]) -> None:
         sub = {key: sum(r.bedrag for r in regels if r.soort == key) for key, _ in SOORTEN}

@@ -19,7 +19,7 @@ def discard(widget: QWidget) -> None:
     """Remove a widget now: deleteLater alone leaves it on screen until the event loop
     gets round to it, and a rebuilt list would show old and new entries together."""
     widget.hide()
-    widget.setParent(None)  # type: ignore[call-overload]
+    widget.setParent(None)
     widget.deleteLater()
 
 
@@ -95,7 +95,7 @@ class Page(QWidget):
             self.body.addWidget(hint(self.intro))
         scroll.setWidget(inner)
         outer.addWidget(scroll)
-        self.scroll = scroll
+        self.scroll_area = scroll
         self._deferred: list[Callable[[], None]] = []
 
     def finish(self) -> None:
