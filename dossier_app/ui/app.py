@@ -48,6 +48,7 @@ from dossier_app.ui.secrets_dialog import (
 from dossier_app.ui.start_page import StartPage
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.voorblad_page import VoorbladPage
+from dossier_app.ui.widgets import place_window
 
 CASUS_FILTER = "Casusbestanden (*.toml);;Alle bestanden (*)"
 EXPORT_FILTER = f"Tafeldossier-export (*{EXTENSION});;Alle bestanden (*)"
@@ -373,9 +374,7 @@ class MainWindow(QMainWindow):
     # --- window --------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        geometry = settings.load_geometry("hoofd")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 760)
+        place_window(self, "hoofd")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ask_before_close and self.state.dirty:

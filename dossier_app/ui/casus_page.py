@@ -258,12 +258,17 @@ class CasusPage(Page):
         lay = QVBoxLayout(self.spoor_box)
         self.spoor_group = QButtonGroup(self)
         self.spoor_buttons: dict[int, QRadioButton] = {}
+        self.spoor_uitleg: dict[int, QLabel] = {}
         for n in (1, 2):
             b = QRadioButton(f"Spoor {n}")
             b.setAccessibleName(f"Spoor {n}")
             self.spoor_group.addButton(b, n)
             self.spoor_buttons[n] = b
             lay.addWidget(b)
+            uitleg = hint("")  # the routeboek's description: long, so it wraps under the button
+            uitleg.setContentsMargins(24, 0, 0, 4)
+            self.spoor_uitleg[n] = uitleg
+            lay.addWidget(uitleg)
         self.spoor_group.idClicked.connect(lambda n: self.state.update_casus(spoor=n))
         self.body.addWidget(self.spoor_box)
         row = QHBoxLayout()
@@ -327,7 +332,10 @@ class CasusPage(Page):
         sporen = tafel.sporen if tafel else {}
         self.spoor_box.setVisible(bool(sporen))
         for n, b in self.spoor_buttons.items():
-            b.setText(sporen.get(n, f"Spoor {n}"))
+            kop, _, uitleg = sporen.get(n, f"Spoor {n}").partition(":")
+            b.setText(kop.strip())
+            b.setAccessibleDescription(uitleg.strip())
+            self.spoor_uitleg[n].setText(uitleg.strip())
             b.setChecked(self.state.case.casus.spoor == n)
         needs = tafel is not None and any(v.soort == "minimum" for v in tafel.voorwaarden)
         self.scholen_row.setVisible(needs)

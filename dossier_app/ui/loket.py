@@ -28,7 +28,7 @@ from dossier_app.ui.jobs import JobContext, JobRunner
 from dossier_app.ui.onderdelen_page import paths_from_mime
 from dossier_app.ui.report_pdf import STATUS, verdict, write_report_pdf
 from dossier_app.ui.review_page import CATEGORIE, PageCanvas
-from dossier_app.ui.widgets import heading, hint, message_label, show_message
+from dossier_app.ui.widgets import heading, hint, message_label, place_window, show_message
 
 ROOD, GROEN = QColor("#b00020"), QColor("#1b6e20")
 
@@ -75,9 +75,7 @@ class LoketWindow(QMainWindow):
         split.setSizes([620, 420])
         lay.addWidget(split, 1)
         self.setCentralWidget(body)
-        geometry = settings.load_geometry("loket")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 760)
+        place_window(self, "loket")
 
     def _preview(self) -> QWidget:
         preview = QWidget()

@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -53,7 +54,12 @@ class PersonenPage(Page):
         self.body.addWidget(heading("Ouders, broers, zussen en andere familieleden", 2))
         self.table = QTableWidget(0, len(PERSOON_KOLOMMEN))
         self.table.setHorizontalHeaderLabels([label for _, label in PERSOON_KOLOMMEN])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        # Rol and Telefoon as wide as their text, Naam and E-mail share the rest
+        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
+                                    QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch)):
+            header.setSectionResizeMode(col, mode)
+        self.table.setWordWrap(False)
         self.table.setAccessibleName("Personen om te verwijderen")
         self.table.setMinimumHeight(150)
         self.table.itemChanged.connect(self._personen_changed)

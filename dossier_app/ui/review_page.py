@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QShowEvent
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QModelIndex,
+    QObject,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QShowEvent
+from PySide6.QtPdf import QPdfDocument, QPdfLink, QPdfSearchModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -21,6 +34,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -38,6 +52,7 @@ from dossier_app.ui.state import CaseState, Review, prepare_options
 from dossier_app.ui.widgets import Page, heading, hint, message_label, show_message
 
 AUTO_PREPARE_MS = 1000
+ZOOM_STEP, ZOOM_MIN, ZOOM_MAX = 1.25, 0.4, 4.0
 CATEGORIE = {"bsn": "BSN", "iban": "rekeningnummer", "telefoon": "telefoonnummer", "email": "e-mailadres",
              "postcode": "postcode", "datum": "datum", "adres": "adres", "naam": "naam"}
 
@@ -106,6 +121,7 @@ class PageCanvas(QWidget):
         self.image: QImage | None = None
         self.points = QSize(595, 842)
         self.marks: list[QRectF] = []  # in points
+        self.highlights: list[QRectF] = []  # the selected finding, in points
         self.drawing = False
         self._start: QPointF | None = None
         self._current: QPointF | None = None
@@ -116,6 +132,11 @@ class PageCanvas(QWidget):
 
     def set_page(self, image: QImage | None, points: QSize, marks: list[QRectF]) -> None:
         self.image, self.points, self.marks = image, points, marks
+        self.highlights = []
+        self.update()
+
+    def set_highlights(self, rects: list[QRectF]) -> None:
+        self.highlights = rects
         self.update()
 
     def _target(self) -> QRectF:
@@ -147,6 +168,11 @@ class PageCanvas(QWidget):
         painter.setPen(QPen(QColor("#d50000"), 2))
         for r in self.marks:
             painter.drawRect(self._to_widget(r))
+        painter.setPen(QPen(QColor("#e65100"), 3))
+        for r in self.highlights:  # the finding selected in the list
+            box = self._to_widget(r).adjusted(-3, -3, 3, 3)
+            painter.fillRect(box, QColor(255, 213, 0, 90))
+            painter.drawRect(box)
         if self._start is not None and self._current is not None:
             painter.setPen(QPen(QColor("#1565c0"), 2, Qt.PenStyle.DashLine))
             painter.drawRect(QRectF(self._start, self._current).normalized())
@@ -206,6 +232,7 @@ class ReviewPage(Page):
         self.refresh_on(state.changed, self.refresh)
         self.refresh_on(state.review_changed, self.refresh)
         self.job: JobHandle | None = None
+        self._highlights: dict[int, list[QRectF]] = {}  # page -> where the selected finding is
         self._shown_review: Review | None = None
         # A stale preparation is made again by itself, in the background, after a pause.
         self.auto = QTimer(self)
@@ -225,29 +252,77 @@ class ReviewPage(Page):
         split.addWidget(self.docs)
         middle = QWidget()
         mid = QVBoxLayout(middle)
-        nav = QHBoxLayout()
-        self.page_spin = QSpinBox()
-        self.page_spin.setAccessibleName("Paginanummer")
-        self.page_spin.setPrefix("Pagina ")
-        self.page_spin.setMinimum(1)
-        self.page_spin.valueChanged.connect(lambda _v: self._show_page())
-        self.page_count = QLabel("")
-        self.draw = QCheckBox("&Vak tekenen om te lakken")
+        mid.setContentsMargins(0, 0, 0, 0)
+        mid.addLayout(self._page_bar())
+        self.draw = QCheckBox("&Vak tekenen om te lakken (sleep met de muis over wat weg moet)")
         self.draw.setAccessibleName("Tekenmodus: sleep met de muis over wat weg moet")
         self.draw.toggled.connect(self._drawing)
-        nav.addWidget(self.page_spin)
-        nav.addWidget(self.page_count)
-        nav.addStretch(1)
-        nav.addWidget(self.draw)
-        mid.addLayout(nav)
+        mid.addWidget(self.draw)
         self.canvas = PageCanvas()
         self.canvas.rectangle_drawn.connect(self.add_rectangle)
-        mid.addWidget(self.canvas, 1)
+        self.view = QScrollArea()
+        self.view.setWidget(self.canvas)
+        self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.view.setAccessibleName("Voorbeeld van de pagina")
+        self.view.viewport().installEventFilter(self)
+        mid.addWidget(self.view, 1)
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(60)
+        self._resize_timer.timeout.connect(self._show_page)
         split.addWidget(middle)
         split.addWidget(self._side())
         split.setSizes([220, 520, 320])
         split.setMinimumHeight(520)
         return split
+
+    def _page_bar(self) -> QHBoxLayout:
+        """Previous and next, the page number, and zoom (fit to width is the default)."""
+        nav = QHBoxLayout()
+        self.zoom = 1.0  # times the width that fits
+        self.page_spin = QSpinBox()
+        self.prev_page = QPushButton("< Vorige")
+        self.prev_page.setAccessibleName("Vorige pagina")
+        self.prev_page.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() - 1))
+        self.page_spin.setAccessibleName("Paginanummer")
+        self.page_spin.setPrefix("Pagina ")
+        self.page_spin.setMinimum(1)
+        self.page_spin.valueChanged.connect(lambda _v: self._show_page())
+        self.page_count = QLabel("")
+        self.next_page = QPushButton("Volgende >")
+        self.next_page.setAccessibleName("Volgende pagina")
+        self.next_page.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() + 1))
+        self.zoom_out = QPushButton("−")
+        self.zoom_out.setAccessibleName("Uitzoomen")
+        self.zoom_out.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_out.clicked.connect(lambda: self.set_zoom(self.zoom / ZOOM_STEP))
+        self.zoom_label = QLabel("")
+        self.zoom_in = QPushButton("+")
+        self.zoom_in.setAccessibleName("Inzoomen")
+        self.zoom_in.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.zoom_in.clicked.connect(lambda: self.set_zoom(self.zoom * ZOOM_STEP))
+        self.fit_width = QPushButton("Paginabreedte")
+        self.fit_width.setAccessibleName("Pagina passend op de breedte")
+        self.fit_width.clicked.connect(lambda: self.set_zoom(1.0))
+        for button in (self.zoom_out, self.zoom_in):
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance("MM") + 16)
+        widgets: list[QWidget] = [self.prev_page, self.page_spin, self.page_count, self.next_page]
+        for w in widgets:
+            nav.addWidget(w)
+        nav.addStretch(1)
+        widgets = [self.zoom_out, self.zoom_label, self.zoom_in, self.fit_width]
+        for w in widgets:
+            nav.addWidget(w)
+        return nav
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = min(max(zoom, ZOOM_MIN), ZOOM_MAX)
+        self._show_page()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._resize_timer.start()  # fit to the new width, once the resizing stops
+        return super().eventFilter(watched, event)
 
     def _drawing(self, on: bool) -> None:
         self.canvas.drawing = on
@@ -271,7 +346,8 @@ class ReviewPage(Page):
                            "(bijv. de naam van een leerkracht)."))
         self.findings = QListWidget()
         self.findings.setAccessibleName("Mogelijke persoonsgegevens")
-        self.findings.currentItemChanged.connect(lambda item, _old: self._jump_to_page(item))
+        self.findings.setWordWrap(True)
+        self.findings.currentItemChanged.connect(lambda item, _old: self._show_finding(item))
         lay.addWidget(self.findings)
         row = QHBoxLayout()
         self.redact = QPushButton("&Lakken…")
@@ -396,6 +472,7 @@ class ReviewPage(Page):
         if review is not self._shown_review:
             self._load_pdf(review)
             self._shown_review = review
+            self._highlights = {}
         self._fill_side(review)
         self._show_page()
 
@@ -432,8 +509,10 @@ class ReviewPage(Page):
                 if i in review.afgehandeld:
                     continue
                 soort = CATEGORIE.get(f.categorie, f.categorie)
-                extra = " (professional?)" if f.review else ""
-                item = QListWidgetItem(f"Pagina {f.pagina} – {soort}{extra}: “{f.context}”")
+                extra = ", professional?" if f.review else ""
+                waarde = " ".join(str(getattr(f, "tekst", "") or f.context).split())
+                item = QListWidgetItem(f"“{waarde}” – pagina {f.pagina} ({soort}{extra})")
+                item.setToolTip(f"In de tekst: “{' '.join(str(f.context).split())}”")
                 item.setData(Qt.ItemDataRole.UserRole, f.pagina)
                 item.setData(Qt.ItemDataRole.UserRole + 1, i)
                 self.findings.addItem(item)
@@ -451,18 +530,34 @@ class ReviewPage(Page):
         self.draw.setEnabled(has_review)
 
     def _show_page(self) -> None:
-        if self.current is None or self.pdf.pageCount() <= 0:
+        count = self.pdf.pageCount() if self.current is not None else 0
+        self.prev_page.setEnabled(count > 0 and self.page_spin.value() > 1)
+        self.next_page.setEnabled(count > 0 and self.page_spin.value() < count)
+        if count <= 0:
             self.canvas.set_page(None, QSize(595, 842), [])
+            self.canvas.setFixedSize(self.view.viewport().size())
+            self.zoom_label.setText("")
             return
         index = self.page_spin.value() - 1
         size = self.pdf.pagePointSize(index)
         points = QSize(round(size.width()), round(size.height()))
+        fit = max(self.view.viewport().width() - 2, 200) / max(points.width(), 1)  # pixels per point
+        scale = fit * self.zoom
+        shown = QSize(round(points.width() * scale), round(points.height() * scale))
         ratio = self.devicePixelRatioF() or 1.0
-        scale = max(1.0, 1000 * ratio / max(points.height(), 1))
-        image = self.pdf.render(index, QSize(round(points.width() * scale), round(points.height() * scale)))
+        image = self.pdf.render(index, QSize(round(shown.width() * ratio), round(shown.height() * ratio)))
+        image.setDevicePixelRatio(ratio)
+        assert self.current is not None
         marks = [QRectF(v.x, v.y, v.breedte, v.hoogte) for v in self.current.lakken
                  if v.pagina == index + 1]
+        self.canvas.setFixedSize(shown)
         self.canvas.set_page(image, points, marks)
+        marked = self._highlights.get(index + 1, [])
+        self.canvas.set_highlights(marked)
+        if marked:
+            spot = self.canvas._to_widget(marked[0]).center()
+            self.view.ensureVisible(round(spot.x()), round(spot.y()), 60, 120)
+        self.zoom_label.setText(f"{round(scale * 72 / 96 * 100)}%")
         self._mark_shown(index + 1)
 
     def _mark_shown(self, page: int) -> None:
@@ -480,6 +575,45 @@ class ReviewPage(Page):
         super().showEvent(event)
         if self.current is not None:
             self._mark_shown(self.page_spin.value())
+
+    def _show_finding(self, item: QListWidgetItem | None) -> None:
+        """Go to the finding's page and mark where it stands on it."""
+        found = self._finding_at(item)
+        self._highlights = {}
+        if found is None:
+            self._show_page()
+            return
+        _review, _index, finding = found
+        page = int(getattr(finding, "pagina", 1))
+        self._highlights[page] = self._find_on_page(str(getattr(finding, "tekst", "")), page,
+                                                    str(getattr(finding, "context", "")))
+        if self.page_spin.value() != page:
+            self.page_spin.setValue(page)  # shows that page, with the mark
+        else:
+            self._show_page()
+
+    def _find_on_page(self, text: str, page: int, context: str) -> list[QRectF]:
+        """Where `text` stands on `page` (points, top left), by QtPdf's own search; where it
+        stands more than once, the place whose surroundings match the finding's context."""
+        text = " ".join(text.split())
+        if not text or self.pdf.pageCount() <= 0:
+            return []
+        model = QPdfSearchModel(self)
+        model.setDocument(self.pdf)
+        model.setSearchString(text)
+        model.rowCount(QModelIndex())  # runs the search
+        links = list(model.resultsOnPage(page - 1))
+        model.deleteLater()
+        if not links:
+            return []
+        wanted = " ".join(context.split())
+
+        def fits(link: QPdfLink) -> int:
+            around = " ".join((link.contextBefore() + text + link.contextAfter()).split())
+            return sum(1 for w in wanted.split() if w in around)
+
+        best = max(links, key=fits)
+        return [QRectF(r) for r in best.rectangles()]
 
     def _jump_to_page(self, item: QListWidgetItem | None) -> None:
         page = item.data(Qt.ItemDataRole.UserRole) if item else None
@@ -517,8 +651,10 @@ class ReviewPage(Page):
                               "opnieuw voorbereiden' om het resultaat te zien.")
 
     def _finding(self) -> tuple[Review, int, object] | None:
+        return self._finding_at(self.findings.currentItem() or self.findings.item(0))
+
+    def _finding_at(self, item: QListWidgetItem | None) -> tuple[Review, int, object] | None:
         review = self.state.review_for(self.current) if self.current else None
-        item = self.findings.currentItem() or self.findings.item(0)
         index = item.data(Qt.ItemDataRole.UserRole + 1) if item else None
         if review is None or not isinstance(index, int):
             return None

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from dossier_app.ui import settings
+
 STATUS_TEKST = {"aanwezig": "Aanwezig", "ontbreekt": "Ontbreekt", "optioneel": "Optioneel",
                 "niet-nodig": "Niet nodig"}
 STATUS_KLEUR = {"aanwezig": "#1b6e20", "ontbreekt": "#b00020", "optioneel": "#555555",
@@ -87,6 +89,8 @@ class Page(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # A page never scrolls sideways: its text wraps to the width there is.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(16, 12, 16, 12)
@@ -121,3 +125,29 @@ class Page(QWidget):
         deferred, self._deferred = self._deferred, []
         for slot in deferred:
             slot()
+
+
+# Below this the window starts maximised: a school laptop of 1366x768 leaves about 728
+# pixels under the task bar, less than the wizard wants.
+PREFERRED_SIZE = (1180, 780)
+
+
+def place_window(window: QWidget, key: str) -> None:
+    """The window's remembered size and place when it still fits the screen; otherwise
+    sized to the screen it opens on: maximised on a small screen, else centred."""
+    screen = window.screen()
+    available = screen.availableGeometry() if screen is not None else None
+    geometry = settings.load_geometry(key)
+    if geometry is not None and window.restoreGeometry(geometry) and (
+            available is None or available.contains(window.frameGeometry()) or window.isMaximized()):
+        return
+    width, height = PREFERRED_SIZE
+    if available is None:
+        window.resize(width, height)
+        return
+    if available.width() < width + 40 or available.height() < height + 40:
+        window.resize(min(width, available.width()), min(height, available.height()))
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        return
+    window.resize(width, height)
+    window.move(available.center().x() - width // 2, available.center().y() - height // 2)

@@ -148,3 +148,62 @@ def test_bekeken_only_when_every_page_was_shown(window, qtbot, tmp_path):
         r.page_spin.setValue(page)
     assert review.niet_getoond == 0
     assert "nog niet bekeken" not in r.docs.item(row).text()
+
+
+@pytest.mark.slow
+def test_a_finding_shows_its_value_and_page_and_is_marked_in_the_preview(window, qtbot, tmp_path):
+    from docx import Document as DocxDocument
+    from uihelpers import drop_files
+
+    case = copy_example(tmp_path)
+    report = case.parent / "stukken" / "huisbezoek.docx"
+    doc = DocxDocument()
+    doc.add_paragraph("Verslag huisbezoek. De buurvrouw belt bij zorgen naar 06-19283746; zij past op.")
+    doc.save(report)
+    w = window(case)
+    w.go_to(3)
+    drop_files(w.onderdelen.cards["overige-verslagen"].zone, [report])
+    qtbot.waitUntil(lambda: any(d.pad.name == "huisbezoek.docx" for d in w.state.case.documenten),
+                    timeout=60000)
+    w.go_to(5)
+    r = w.review
+    target = next(d for d in w.state.documents_in_bundle() if d.pad.name == "huisbezoek.docx")
+    r.prepare([target])
+    qtbot.waitUntil(lambda: w.state.review_for(target) is not None and r.prepare_all.isEnabled(),
+                    timeout=120000)
+    r.docs.setCurrentRow(w.state.documents_in_bundle().index(target))
+    item = r.findings.item(0)
+    assert item.text() == "“06-19283746” – pagina 1 (telefoonnummer)"
+    assert "zorgen naar 06-19283746" in item.toolTip()
+    assert r.canvas.highlights == []
+    r.findings.setCurrentItem(item)
+    assert r.page_spin.value() == 1 and len(r.canvas.highlights) == 1
+    mark = r.canvas.highlights[0]
+    assert 0 < mark.width() < 200 and 0 < mark.height() < 30  # the number, not the line
+
+
+def test_preview_fits_the_width_and_zooms(window, qtbot, tmp_path):
+    w = window(copy_example(tmp_path))
+    w.go_to(5)
+    r = w.review
+    first = w.state.documents_in_bundle()[1]
+    r.prepare([first])
+    qtbot.waitUntil(lambda: w.state.review_for(first) is not None and r.prepare_all.isEnabled(),
+                    timeout=120000)
+    r.docs.setCurrentRow(1)
+    qtbot.wait(150)
+    fitted = r.canvas.width()
+    assert abs(fitted - r.view.viewport().width()) <= 4  # fit to width by default
+    QTest.mouseClick(r.zoom_in, Qt.MouseButton.LeftButton)
+    assert r.canvas.width() > fitted * 1.2
+    QTest.mouseClick(r.zoom_out, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(r.zoom_out, Qt.MouseButton.LeftButton)
+    assert r.canvas.width() < fitted
+    QTest.mouseClick(r.fit_width, Qt.MouseButton.LeftButton)
+    assert abs(r.canvas.width() - fitted) <= 4
+    if r.page_spin.maximum() > 1:
+        QTest.mouseClick(r.next_page, Qt.MouseButton.LeftButton)
+        assert r.page_spin.value() == 2
+        QTest.mouseClick(r.prev_page, Qt.MouseButton.LeftButton)
+        assert r.page_spin.value() == 1
+    assert not r.prev_page.isEnabled()
