@@ -19,3 +19,17 @@ def resources_dir() -> Path:
         if (candidate / "routeboek").is_dir():
             return candidate
     raise FileNotFoundError("resources/routeboek niet gevonden; de installatie is onvolledig")
+
+
+@cache
+def handleiding() -> Path | None:
+    """The Dutch user guide (docs/handleiding.md with its screenshots), shipped with the
+    program; None in an installation that lacks it."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    candidates = [Path(frozen) / "docs"] if frozen else []
+    here = Path(__file__).resolve().parent
+    candidates += [here / "docs", here.parent / "docs"]
+    for candidate in candidates:
+        if (candidate / "handleiding.md").is_file():
+            return candidate / "handleiding.md"
+    return None

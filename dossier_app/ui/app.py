@@ -15,6 +15,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,7 @@ from dossier_app.ui.build_page import BuildPage
 from dossier_app.ui.casus_page import CasusPage
 from dossier_app.ui.date_field import invalid_date_fields
 from dossier_app.ui.drafts_ui import DraftController
+from dossier_app.ui.help import HandleidingDialog, show_over
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.onderdelen_page import OnderdelenPage
 from dossier_app.ui.personen_page import PersonenPage
@@ -88,7 +90,7 @@ def status_text(state: CaseState) -> str:
 
 class MainWindow(QMainWindow):
     ask_before_close = True  # tests switch this off: a modal question would block them
-    page_changed = Signal()
+    page_changed = Signal(int)
 
     def __init__(self, case_path: Path | None = None) -> None:
         super().__init__()
@@ -105,8 +107,9 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self.drafts = DraftController(self, self.state, self.runner)
         self.start.add_section(self.drafts.panel)
-        self.page_changed.connect(self.drafts.save_now)
-        self.drafts.resumed.connect(lambda: self.go_to(1))
+        self.page_changed.connect(lambda _step: self.drafts.save_now())
+        self.drafts.resumed.connect(self.go_to)
+        self.page_changed.connect(self.drafts.remember_step)
         self.state.changed.connect(self._update_status)
         self._update_status()
         self._restore_geometry()
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         self.start.recent_requested.connect(lambda p: self.open_case(p, step=1))
         self.start.loket_requested.connect(self.open_loket)
         self.build.save_requested.connect(self.save_case_as)
+        self.build.go_to_step.connect(self.go_to)
         self.go_to(0)
 
     def _build_menu(self) -> None:
@@ -183,6 +187,20 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _c=False, n=i: self.go_to(n))
             step_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction("&Handleiding", self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.open_handleiding)
+        help_menu.addAction(guide)
+        over = QAction("&Over Tafeldossier (versie en routeboek)", self)
+        over.triggered.connect(lambda: show_over(self, self.state.case))
+        help_menu.addAction(over)
+
+    def open_handleiding(self) -> QDialog:
+        dialog = HandleidingDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def go_to(self, index: int) -> bool:
         """Show step `index`; refused (False) while a date on this page cannot be read."""
@@ -202,7 +220,7 @@ class MainWindow(QMainWindow):
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.pages) - 1)
         self.setWindowTitle("Tafeldossier")
-        self.page_changed.emit()
+        self.page_changed.emit(index)
         return True
 
     def _dates_unreadable(self, page: QWidget) -> bool:
@@ -257,8 +275,15 @@ class MainWindow(QMainWindow):
             self._save_to(self.state.path)
 
     def save_case_as(self) -> None:
-        start = self.state.path or settings.last_folder() / "casus.toml"
-        name, _ = QFileDialog.getSaveFileName(self, "Casusbestand opslaan", str(start), CASUS_FILTER)
+        # Beside the stukken of this case, not in the last folder used (that may hold the
+        # bundles that go to the loket): the case file is not encrypted.
+        docs = self.state.case.documenten
+        folder = docs[0].pad.parent.parent if docs and docs[0].pad.parent.name == "stukken" else (
+            docs[0].pad.parent if docs else settings.last_folder())
+        start = self.state.path or folder / "casus.toml"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Casusbestand opslaan (niet versleuteld: bewaar het veilig en nooit bij de bundel)",
+            str(start), CASUS_FILTER)
         if name:
             self._save_to(Path(name if name.lower().endswith(".toml") else name + ".toml"))
 
@@ -376,13 +401,22 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         place_window(self, "hoofd")
 
+    def _ask_save_on_close(self) -> QMessageBox.StandardButton:
+        box = QMessageBox(QMessageBox.Icon.Question, "Wijzigingen opslaan?",
+                          "De casus heeft wijzigingen die nog niet in het casusbestand staan. Wilt u "
+                          "ze in het casusbestand opslaan?\n\nKiest u 'Niet in het casusbestand', dan "
+                          "blijft uw werk toch automatisch bewaard bij 'Automatisch bewaard werk' op "
+                          "de startpagina.", QMessageBox.StandardButton.Save
+                          | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Save).setText("In het casusbestand opslaan")
+        box.button(QMessageBox.StandardButton.Discard).setText("Niet in het casusbestand")
+        box.button(QMessageBox.StandardButton.Cancel).setText("Annuleren (verder werken)")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        return QMessageBox.StandardButton(box.exec())
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ask_before_close and self.state.dirty:
-            answer = QMessageBox.question(
-                self, "Wijzigingen opslaan?", "De casus heeft wijzigingen die nog niet zijn "
-                "opgeslagen. Wilt u ze opslaan?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel)
+            answer = self._ask_save_on_close()
             if answer == QMessageBox.StandardButton.Cancel:
                 event.ignore()
                 return

@@ -10,8 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -34,7 +33,8 @@ from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.secrets_dialog import BUNDEL_WACHTWOORD, AskSecret, ask_secret
 from dossier_app.ui.state import CaseState
-from dossier_app.ui.widgets import Page, heading, hint, message_label, show_message
+from dossier_app.ui.widgets import Page, heading, hint, message_label, open_in_system, show_message
+from dossier_app.ui.wording import CONTROLEREN, Schermtekst, op_scherm
 
 
 def default_bundle_name(case: Case) -> str:
@@ -48,6 +48,7 @@ class BuildPage(Page):
     intro = ("Tafeldossier maakt nu één geanonimiseerde PDF voor het loket en controleert die "
              "daarna zoals het loket dat doet. U kunt gewoon doorwerken terwijl dit loopt.")
     save_requested = Signal()
+    go_to_step = Signal(int)  # "Naar stap N" in the list of what is left
 
     def __init__(self, state: CaseState, runner: JobRunner) -> None:
         super().__init__()
@@ -58,8 +59,7 @@ class BuildPage(Page):
         self.force = False
         self.protected = False  # whether the running or last build is password-protected
         self.ask_secret: AskSecret = ask_secret  # tests put a function here that answers
-        self.check_label = QLabel()
-        self.check_label.setWordWrap(True)
+        self.check_label = self._check_label()
         self.check_label.setAccessibleName("Stand van de aanmelding")
         self.body.addWidget(self.check_label)
         row = QHBoxLayout()
@@ -101,6 +101,7 @@ class BuildPage(Page):
         self.body.addLayout(buttons)
         self._progress_area()
         self.refresh_on(state.changed, self.refresh)
+        state.edited.connect(self._case_edited)
         self.refresh_on(state.review_changed, self.refresh)
         state.loaded.connect(self._reset_output)
         self._reset_output()
@@ -149,24 +150,45 @@ class BuildPage(Page):
     # --- state ---------------------------------------------------------------------------
 
     def blockers(self) -> list[str]:
+        return [b.tekst for b in self.blocker_steps()]
+
+    def blocker_steps(self) -> list[Schermtekst]:
+        """What stands between the case and a bundle, in the wizard's words, each with the
+        step that fixes it."""
         result = self.state.check
         if result is None:
-            return [self.state.check_error or "De casus kan niet worden gecontroleerd."]
+            return [Schermtekst(self.state.check_error or "De casus kan niet worden gecontroleerd.")]
         out = []
         if not result.beschikbaar or (not result.compleet and not self.concept.isChecked()):
-            out += [m.tekst for m in result.fouten]
-        out += self.state.review_pending()
+            out += [op_scherm(m, result) for m in result.fouten]
+        out += [Schermtekst(line, CONTROLEREN) for line in self.state.review_pending()]
         return out
 
+    def _check_label(self) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.linkActivated.connect(self._link)
+        return label
+
+    def _link(self, href: str) -> None:
+        """'Naar stap N' in the list of what is left."""
+        if href.startswith("stap:"):
+            self.go_to_step.emit(int(href.partition(":")[2]))
+
+    def _case_edited(self) -> None:
+        """A changed case: a message about an earlier build attempt no longer applies."""
+        if self.handle is None or not self.handle.running:
+            show_message(self.error, "")
+
     def refresh(self) -> None:
-        blockers = self.blockers()
+        blockers = self.blocker_steps()
         busy = self.handle is not None and self.handle.running
         self.build_button.setEnabled(not blockers and not busy)
         if blockers:
-            items = "".join(f"<li>{_esc(b)}</li>" for b in blockers)
+            items = "".join(f"<li>{_esc(b.tekst)}{_link_to(b)}</li>" for b in blockers)
             self.check_label.setText("<b>Nog te doen voordat de bundel gemaakt kan worden:</b>"
-                                     f"<ul>{items}</ul>Ga terug naar de stap die het noemt "
-                                     "(Onderdelen, Voorblad of Controleren).")
+                                     f"<ul>{items}</ul>")
         else:
             self.check_label.setText("<b>Klaar om te bouwen.</b> Alles wat nodig is, is er en elke "
                                      "pagina zonder tekst is bekeken.")
@@ -276,10 +298,13 @@ class BuildPage(Page):
         self.step.setText("Afgebroken." if cancelled else "")
         show_message(self.error, message)
 
-    @staticmethod
-    def _open(path: Path | None) -> None:
+    def _open(self, path: Path | None) -> None:
         if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            show_message(self.error, open_in_system(path))
+
+
+def _link_to(item: Schermtekst) -> str:
+    return f" <a href='stap:{item.stap}'>{item.knop}</a>" if item.knop else ""
 
 
 def _esc(text: str) -> str:

@@ -6,13 +6,13 @@ so and may choose a passphrase; without either, nothing is stored."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -34,18 +34,18 @@ from dossier_app.store.drafts import (
 from dossier_app.store.workdir import remove_stale_workdirs
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobRunner
+from dossier_app.ui.secrets_dialog import (
+    CONCEPTEN_NIEUW,
+    CONCEPTEN_OPENEN,
+    AskSecret,
+    SecretRequest,
+    ask_secret,
+)
 from dossier_app.ui.state import CaseState
-from dossier_app.ui.widgets import hint
+from dossier_app.ui.widgets import hint, message_label, show_message
 
 DEBOUNCE_MS = 1500  # autosave after a pause in typing
 MAX_WAIT_MS = 10_000  # and at least this often while typing goes on
-GEEN_SLEUTELBOS = ("Op deze computer is geen beveiligde sleutelbos beschikbaar (zoals Windows "
-                   "Referentiebeheer). Tafeldossier bewaart uw werk alleen versleuteld en kan het "
-                   "daarom nu niet automatisch bewaren.\n\nKies een wachtwoordzin (minstens 10 "
-                   "tekens) om uw werk toch automatisch te bewaren. U hebt die wachtwoordzin elke keer "
-                   "nodig als u Tafeldossier start. Kiest u niets, sla de casus dan zelf op.")
-
-
 def retention_days() -> int:
     try:
         return max(1, int(str(settings.app_settings().value("concepten/bewaartermijn_dagen",
@@ -72,9 +72,12 @@ class DraftsPanel(QGroupBox):
         row.addWidget(self.delete_button)
         row.addStretch(1)
         lay.addLayout(row)
+        self.message = message_label("info")
+        lay.addWidget(self.message)
 
     def show_drafts(self, infos: list[DraftInfo], note: str = "") -> None:
         self.list.clear()
+        show_message(self.message, "")
         for info in infos:
             item = QListWidgetItem(info.titel)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
@@ -89,12 +92,13 @@ class DraftsPanel(QGroupBox):
 
 
 class DraftController(QObject):
-    resumed = Signal()  # a draft was opened: the wizard shows it
+    resumed = Signal(int)  # a draft was opened: the wizard shows it at this step
     ask = True  # tests switch this off: modal questions would block them
 
     def __init__(self, parent: QMainWindow, state: CaseState, runner: JobRunner) -> None:
         super().__init__(parent)
         self.window, self.state, self.runner = parent, state, runner
+        self.ask_secret: AskSecret = ask_secret  # tests put a function here that answers
         self.store: DraftStore | None = None
         self.draft_id: str | None = None
         self.saves = 0
@@ -113,6 +117,7 @@ class DraftController(QObject):
         self.unsaved = False
         self.panel = DraftsPanel()
         self.panel.resume_button.clicked.connect(self._resume_selected)
+        self.panel.list.itemDoubleClicked.connect(lambda _item: self._resume_selected())
         self.panel.delete_button.clicked.connect(self._delete_selected)
         state.edited.connect(self._edited)
         app = QApplication.instance()
@@ -128,24 +133,24 @@ class DraftController(QObject):
             self.store = DraftStore.open_default()
         except PassphraseNeededError:
             if ask:
-                self._ask_passphrase("Vul de wachtwoordzin van uw concepten in.")
+                self._ask_passphrase(CONCEPTEN_OPENEN)
         except NoKeyringError:
             if ask:
-                self._ask_passphrase(GEEN_SLEUTELBOS)
+                self._ask_passphrase(CONCEPTEN_NIEUW)
         except DossierError as exc:
             self._warn(exc.message)
         self.refresh()
 
-    def _ask_passphrase(self, text: str) -> None:
+    def _ask_passphrase(self, request: SecretRequest) -> None:
+        asked = request
         while self.store is None:
-            phrase, ok = QInputDialog.getText(self.window, "Wachtwoordzin voor concepten", text,
-                                              QLineEdit.EchoMode.Password)
-            if not ok:
+            phrase = self.ask_secret(self.window, asked)
+            if phrase is None:
                 return
             try:
                 self.store = DraftStore.open_default(phrase)
-            except DossierError as exc:
-                text = exc.message
+            except DossierError as exc:  # a wrong passphrase: say so in the same dialog
+                asked = replace(request, uitleg=f"{exc.message}\n\n{request.uitleg}")
 
     def start_later(self) -> None:
         QTimer.singleShot(0, self.start)
@@ -258,7 +263,7 @@ class DraftController(QObject):
                 f"werk gevonden: {info.titel}.\n\nWilt u daarmee verder werken? Kiest u Nee, dan "
                 "blijft het bewaard onder 'Automatisch bewaard werk' op de startpagina.")
             if answer == QMessageBox.StandardButton.Yes and self.resume(info.id):
-                self.resumed.emit()
+                self.resumed.emit(self.step_of(info.id))
 
     def _offer_retention(self) -> None:
         assert self.store is not None
@@ -290,12 +295,31 @@ class DraftController(QObject):
 
     def _resume_selected(self) -> None:
         draft_id = self.panel.selected_id()
-        if draft_id and self.store is not None and self.resume(draft_id):
-            self.resumed.emit()
+        if not draft_id:
+            show_message(self.panel.message, "Klik eerst in de lijst op het concept waarmee u verder "
+                                             "wilt werken (of dubbelklik erop).")
+            return
+        if self.store is not None and self.resume(draft_id):
+            self.resumed.emit(self.step_of(draft_id))
+
+    def remember_step(self, step: int) -> None:
+        """Where the user is, so that recovery returns there (a number: no personal data)."""
+        if self.draft_id is not None:
+            settings.app_settings().setValue(f"concepten/stap/{self.draft_id}", step)
+
+    @staticmethod
+    def step_of(draft_id: str) -> int:
+        try:
+            return max(1, int(str(settings.app_settings().value(f"concepten/stap/{draft_id}", 1))))
+        except ValueError:
+            return 1
 
     def _delete_selected(self) -> None:
         draft_id = self.panel.selected_id()
-        if not draft_id or self.store is None:
+        if not draft_id:
+            show_message(self.panel.message, "Klik eerst in de lijst op de casus die u wilt verwijderen.")
+            return
+        if self.store is None:
             return
         if self.ask and QMessageBox.question(
                 self.window, "Casus verwijderen?",

@@ -26,11 +26,11 @@ from dossier_app.bundle.verify import VerifyReport, verify_bundle
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobContext, JobRunner
 from dossier_app.ui.onderdelen_page import paths_from_mime
-from dossier_app.ui.report_pdf import STATUS, verdict, write_report_pdf
+from dossier_app.ui.report_pdf import STATUS, opmerkingen, verdict, write_report_pdf
 from dossier_app.ui.review_page import CATEGORIE, PageCanvas
 from dossier_app.ui.widgets import heading, hint, message_label, place_window, show_message
 
-ROOD, GROEN = QColor("#b00020"), QColor("#1b6e20")
+ROOD, GROEN, ORANJE = QColor("#b00020"), QColor("#1b6e20"), QColor("#8a5a00")
 
 
 class LoketWindow(QMainWindow):
@@ -132,7 +132,8 @@ class LoketWindow(QMainWindow):
         self.report = report
         self.export_button.setEnabled(True)
         self.verdict.setText(f"<b>{verdict(report)}</b>")
-        self.verdict.setStyleSheet(f"color: {(GROEN if report.ok else ROOD).name()};")
+        kleur = (ORANJE if opmerkingen(report) else GROEN) if report.ok else ROOD
+        self.verdict.setStyleSheet(f"color: {kleur.name()};")
         self._fill_tree(report)
         self.pdf.close()
         if self.path is not None:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -39,7 +39,15 @@ from dossier_app.store.workdir import private_workdir
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import ALGEMENE_FOUT, JobContext, JobRunner
 from dossier_app.ui.state import CaseState
-from dossier_app.ui.widgets import Page, StatusChip, discard, hint, message_label, show_message
+from dossier_app.ui.widgets import (
+    Page,
+    StatusChip,
+    discard,
+    hint,
+    message_label,
+    open_in_system,
+    show_message,
+)
 
 VOORWAARDE_LABELS = {
     "smw_betrokken": "Schoolmaatschappelijk werk (SMW) is bij de leerling betrokken",
@@ -51,7 +59,9 @@ GEGENEREERD = {
     "offerte": "Tafeldossier maakt deze offerte van de regels die u invult bij de stap "
                "'Voorblad en offerte'. De offerte van een aanbieder mag ook.",
 }
-BESTANDSFILTER = "Documenten (*.pdf *.docx *.doc *.jpg *.jpeg *.png *.tif *.tiff);;Alle bestanden (*)"
+# No *.doc: the old Word format is refused at intake (save it as .docx in Word first).
+BESTANDSFILTER = "Documenten (*.pdf *.docx *.jpg *.jpeg *.png *.tif *.tiff);;Alle bestanden (*)"
+WACHTWOORD_FOUT = "Dit wachtwoord klopt niet. Probeer het opnieuw (let op hoofdletters)."
 FORMULIER_UITLEG = "Sla het lege formulier uit het routeboek op om in te vullen"
 WORDFILTER = "Word-document (*.docx)"
 
@@ -238,7 +248,7 @@ class OnderdeelCard(QFrame):
         index = self._selected_index()
         if index is not None:
             doc = self.page.state.case.documenten[index]
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(doc.pad)))
+            show_message(self.error, open_in_system(doc.pad))
 
     def save_blank_form(self) -> Path | None:
         """Ask where to save the blank form and write it with the core's generator (fast, so
@@ -268,7 +278,7 @@ class OnderdeelCard(QFrame):
 
     def _open_form(self) -> None:
         if self.saved_form is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_form)))
+            show_message(self.error, open_in_system(self.saved_form))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         self.zone.dragEnterEvent(event)
@@ -319,7 +329,7 @@ class OnderdelenPage(Page):
         super().__init__()
         self.state = state
         self.runner = runner
-        self.ask_password: Callable[[str], str | None] = self._ask_password
+        self.ask_password: Callable[[str, str], str | None] = self._ask_password
         self.ask_save_path: Callable[[str, Path], Path | None] = self._ask_save_path
         self.pending = 0
         self.summary = QLabel()
@@ -414,10 +424,12 @@ class OnderdelenPage(Page):
             self._finish_job(card)
             kind, detail = cast(tuple[str, object], result)
             if kind == "wachtwoord":
-                self._password_needed(card, path, str(detail))
+                self._password_needed(card, path, str(detail), tried=password is not None)
                 return
             if password:
                 self.state.passwords[str(path.resolve())] = password
+            with contextlib.suppress(RuntimeError):  # the card was rebuilt meanwhile
+                show_message(self.cards.get(onderdeel, card).error, "")  # an old refusal is past
             self.state.add_document(onderdeel, path)
 
         def failed(message: str, _cancelled: bool) -> None:
@@ -432,18 +444,17 @@ class OnderdelenPage(Page):
         with contextlib.suppress(RuntimeError):  # the card was rebuilt meanwhile
             card.busy.setVisible(False)
 
-    def _password_needed(self, card: OnderdeelCard, path: Path, message: str) -> None:
-        password = self.ask_password(path.name)
+    def _password_needed(self, card: OnderdeelCard, path: Path, message: str, *, tried: bool) -> None:
+        password = self.ask_password(path.name, WACHTWOORD_FOUT if tried else "")
         if password:
             self.check_and_add(card, path, password)
         else:
             show_message(card.error, message)
 
-    def _ask_password(self, name: str) -> str | None:
-        text, ok = QInputDialog.getText(self, "Wachtwoord nodig",
-                                        f"'{name}' is beveiligd met een wachtwoord.\nTyp het "
-                                        "wachtwoord; Tafeldossier bewaart het niet.",
-                                        QLineEdit.EchoMode.Password)
+    def _ask_password(self, name: str, fout: str = "") -> str | None:
+        vraag = (f"{fout}\n\n" if fout else "") + (f"'{name}' is beveiligd met een wachtwoord.\nTyp het "
+                                                   "wachtwoord; Tafeldossier bewaart het niet.")
+        text, ok = QInputDialog.getText(self, "Wachtwoord nodig", vraag, QLineEdit.EchoMode.Password)
         return text if ok and text else None
 
     def _ask_save_path(self, title: str, default: Path) -> Path | None:

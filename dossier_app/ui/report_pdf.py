@@ -25,10 +25,31 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+def opmerkingen(report: VerifyReport) -> list[str]:
+    """What is not a problem but deserves a look: outside the tafel's window, pages without
+    text, other warnings."""
+    out = []
+    if report.termijn is not None and report.termijn.status not in ("binnen", "geen"):
+        out.append("buiten de termijn van de tafel")
+    if report.niet_gecontroleerd:
+        n = len(report.niet_gecontroleerd)
+        out.append(f"{n} {'pagina' if n == 1 else 'pagina’s'} zonder tekst om zelf te bekijken")
+    rest = [m for m in report.meldingen if m.niveau == "waarschuwing" and m.code != "NIET_GECONTROLEERD"]
+    if rest:
+        out.append(f"{len(rest)} {'andere opmerking' if len(rest) == 1 else 'andere opmerkingen'}")
+    return out
+
+
 def verdict(report: VerifyReport) -> str:
+    """One line that agrees with every line below it."""
     if report.ok:
+        notes = opmerkingen(report)
+        if notes:
+            return ("In orde, met opmerkingen: compleet, ongewijzigd en zonder gevonden persoonsgegevens; "
+                    "let op: " + ", ".join(notes) + ".")
         return "In orde: compleet, ongewijzigd en zonder gevonden persoonsgegevens."
-    return f"Niet in orde: {len(report.problemen)} probleem/problemen gevonden."
+    n = len(report.problemen)
+    return f"Niet in orde: {n} {'probleem' if n == 1 else 'problemen'} gevonden."
 
 
 def report_html(report: VerifyReport, today: str | None = None) -> str:

@@ -65,6 +65,26 @@ IMPORT_WACHTWOORDZIN = SecretRequest(
     label="Wachtwoordzin", met_lidwoord="de wachtwoordzin", meervoud="wachtwoordzinnen",
     confirm=False)
 
+CONCEPTEN_NIEUW = SecretRequest(
+    title="Wachtwoordzin voor uw concepten",
+    uitleg=("Op deze computer is geen beveiligde sleutelbos beschikbaar (zoals Windows "
+            "Referentiebeheer). Tafeldossier bewaart uw werk alleen versleuteld. Kies een "
+            "wachtwoordzin van minstens 10 tekens, bijvoorbeeld vier losse woorden, om uw werk toch "
+            "automatisch te bewaren; u hebt hem nodig elke keer dat u Tafeldossier start.\n\n"
+            "Vergeet u de wachtwoordzin, dan kan niemand de concepten nog openen, ook uw beheerder "
+            "niet: u begint dan opnieuw vanuit uw eigen documenten (die blijven gewoon staan). "
+            "Kiest u Annuleren, dan bewaart Tafeldossier niets vanzelf; sla de casus dan zelf op."),
+    label="Wachtwoordzin", met_lidwoord="de wachtwoordzin", meervoud="wachtwoordzinnen",
+    confirm=True, check=check_strength)
+
+CONCEPTEN_OPENEN = SecretRequest(
+    title="Wachtwoordzin voor uw concepten",
+    uitleg=("Uw automatisch bewaarde werk is beveiligd met een wachtwoordzin. Typ die om verder te "
+            "werken. Weet u hem niet meer, kies dan Annuleren: uw concepten blijven dicht, en u "
+            "begint opnieuw vanuit uw eigen documenten."),
+    label="Wachtwoordzin", met_lidwoord="de wachtwoordzin", meervoud="wachtwoordzinnen",
+    confirm=False)
+
 AskSecret = Callable[[QWidget | None, SecretRequest], "str | None"]
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from dossier_app.ui import settings
@@ -151,3 +152,17 @@ def place_window(window: QWidget, key: str) -> None:
         return
     window.resize(width, height)
     window.move(available.center().x() - width // 2, available.center().y() - height // 2)
+
+
+def open_in_system(path: Path) -> str:
+    """Open a file or folder with the program Windows (or the desktop) uses for it.
+    Returns "" when that worked, else a Dutch message that says what to do instead."""
+    if not path.exists():
+        return f"{path.name} bestaat niet meer op deze plek ({path.parent}). Is het verplaatst of verwijderd?"
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return ""
+    if path.is_dir():
+        return (f"De map kon niet worden geopend: er is geen programma voor ingesteld. Open hem zelf "
+                f"in de Verkenner: {path}")
+    return (f"Er is geen programma gevonden dat {path.name} kan openen. Open het bestand zelf vanuit de "
+            f"Verkenner (map {path.parent}), of installeer een PDF-lezer of Word.")

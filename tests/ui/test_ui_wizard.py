@@ -101,7 +101,7 @@ def test_password_protected_pdf_asks_for_the_password(window, qtbot, tmp_path):
     with pikepdf.open(case.parent / "stukken" / "opp.pdf") as pdf:
         pdf.save(locked, encryption=pikepdf.Encryption(owner="eigenaar", user="geheim"))
     asked = []
-    w.onderdelen.ask_password = lambda name: asked.append(name) or "geheim"
+    w.onderdelen.ask_password = lambda name, fout: asked.append(name) or "geheim"
     drop_files(w.onderdelen.cards["overige-verslagen"].zone, [locked])
     qtbot.waitUntil(lambda: w.onderdelen.cards["overige-verslagen"].files.count() == 1, timeout=20000)
     assert asked == ["beveiligd.pdf"]
