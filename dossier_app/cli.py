@@ -18,6 +18,7 @@ from dossier_app import __version__
 from dossier_app.errors import DossierError, ExitCode, UsageError
 from dossier_app.logs import get_logger, log_internal_error
 from dossier_app.rules.terms import GEMEENTEN, ONDERWIJS
+from dossier_app.taal import n_documenten, n_paginas, paginas, seconden
 
 Handler = Callable[[argparse.Namespace], int]
 _ARGPARSE_NL = [
@@ -228,7 +229,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     case = read_case(Path(args.case), bestand=args.case)
     passphrase = _read_secret("Wachtwoordzin voor de export: ", confirm=True)
     export_case(case, Path(args.output), passphrase, force=args.force)
-    _say([f"Geëxporteerd: {args.output} ({len(case.documenten)} document(en)). Geef de "
+    _say([f"Geëxporteerd: {args.output} ({n_documenten(len(case.documenten))}). Geef de "
           "wachtwoordzin via een ander kanaal door dan het bestand."])
     return ExitCode.ok
 
@@ -254,9 +255,10 @@ def _progress_printer() -> Callable[[str, int, int], None]:
 
 
 def _build_text(result: Any) -> list[str]:
-    lines = [f"Bundel gemaakt: {result.out} ({result.paginas} pagina's, {result.seconden:.1f} s"
-             + (f", {result.uit_cache} document(en) uit de cache" if result.uit_cache else "") + ")"]
-    lines += [f"  {p.naam}: pagina {p.pagina_van}-{p.pagina_tot}" for p in result.assembled.onderdelen
+    cache = f", {n_documenten(result.uit_cache)} uit de cache" if result.uit_cache else ""
+    lines = [f"Bundel gemaakt: {result.out} ({n_paginas(result.paginas)}, "
+             f"{seconden(result.seconden)}{cache})"]
+    lines += [f"  {p.naam}: {paginas(p.pagina_van, p.pagina_tot)}" for p in result.assembled.onderdelen
               if p.pagina_van]
     lines += [m.regel() for m in result.meldingen]
     if result.niet_gecontroleerd:

@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dossier_app.bundle.verify import VerifyReport
+from dossier_app.taal import aantal
 
 ONBEOORDEELD = "MOGELIJK_PERSOONSGEGEVEN"
-
-
-def aantal(n: int, enkelvoud: str, meervoud: str) -> str:
-    return f"{n} {enkelvoud if n == 1 else meervoud}"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from dossier_app.errors import DossierError
 from dossier_app.store import transfer
 from dossier_app.store.transfer import EXTENSION
+from dossier_app.taal import n_documenten
 from dossier_app.ui import settings
 from dossier_app.ui.build_page import BuildPage
 from dossier_app.ui.casus_page import CasusPage
@@ -325,7 +326,7 @@ class MainWindow(QMainWindow):
 
         def done(path: Path) -> None:
             self._tell("Casus geëxporteerd", f"De casus is geëxporteerd naar {path} "
-                       f"({len(case.documenten)} document(en)). Geef het bestand aan uw collega en "
+                       f"({n_documenten(len(case.documenten))}). Geef het bestand aan uw collega en "
                        "geef de wachtwoordzin via een ander kanaal door, bijvoorbeeld telefonisch.")
 
         return self._start_transfer(job, done, "Exporteren lukt niet", "Bezig met exporteren…")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.bundle.verify import VerifyReport, verify_bundle
+from dossier_app.taal import n_paginas, paginas
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobContext, JobRunner
 from dossier_app.ui.onderdelen_page import paths_from_mime
@@ -161,7 +162,7 @@ class LoketWindow(QMainWindow):
         compleet = self._section("Volledigheid", r.compleet, "compleet" if r.compleet else "NIET COMPLEET")
         for o in r.onderdelen:
             shown = o.pagina_van and o.status == "aanwezig"
-            pages = f", pagina {o.pagina_van}-{o.pagina_tot}" if shown else ""
+            pages = f", {paginas(o.pagina_van, o.pagina_tot)}" if shown else ""
             self._child(compleet, o.naam, STATUS.get(o.status, o.status) + pages, o.pagina_van or None,
                         bad=o.status == "ontbreekt")
         compleet.setExpanded(True)
@@ -181,7 +182,7 @@ class LoketWindow(QMainWindow):
             self._child(personal, f"Pagina {p.pagina}: “{p.context}”", label, p.pagina, bad=not p.review)
         if r.niet_gecontroleerd:
             scans = self._section("Pagina's zonder tekst (zelf bekijken)", True,
-                                  f"{len(r.niet_gecontroleerd)} pagina('s)")
+                                  n_paginas(len(r.niet_gecontroleerd)))
             for n in r.niet_gecontroleerd:
                 self._child(scans, f"Pagina {n}", "bekijk zelf", n)
         if r.termijn is not None and r.termijn.status != "geen":

@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from dossier_app.taal import n_paginas, seconden
+
 EXAMPLE = Path("examples") / "adviestafel-den-haag"
 GESLAAGD = "Zelftest geslaagd"
 
@@ -88,7 +90,7 @@ def _step_build_and_verify(work: Path, say: Callable[[str], None]) -> None:
     try:
         case = read_case(case_dir / "casus.toml", bestand="casus.toml")
         result = build_bundle(case, out, BuildOptions(converter="builtin", cache=False))
-        say(f"Bundel gemaakt: {result.paginas} pagina's in {result.seconden:.1f} s")
+        say(f"Bundel gemaakt: {n_paginas(result.paginas)} in {seconden(result.seconden)}")
         report = verify_bundle(out, bestand=out.name)
     except DossierError as exc:
         raise SelftestError(f"de voorbeeldbundel kon niet worden gemaakt of gecontroleerd: "
