@@ -115,8 +115,45 @@ def main() -> int:
     loket.tree.setCurrentItem(loket.tree.topLevelItem(0).child(0))
     shot("09-loket.png", loket)
     loket.close()
+    dialogs(app, window, shot)
     window.close()
     return 0
+
+
+def dialogs(app, window, shot) -> None:
+    """The dialogs a user meets, each shown without blocking and photographed."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+
+    from dossier_app.ui.help import over_text
+    from dossier_app.ui.onderdelen_page import WACHTWOORD_FOUT
+    from dossier_app.ui.secrets_dialog import CONCEPTEN_NIEUW, SecretDialog
+
+    window.go_to(3)
+    ask = QInputDialog(window)
+    ask.setWindowTitle("Wachtwoord nodig")
+    ask.setLabelText(f"{WACHTWOORD_FOUT}\n\n'verslag-jeugdarts.pdf' is beveiligd met een wachtwoord.\n"
+                     "Typ het wachtwoord; Tafeldossier bewaart het niet.")
+    ask.setTextEchoMode(QLineEdit.EchoMode.Password)
+    ask.show()
+    shot("10-wachtwoord-klopt-niet.png")
+    ask.close()
+    secret = SecretDialog(CONCEPTEN_NIEUW, window)
+    secret.show()
+    shot("11-wachtwoordzin-concepten.png")
+    secret.close()
+    window.state.dirty = True
+    close = window._close_box()
+    close.show()
+    shot("12-afsluiten.png")
+    close.close()
+    guide = window.open_handleiding()
+    shot("13-handleiding.png")
+    guide.close()
+    about = QMessageBox(QMessageBox.Icon.Information, "Over Tafeldossier", over_text(window.state.case),
+                        parent=window)
+    about.show()
+    shot("14-over.png")
+    about.close()
 
 
 if __name__ == "__main__":

@@ -403,6 +403,9 @@ class MainWindow(QMainWindow):
         place_window(self, "hoofd")
 
     def _ask_save_on_close(self) -> QMessageBox.StandardButton:
+        return QMessageBox.StandardButton(self._close_box().exec())
+
+    def _close_box(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, "Wijzigingen opslaan?",
                           "De casus heeft wijzigingen die nog niet in het casusbestand staan. Wilt u "
                           "ze in het casusbestand opslaan?\n\nKiest u 'Niet in het casusbestand', dan "
@@ -413,7 +416,7 @@ class MainWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Discard).setText("Niet in het casusbestand")
         box.button(QMessageBox.StandardButton.Cancel).setText("Annuleren (verder werken)")
         box.setDefaultButton(QMessageBox.StandardButton.Save)
-        return QMessageBox.StandardButton(box.exec())
+        return box
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ask_before_close and self.state.dirty:

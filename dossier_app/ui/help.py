@@ -4,6 +4,7 @@ routeboek are in use. Nothing is fetched: the guide is a file of the installatio
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
 from dossier_app import __version__
@@ -13,6 +14,8 @@ from dossier_app.errors import DossierError
 from dossier_app.paths import handleiding
 from dossier_app.rules import ruleset_for
 from dossier_app.ui.widgets import place_window
+
+IMAGE_WIDTH = 720
 
 
 class HandleidingDialog(QDialog):
@@ -35,7 +38,28 @@ class HandleidingDialog(QDialog):
             self.browser.setSearchPaths([str(guide.parent)])
             self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(guide.parent) + "/"))
             self.browser.setMarkdown(guide.read_text(encoding="utf-8"))
+            _shrink_images(self.browser.document(), IMAGE_WIDTH)
         place_window(self, "handleiding")
+
+
+def _shrink_images(document: QTextDocument, width: int) -> None:
+    """The screenshots are taken at 1366 pixels: shown at `width`, so the guide never
+    scrolls sideways (the height follows the picture's proportions)."""
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            if fragment.isValid() and fmt.isImageFormat():
+                image = fmt.toImageFormat()
+                image.setWidth(width)
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(image)
+            it += 1
+        block = block.next()
 
 
 def over_text(case: Case) -> str:

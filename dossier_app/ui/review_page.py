@@ -441,9 +441,13 @@ class ReviewPage(Page):
                          f"{'wordt' if oud == 1 else 'worden'} opnieuw voorbereid, bekijk daarna opnieuw")
         if open_pages:
             parts.append(f"{paginas(open_pages)} zonder tekst nog bekijken")
-        if not parts:
-            return "Alles is bekeken. U kunt naar Bouwen."
-        return "Nog te doen: " + "; ".join(parts) + "."
+        if parts:
+            return "Nog te doen: " + "; ".join(parts) + "."
+        unseen = [d for d in docs if (r := self.state.review_for(d)) is not None and r.niet_getoond]
+        if unseen:
+            return (f"Alles is voorbereid. {documenten(len(unseen))} nog niet helemaal bekeken: kijk "
+                    "elke pagina na voordat u naar Bouwen gaat.")
+        return "Alles is bekeken. U kunt naar Bouwen."
 
     def _doc_label(self, doc: Document) -> str:
         """The file's name and its onderdeel, not the path stored in the case file."""
@@ -461,8 +465,10 @@ class ReviewPage(Page):
         open_pages = self.state.open_pages(doc)
         if open_pages:
             return f"{paginas(len(open_pages))} zonder tekst nog bekijken"
+        if review.niet_getoond == review.paginas:
+            return "nog niet bekeken"
         if review.niet_getoond:
-            return f"{paginas(review.niet_getoond)} van {review.paginas} nog niet bekeken"
+            return f"{review.niet_getoond} van {paginas(review.paginas)} nog niet bekeken"
         return f"bekeken ({paginas(review.paginas)})"
 
     def _doc_selected(self, row: int) -> None:
