@@ -18,7 +18,7 @@ from dossier_app import __version__
 from dossier_app.errors import DossierError, ExitCode, UsageError
 from dossier_app.logs import get_logger, log_internal_error
 from dossier_app.rules.terms import GEMEENTEN, ONDERWIJS
-from dossier_app.taal import n_documenten, n_paginas, paginas, seconden
+from dossier_app.taal import aantal, n_documenten, n_paginas, paginas, seconden
 
 Handler = Callable[[argparse.Namespace], int]
 _ARGPARSE_NL = [
@@ -277,6 +277,10 @@ def _build_text(result: Any) -> list[str]:
 def cmd_verify(args: argparse.Namespace) -> int:
     from dossier_app.bundle.verify import report_dict, report_text, verify_bundle
 
+    if Path(args.bundle).is_dir():
+        return _verify_folder(args)
+    if args.csv or args.xlsx or args.submappen:
+        raise UsageError("--csv, --xlsx en --submappen horen bij een map met bundels, niet bij één bestand.")
     report = verify_bundle(Path(args.bundle), bestand=args.bundle)
     get_logger("cli").info("verify: exit %d", int(report.exit_code))
     if args.json:
@@ -284,6 +288,40 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         _say(report_text(report))
     return int(report.exit_code)
+
+
+def _verify_folder(args: argparse.Namespace) -> int:
+    """`dossier verify MAP`: every bundle in the folder, as a table (the loket's inbox)."""
+    from dossier_app.bundle.inbox import InboxCache, check_folder, table, write_csv, write_xlsx
+
+    folder = Path(args.bundle)
+    progress = _progress_printer()
+    rows = check_folder(folder, recursive=args.submappen, cache=InboxCache(), progress=progress)
+    if args.csv:
+        write_csv(rows, Path(args.csv))
+    if args.xlsx:
+        write_xlsx(rows, Path(args.xlsx))
+    get_logger("cli").info("verify map: %d bundels, %d niet in orde", len(rows),
+                           sum(1 for r in rows if not r.ok))
+    if args.json:
+        from dataclasses import asdict
+
+        _emit_json({"map": str(folder), "ok": all(r.ok for r in rows) and bool(rows),
+                    "bundels": [asdict(r) for r in rows]})
+    else:
+        _say(_table_lines(table(rows)))
+        bad = sum(1 for r in rows if not r.ok)
+        uitslag = ("alles in orde." if not bad else
+                   f"{bad} niet in orde. Open een bundel met 'dossier verify BESTAND' voor de details.")
+        _say([f"{aantal(len(rows), 'bestand', 'bestanden')} gecontroleerd; {uitslag}"]
+             if rows else [f"Geen PDF-bestanden in {folder}."])
+    return ExitCode.ok if rows and all(r.ok for r in rows) else ExitCode.incomplete
+
+
+def _table_lines(lines: list[list[str]]) -> list[str]:
+    widths = [min(max(len(line[i]) for line in lines), 40) for i in range(len(lines[0]))]
+    return ["  ".join(cell[:40].ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+            for line in lines]
 
 
 def cmd_formulier(args: argparse.Namespace) -> int:
@@ -416,8 +454,11 @@ def build_parser() -> DutchParser:
                        description="Controleer een bundel: compleet, ongewijzigd, verborgen onderdelen "
                        "leeg, mogelijke persoonsgegevens. Exitcode 0: in orde; 1: problemen gevonden; "
                        "3: geen leesbare Tafeldossier-bundel.")
-    p.add_argument("bundle", metavar="BUNDEL", help="de ontvangen bundel (.pdf)")
+    p.add_argument("bundle", metavar="BUNDEL", help="de ontvangen bundel (.pdf), of een map met bundels")
     p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
+    p.add_argument("--csv", metavar="BESTAND", help="bij een map: de tabel ook als CSV (voor Excel)")
+    p.add_argument("--xlsx", metavar="BESTAND", help="bij een map: de tabel ook als Excel-bestand")
+    p.add_argument("--submappen", action="store_true", help="bij een map: ook de submappen")
     p.set_defaults(func=cmd_verify)
 
     _add_form_parsers(sub)

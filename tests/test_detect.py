@@ -274,3 +274,31 @@ def test_a_prebuilt_lookup_is_copied_not_rebuilt(tmp_path: Path, monkeypatch: py
     # deduce found the copied cache valid: it did not write a new one (a new one differs: it
     # holds the time it was saved)
     assert copied.read_bytes() == (built / "cache" / "lookup_structs.pickle").read_bytes()
+
+
+def _slim_copy(args):
+    from dossier_app.anonymise.detect import _slim_lookup
+
+    source, target, prebuilt = args
+    return str(_slim_lookup(Path(source), Path(target), Path(prebuilt) if prebuilt else None))
+
+
+def test_slim_lookup_copied_by_several_processes_at_once(tmp_path):
+    """Workers starting together on a new data folder (the loket's inbox): each copies into
+    a folder of its own, the first rename wins, none fails (a shared '.partial' folder made
+    the name detector skip with FileExistsError)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    deduce = pytest.importorskip("deduce")
+    from dossier_app.anonymise.detect import prebuilt_lookup_dir
+
+    source = Path(deduce.__file__).parent / "data" / "lookup"
+    prebuilt = prebuilt_lookup_dir() / f"deduce-{deduce.__version__}"
+    target = tmp_path / "lookup"  # a new data folder
+    jobs = [(str(source), str(target), str(prebuilt) if prebuilt.is_dir() else "")] * 4
+    with ProcessPoolExecutor(4, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_slim_copy, jobs))
+    assert results == [str(target)] * 4
+    assert (target / "src").is_dir()
+    assert [p.name for p in tmp_path.iterdir()] == ["lookup"]  # no partial copies left

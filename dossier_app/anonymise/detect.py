@@ -30,7 +30,9 @@ from __future__ import annotations
 import gc
 import importlib.util
 import logging
+import os
 import re
+import secrets
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -543,19 +545,25 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
     then finds a valid cache and does not spend ~1.5 s building it on first use."""
     if (target / "src").is_dir():
         return target
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    if prebuilt is not None and (prebuilt / "src").is_dir() and (prebuilt / "cache").is_dir():
-        shutil.copytree(prebuilt, partial)  # copy2: modification times kept
-        partial.replace(target)
-        return target
-    shutil.copytree(source / "src", partial / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for heavy in _DEDUCE_HEAVY_LISTS:
-        folder = partial / "src" / heavy
-        for listing in folder.glob("*.txt"):
-            listing.write_text("", encoding="utf-8")
-    partial.replace(target)
+    # Several worker processes may start at once on a new data folder (the loket's inbox,
+    # a build): each copies into a folder of its own and the first rename wins.
+    partial = target.with_name(f"{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        if prebuilt is not None and (prebuilt / "src").is_dir() and (prebuilt / "cache").is_dir():
+            shutil.copytree(prebuilt, partial)  # copy2: modification times kept
+        else:
+            shutil.copytree(source / "src", partial / "src",
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            for heavy in _DEDUCE_HEAVY_LISTS:
+                folder = partial / "src" / heavy
+                for listing in folder.glob("*.txt"):
+                    listing.write_text("", encoding="utf-8")
+        os.rename(partial, target)
+    except OSError:
+        if not (target / "src").is_dir():  # not another process's copy that won: a real failure
+            raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     return target
 
 

@@ -43,6 +43,7 @@ class LoketWindow(QMainWindow):
         self.report: VerifyReport | None = None
         self.path: Path | None = None
         self.pdf = QPdfDocument(self)
+        self.inboxes: list[QMainWindow] = []
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.addWidget(heading("Bundel controleren"))
@@ -55,7 +56,10 @@ class LoketWindow(QMainWindow):
         self.export_button = QPushButton("Rapport opslaan als &PDF…")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.choose_export)
+        self.folder_button = QPushButton("&Map met bundels openen…")
+        self.folder_button.clicked.connect(lambda _checked=False: self.open_inbox())
         row.addWidget(self.open_button)
+        row.addWidget(self.folder_button)
         row.addWidget(self.export_button)
         row.addStretch(1)
         lay.addLayout(row)
@@ -92,6 +96,24 @@ class LoketWindow(QMainWindow):
         return preview
 
     # --- opening ---------------------------------------------------------------------------
+
+    def open_inbox(self, folder: Path | None = None) -> QMainWindow:
+        """Every bundle in a folder in one table; a double-click shows it here."""
+        from dossier_app.ui.inbox import InboxWindow
+
+        def show(path: Path) -> None:
+            self.open_bundle(path)
+            self.raise_()
+            self.activateWindow()
+
+        window = InboxWindow(self.runner, None, open_bundle=show)
+        self.inboxes.append(window)
+        window.show()
+        if folder is not None:
+            window.open_folder(folder)
+        else:
+            window.choose()
+        return window
 
     def choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Bundel openen", str(settings.last_folder()),
@@ -227,5 +249,7 @@ class LoketWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings.save_geometry("loket", self.saveGeometry())
+        for window in self.inboxes:
+            window.close()
         self.pdf.close()
         event.accept()
