@@ -114,10 +114,30 @@ def main() -> int:
     wait_until(app, lambda: loket.report is not None or bool(loket.error.text()))
     loket.tree.setCurrentItem(loket.tree.topLevelItem(0).child(0))
     shot("09-loket.png", loket)
+    inbox_shot(app, loket, out, shot)
     loket.close()
     dialogs(app, window, shot)
     window.close()
     return 0
+
+
+def inbox_shot(app, loket, bundle: Path, shot) -> None:
+    """A folder as a loket receives it: good bundles, one cut short, one that is no bundle."""
+    import shutil
+
+    import pikepdf
+
+    folder = Path(tempfile.mkdtemp(prefix="postvak-"))
+    for n in range(3):
+        shutil.copy(bundle, folder / f"bundel-{n + 1}.pdf")
+    with pikepdf.open(bundle) as pdf:
+        del pdf.pages[2]
+        pdf.save(folder / "bundel-ingekort.pdf")
+    (folder / "scan-brief.pdf").write_bytes(b"geen pdf")
+    inbox = loket.open_inbox(folder)
+    wait_until(app, lambda: inbox.job is not None and not inbox.job.running and len(inbox.rows) == 5)
+    shot("15-postvak.png", inbox)
+    inbox.close()
 
 
 def dialogs(app, window, shot) -> None:

@@ -24,11 +24,10 @@ from dossier_app.errors import DossierError
 from dossier_app.fileio import atomic_write_bytes
 from dossier_app.logs import data_dir
 from dossier_app.processes import parallel_workers, spawn_pool
-from dossier_app.rules.terms import GEMEENTEN, ONDERWIJS
+from dossier_app.rules.terms import GEMEENTEN
 
 CACHE_VERSION = 1
-TERMIJN_TEKST = {"binnen": "binnen de termijn", "voor": "vóór de termijn", "na": "termijn voorbij",
-                 "geen": "geen vaste termijn"}
+TERMIJN_TEKST = {"binnen": "binnen", "voor": "te vroeg", "na": "voorbij", "geen": "geen vaste"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,8 @@ class InboxRow:
     anonimisering: str = ""
     termijn: str = ""
     integriteit: str = ""
-    uitslag: str = ""  # the verdict line
+    uitslag: str = ""  # the verdict, short
+    reden: str = ""  # for a file that could not be checked: the whole message
     problemen: int = 0
     ok: bool = False
     bundel: bool = True  # False: not a Tafeldossier bundle, damaged or locked
@@ -60,7 +60,7 @@ class InboxRow:
 HEADERS = {"bestand": "Bestand", "ot_nummer": "OT-nummer", "tafel": "Tafel", "gemeente": "Gemeente",
            "onderwijs": "Onderwijs", "aanmelddatum": "Aanmelddatum", "ontvangen": "Bestandsdatum",
            "paginas": "Pagina's", "compleet": "Compleet", "anonimisering": "Anonimisering",
-           "termijn": "Termijn", "integriteit": "Ongewijzigd", "uitslag": "Uitslag"}
+           "termijn": "Termijn", "integriteit": "Ongewijzigd", "uitslag": "Uitslag", "reden": "Toelichting"}
 
 
 def find_bundles(folder: Path, *, recursive: bool = False) -> list[Path]:
@@ -86,7 +86,7 @@ def check_bundle(path: Path, shown: str, sha: str) -> InboxRow:
     try:
         report = verify_bundle(path, bestand=shown)
     except DossierError as exc:
-        return replace(base, bundel=False, uitslag=exc.message)
+        return replace(base, bundel=False, uitslag=_kort(exc.message, shown), reden=exc.message)
     casus = report.manifest.get("casus", {})
     t = report.termijn
     echte = [p for p in report.persoonsgegevens if not p.review]
@@ -95,15 +95,23 @@ def check_bundle(path: Path, shown: str, sha: str) -> InboxRow:
         base, ot_nummer=str(casus.get("ot_nummer", "")),
         tafel=report.tafel_naam or str(casus.get("tafel", "")),
         gemeente=GEMEENTEN.get(str(casus.get("gemeente", "")), str(casus.get("gemeente", ""))),
-        onderwijs=ONDERWIJS.get(str(casus.get("onderwijs", "")), "").capitalize(),
+        onderwijs=str(casus.get("onderwijs", "")).upper(),
         aanmelddatum=_iso_to_d(str(casus.get("aanmelddatum", ""))), paginas=report.paginas_bestand,
         compleet="ja" if report.compleet else "nee",
-        anonimisering=("geen persoonsgegevens gevonden" if not echte and report.schoon
+        anonimisering=("niets gevonden" if not echte and report.schoon
                        else f"{len(echte)} mogelijk" if report.schoon else "verborgen inhoud"),
-        termijn=f"week {t.week}: {TERMIJN_TEKST.get(t.status, t.status)}" if t else "",
+        termijn=f"week {t.week}, {TERMIJN_TEKST.get(t.status, t.status)}" if t else "",
         integriteit="ja" if report.intact else "nee",
         uitslag="in orde" if report.ok else (f"{n} probleem" if n == 1 else f"{n} problemen"),
         problemen=n, ok=report.ok)
+
+
+def _kort(message: str, shown: str) -> str:
+    """'x.pdf is geen PDF-bestand en dus geen bundel. Vraag ...' -> 'geen PDF-bestand en dus geen bundel'."""
+    text = message.removeprefix(f"{shown} ").removeprefix("is ")
+    for stop in (". ", ": ", " ("):
+        text = text.split(stop, 1)[0]
+    return text.rstrip(".")
 
 
 def _d(day: date) -> str:
@@ -220,6 +228,8 @@ def table(rows: Iterable[InboxRow]) -> list[list[str]]:
     out = [list(HEADERS.values())]
     for r in rows:
         values = asdict(r)
+        if not r.bundel:
+            values["paginas"] = ""  # not counted: no bundle
         out.append([str(values[k]) for k in HEADERS])
     return out
 

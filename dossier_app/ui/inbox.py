@@ -161,6 +161,7 @@ class InboxWindow(QMainWindow):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(False)
@@ -168,6 +169,8 @@ class InboxWindow(QMainWindow):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._open_row)
+        # the whole reason is the verdict's tooltip on screen, a column of its own in the export
+        self.view.setColumnHidden(list(HEADERS).index("reden"), True)
         return self.view
 
     # --- checking ------------------------------------------------------------------------
@@ -240,6 +243,7 @@ class InboxWindow(QMainWindow):
 
     def _finish(self) -> None:
         self.drain.stop()
+        self._fit_columns()
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self._summarise()
@@ -269,6 +273,8 @@ class InboxWindow(QMainWindow):
             self._remove(row.bestand)
         self.rows[row.bestand] = row
         values = [getattr(row, key) for key in HEADERS]
+        if not row.bundel:
+            values[list(HEADERS).index("paginas")] = ""
         kleur = GROEN if row.ok else ROOD if row.bundel else GRIJS
         items = []
         for key, value in zip(HEADERS, values, strict=True):
@@ -277,13 +283,19 @@ class InboxWindow(QMainWindow):
                 text += " (gewijzigd, opnieuw gecontroleerd)"
             item = QStandardItem(text)
             item.setData(_sort_key(key, value), Qt.ItemDataRole.UserRole)
-            item.setToolTip(str(value))
+            item.setToolTip(row.reden if key == "uitslag" and row.reden else str(value))
             if key == "uitslag":
                 item.setForeground(kleur)
             items.append(item)
         items[0].setData(row.ok, Qt.ItemDataRole.UserRole + 1)
         items[0].setData(row.bestand, Qt.ItemDataRole.UserRole + 2)
         self.model.appendRow(items)
+
+    def _fit_columns(self) -> None:
+        header = self.view.horizontalHeader()
+        for c in range(self.model.columnCount() - 2):  # the verdict takes the rest (full text as tip)
+            self.view.resizeColumnToContents(c)
+            header.resizeSection(c, min(header.sectionSize(c), 260))
 
     def _remove(self, name: str) -> None:
         self.rows.pop(name, None)
@@ -293,9 +305,10 @@ class InboxWindow(QMainWindow):
                 return
 
     def _filter_changed(self) -> None:
+        self.proxy.beginFilterChange()
         self.proxy.text = self.search.text().strip()
         self.proxy.status = self.status_filter.currentIndex()
-        self.proxy.invalidateRowsFilter()
+        self.proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def shown_rows(self) -> list[list[str]]:
         """The table as shown (filtered and sorted), for tests and the export."""
