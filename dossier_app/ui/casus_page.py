@@ -42,7 +42,7 @@ STATUS_TERMIJN = {"voor": "nog vóór de termijn", "binnen": "binnen de termijn"
 
 def termijn_tekst(tafel: Tafel, eerste: date, aanmeld: date) -> str:
     if tafel.venster.leeg:
-        return f"Termijn: {tafel.frequentie or 'geen vaste termijn'}."
+        return f"Termijn: {(tafel.frequentie or 'geen vaste termijn').rstrip('.')}."
     t = termijn(eerste, aanmeld, tafel.venster)
     venster = tafel.venster.tekst.rstrip(".")
     tekst = f"Termijn: {venster}. Nu week {t.week}: {STATUS_TERMIJN[t.status]}"

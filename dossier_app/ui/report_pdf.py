@@ -14,7 +14,9 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from dossier_app.bundle.verify import VerifyReport
 from dossier_app.dates import datum_nl
+from dossier_app.rules import ruleset_by_id
 from dossier_app.rules.terms import gemeente_naam
+from dossier_app.taal import n_paginas
 
 STATUS = {"aanwezig": "aanwezig", "ontbreekt": "ONTBREEKT", "optioneel": "niet meegestuurd (optioneel)",
           "niet-nodig": "niet nodig", "onbekend": "zelf beoordelen", "extra": "extra"}
@@ -52,6 +54,15 @@ def verdict(report: VerifyReport) -> str:
     return f"Niet in orde: {n} {'probleem' if n == 1 else 'problemen'} gevonden."
 
 
+def routeboek_naam(report: VerifyReport) -> str:
+    """The rule set the bundle was made with, by its name ("Routeboek PO – Tafels voor
+    opschaling (2025-2026), versie 2025-2026.1"), not its id."""
+    data = report.manifest.get("routeboek", {})
+    ruleset = ruleset_by_id(str(data.get("id", "")))
+    naam = ruleset.naam if ruleset is not None else "een routeboek dat deze versie van Tafeldossier niet kent"
+    return f"{naam}, versie {data.get('versie', '?')}"
+
+
 def report_html(report: VerifyReport, today: str | None = None) -> str:
     from datetime import date
 
@@ -61,13 +72,13 @@ def report_html(report: VerifyReport, today: str | None = None) -> str:
              f"<p><b>{_e(verdict(report))}</b></p>",
              f"<p>Tafel: {_e(report.tafel_naam or casus['tafel'])} · "
              f"{_e(gemeente_naam(casus['gemeente']))} · "
-             f"{_e(casus['onderwijs'].upper())} · {_e(casus['ot_nummer'])}<br>Routeboek: "
-             f"{_e(report.manifest['routeboek']['id'])} (versie {_e(report.manifest['routeboek']['versie'])})"
-             f" · {report.paginas_bestand} pagina's</p>",
+             f"{_e(casus['onderwijs'].upper())} · {_e(casus['ot_nummer'])}<br>Gecontroleerd volgens "
+             f"{_e(routeboek_naam(report))} · {_e(n_paginas(report.paginas_bestand))}</p>",
              "<h2>Volledigheid</h2><table border='1' cellpadding='4' cellspacing='0'>"
              "<tr><th>Onderdeel</th><th>Status</th><th>Pagina's</th></tr>"]
     for o in report.onderdelen:
-        pages = f"{o.pagina_van}-{o.pagina_tot}" if o.pagina_van and o.status == "aanwezig" else ""
+        pages = (str(o.pagina_van) if o.pagina_van == o.pagina_tot else f"{o.pagina_van}-{o.pagina_tot}") \
+            if o.pagina_van and o.status == "aanwezig" else ""
         parts.append(f"<tr><td>{_e(o.naam)}</td><td>{_e(STATUS.get(o.status, o.status))}</td>"
                      f"<td>{pages}</td></tr>")
     parts.append("</table>")

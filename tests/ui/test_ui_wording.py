@@ -98,3 +98,16 @@ def _is_docstring(name: str, line: int) -> bool:
                     and first.lineno <= line <= (first.end_lineno or first.lineno)):
                 return True
     return False
+
+
+def test_the_loket_report_names_the_routeboek_not_its_id(tmp_path):
+    from test_assemble import build_bundle
+
+    from dossier_app.bundle.verify import verify_bundle
+    from dossier_app.ui.report_pdf import report_html, verdict
+
+    out, _ = build_bundle(tmp_path)
+    report = verify_bundle(out, bestand=out.name)
+    html = report_html(report, today="5 december 2026")
+    assert "Routeboek PO" in html and "po-2025-2026" not in html and "manifest" not in html.lower()
+    assert "probleem/problemen" not in verdict(report) and "('s)" not in html
