@@ -16,7 +16,9 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,9 +28,11 @@ from typing import Any
 
 import pikepdf
 
-from dossier_app.bundle import hashing, manifest
+from dossier_app.bundle import guard, hashing, manifest, shape, structure
 from dossier_app.bundle.assemble import page_label_prefix
+from dossier_app.bundle.guard import Deadline
 from dossier_app.dates import datum_nl
+from dossier_app.documents.limits import DEFAULT_LIMITS, Limits, describe_bytes
 from dossier_app.errors import ExitCode, NotABundleError
 from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmation_hash
@@ -84,6 +88,7 @@ class VerifyReport:
     niet_gecontroleerd: list[int] = field(default_factory=list)
     termijn: Termijn | None = None
     meldingen: list[Melding] = field(default_factory=list)
+    opbouw: list[Melding] = field(default_factory=list)  # the file's layout is not one unambiguous reading
     duur: float = 0.0
 
     @property
@@ -93,7 +98,8 @@ class VerifyReport:
 
     @property
     def intact(self) -> bool:
-        return not self.wijzigingen and self.paginas_bestand == self.manifest["paginas_totaal"]
+        return not self.wijzigingen and not self.opbouw and \
+            self.paginas_bestand == self.manifest["paginas_totaal"]
 
     @property
     def schoon(self) -> bool:
@@ -114,62 +120,172 @@ class VerifyReport:
 
 # --- entry point ----------------------------------------------------------------------
 
-def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None) -> VerifyReport:
-    """Check the bundle at `path`; `bestand` is its name as the user gave it (for messages)."""
+def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, password: str | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> VerifyReport:
+    """Check the bundle at `path`; `bestand` is its name as the user gave it (for messages).
+
+    `password` opens a bundle made with a password (`build --wachtwoord`). The intake's
+    `limits` bound size, pages, objects, inflated bytes and time: a file beyond them is
+    refused (NotABundleError) before it costs more."""
     started = time.perf_counter()
-    raw = _read(path, bestand)
-    with _open(raw, bestand) as pdf:
+    deadline = Deadline(bestand, limits.max_verify_seconds)
+    raw = _read(path, bestand, limits)
+    layout = _layout(raw, limits)
+    with _open(raw, bestand, password) as pdf:
         data = _manifest(pdf, bestand)
         report = VerifyReport(bestand, data)
         try:
-            _check_pdf(report, pdf, raw)
+            guard.check_resources(pdf, bestand, limits, deadline)
+            _check_pdf(report, pdf, raw, layout, deadline)
         except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise NotABundleError(f"{bestand} is beschadigd en kan niet worden gecontroleerd "
                                   f"({type(exc).__name__}). {OPNIEUW}", bestand=bestand) from exc
-    _check_text(report, raw, flagger)
+    _check_text(report, raw, flagger, password, deadline)
     report.meldingen.extend(_note_meldingen(report))
     report.duur = time.perf_counter() - started
     return report
 
 
-def _check_pdf(report: VerifyReport, pdf: pikepdf.Pdf, raw: bytes) -> None:
+def _check_pdf(report: VerifyReport, pdf: pikepdf.Pdf, raw: bytes,
+               layout: structure.XrefTable | Melding, deadline: Deadline) -> None:
     data = report.manifest
     report.paginas_bestand = len(pdf.pages)
-    report.wijzigingen = compare_pages(data, hashing.page_digests(pdf))
+    cache: dict[tuple[int, int], bytes] = {}
+    digests = []
+    for page in pdf.pages:
+        deadline.check()
+        digests.append(hashing.page_digest(page, cache))
+    report.wijzigingen = compare_pages(data, digests)
     report.meldingen.extend(_concept(data))
-    report.meldingen.extend(_integrity_meldingen(report))
     _check_completeness(report)
+    report.opbouw = _opbouw(pdf, raw, layout)
+    report.meldingen.extend(report.opbouw)
+    report.meldingen.extend(_integrity_meldingen(report))
     report.verborgen = hidden_channels(pdf, raw, data, intact=report.intact, tafel_naam=report.tafel_naam)
+    report.verborgen += shape.document_level(pdf, data) + shape.attachment_shape(pdf)
+    report.verborgen += shape.manifest_bytes(pdf, data) + shape.manifest_content(data, _routeboek_namen(data))
     report.meldingen.extend(report.verborgen)
+    if pdf.get_warnings() and not any(m.code == "OPBOUW_AFWIJKEND" for m in report.opbouw):
+        report.opbouw.append(_hersteld())
+        report.meldingen.append(report.opbouw[-1])
+
+
+# --- the file's layout ----------------------------------------------------------------
+
+_LAYOUT_TEXT = {
+    "bytes before %PDF- or no header": ("BYTES_BUITEN_PDF", "Het bestand bevat gegevens vóór het begin van "
+                                        "de PDF; geen PDF-lezer toont die, maar ze reizen wel mee."),
+    "bytes after the last %%EOF": ("BYTES_BUITEN_PDF", "Het bestand bevat gegevens na het einde van de PDF "
+                                   "(na %%EOF); geen PDF-lezer toont die, maar ze reizen wel mee, en "
+                                   "PDF-lezers kunnen het bestand daardoor verschillend lezen."),
+    "more than one revision": ("BEWERKT_NA_MAKEN", "Het bestand is na het maken bewerkt en als aanvulling "
+                               "opgeslagen (incrementele update): eerdere inhoud kan er nog in zitten."),
+}
+
+
+def _layout(raw: bytes, limits: Limits) -> structure.XrefTable | Melding:
+    try:
+        return structure.check_layout(raw, limits.max_pdf_objects)
+    except structure.LayoutError as exc:
+        if str(exc) == "too many objects":
+            raise NotABundleError(f"Het bestand heeft meer dan {limits.max_pdf_objects} PDF-objecten; dat is "
+                                  f"te groot om veilig te controleren. {OPNIEUW}") from exc
+        code, tekst = _LAYOUT_TEXT.get(str(exc), ("OPBOUW_AFWIJKEND", ""))
+        if code == "BEWERKT_NA_MAKEN":
+            n = count_revisions(raw)
+            tekst = tekst.replace("bewerkt en", f"{max(n - 1, 1)} keer bewerkt en")
+        return _fout(code, tekst or _OPBOUW_TEKST)
+
+
+_OPBOUW_TEKST = ("De opbouw van het bestand is na het maken veranderd: objecten staan er dubbel in, buiten "
+                 "de inhoudsopgave van het bestand of tussen de objecten in. Verschillende PDF-lezers kunnen "
+                 "er dan verschillende pagina's in tonen; wat hier is gecontroleerd, hoeft niet te zijn wat "
+                 "u in uw PDF-lezer ziet.")
+
+
+def _hersteld() -> Melding:
+    return _fout("OPBOUW_AFWIJKEND", "Het bestand is beschadigd en moest bij het lezen worden hersteld. "
+                 "Verschillende PDF-lezers kunnen het dan verschillend tonen; wat hier is gecontroleerd, "
+                 "hoeft niet te zijn wat u in uw PDF-lezer ziet.")
+
+
+def _opbouw(pdf: pikepdf.Pdf, raw: bytes, layout: structure.XrefTable | Melding) -> list[Melding]:
+    if isinstance(layout, Melding):
+        return [layout]
+    try:
+        structure.object_stream_members(pdf, layout)
+        orphans = structure.orphans(pdf, layout, len(layout.offsets) + len(layout.in_stream) + 16)
+    except structure.LayoutError:
+        return [_fout("OPBOUW_AFWIJKEND", _OPBOUW_TEKST)]
+    if orphans:
+        return [_fout("VERBORGEN_OBJECTEN", f"Het bestand bevat {orphans} object(en) waar niets in de bundel "
+                      "naar verwijst: inhoud die geen PDF-lezer toont en die niet is gecontroleerd, maar wel "
+                      "meereist.")]
+    return []
+
+
+def _routeboek_namen(data: dict[str, Any]) -> dict[str, str] | None:
+    ruleset = ruleset_by_id(data["routeboek"]["id"])
+    tafel = ruleset.tafel(data["casus"]["tafel"]) if ruleset else None
+    if tafel is None:
+        return None
+    casus = data["casus"]
+    return {o.id: o.naam for o in tafel.onderdelen_voor(casus["gemeente"], casus.get("spoor"))}
 
 
 # --- reading --------------------------------------------------------------------------
 
-def _read(path: Path, bestand: str) -> bytes:
+def _read(path: Path, bestand: str, limits: Limits) -> bytes:
+    """The file's bytes: only a regular file, within the size limit, starting as a PDF."""
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise NotABundleError(f"{bestand} kan niet worden gelezen ({exc.strerror or exc}). Controleer "
+        with open(path, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise NotABundleError(f"{bestand} is geen gewoon bestand en dus geen Tafeldossier-bundel. "
+                                      "Kies het PDF-bestand dat u hebt ontvangen.", bestand=bestand)
+            if info.st_size > limits.max_file_bytes:
+                raise NotABundleError(f"{bestand} is groter dan {describe_bytes(limits.max_file_bytes)}; "
+                                      f"dat is te groot om veilig te controleren. {OPNIEUW}", bestand=bestand)
+            if not f.read(1024).startswith(b"%PDF-"):
+                raise NotABundleError(f"{bestand} is geen PDF-bestand en dus geen Tafeldossier-bundel. "
+                                      f"{OPNIEUW}", bestand=bestand)
+            f.seek(0)
+            raw = f.read(limits.max_file_bytes + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reden = exc.strerror if isinstance(exc, OSError) and exc.strerror else "ongeldige naam"
+        raise NotABundleError(f"{bestand} kan niet worden gelezen ({reden}). Controleer "
                               "de naam en de map.", bestand=bestand) from exc
+    if len(raw) > limits.max_file_bytes:  # grew while we read it
+        raise NotABundleError(f"{bestand} is groter dan {describe_bytes(limits.max_file_bytes)}; dat is te "
+                              f"groot om veilig te controleren. {OPNIEUW}", bestand=bestand)
+    return raw
 
 
-def _open(raw: bytes, bestand: str) -> pikepdf.Pdf:
-    if b"%PDF-" not in raw[:1024]:
-        raise NotABundleError(f"{bestand} is geen PDF-bestand en dus geen Tafeldossier-bundel. {OPNIEUW}",
-                              bestand=bestand)
+def _open(raw: bytes, bestand: str, password: str | None) -> pikepdf.Pdf:
     try:
-        pdf = pikepdf.open(io.BytesIO(raw))
+        pdf = pikepdf.open(io.BytesIO(raw), password=password or "")
     except pikepdf.PasswordError as exc:
-        raise NotABundleError(f"{bestand} is met een wachtwoord beveiligd en is daarom geen "
-                              f"Tafeldossier-bundel. {OPNIEUW}", bestand=bestand) from exc
+        wat = ("Het opgegeven wachtwoord is onjuist. Vraag de school om het juiste wachtwoord (via een "
+               "ander kanaal dan de bundel)") if password else \
+            ("Geef het wachtwoord op dat u van de school hebt gekregen (dossier verify --wachtwoord, of "
+             "in het venster van het loket)")
+        raise NotABundleError(f"{bestand} is met een wachtwoord beveiligd. {wat}.", bestand=bestand,
+                              code="WACHTWOORD_NODIG") from exc
     except (pikepdf.PdfError, ValueError, OSError) as exc:
         raise NotABundleError(f"{bestand} is een beschadigde PDF en kan niet worden gecontroleerd. "
                               f"{OPNIEUW}", bestand=bestand) from exc
-    if pdf.is_encrypted:
+    if pdf.is_encrypted and not (password and _as_protected(pdf)):
         pdf.close()
-        raise NotABundleError(f"{bestand} is versleuteld en is daarom geen Tafeldossier-bundel: een bundel "
-                              f"wordt nooit versleuteld. {OPNIEUW}", bestand=bestand)
+        raise NotABundleError(f"{bestand} is versleuteld, maar niet zoals Tafeldossier een bundel met een "
+                              f"wachtwoord beveiligt (AES-256 met een wachtwoord om te openen). {OPNIEUW}",
+                              bestand=bestand)
     return pdf
+
+
+def _as_protected(pdf: pikepdf.Pdf) -> bool:
+    """Encrypted as `protect` does it: AES-256 (R6), with a password needed to open."""
+    info = pdf.encryption
+    return info.R >= 6 and info.stream_method.name == "aesv3" and pdf.user_password_matched
 
 
 def _manifest(pdf: pikepdf.Pdf, bestand: str) -> dict[str, Any]:
@@ -375,9 +491,10 @@ def _fout(code: str, tekst: str, pagina: int | None = None) -> Melding:
 
 def hidden_channels(pdf: pikepdf.Pdf, raw: bytes, data: dict[str, Any], *, intact: bool,
                     tafel_naam: str | None = None) -> list[Melding]:
-    """Everything a reader does not see on the page that the assembler did not put there."""
-    out = _revisions(raw)
-    out += _catalog(pdf)
+    """Everything a reader does not see on the page that the assembler did not put there.
+
+    (Incremental updates and other layout changes of `raw` are reported by `_layout`.)"""
+    out = _catalog(pdf)
     out += _names(pdf)
     out += _pages(pdf)
     out += _info(pdf, data["casus"]["ot_nummer"], tafel_naam)
@@ -389,14 +506,6 @@ def hidden_channels(pdf: pikepdf.Pdf, raw: bytes, data: dict[str, Any], *, intac
 def count_revisions(raw: bytes) -> int:
     """Each save (the first and every incremental update) ends with startxref ... %%EOF."""
     return max(len(re.findall(rb"startxref\s+\d+\s+%%EOF", raw)), raw.count(b"%%EOF"))
-
-
-def _revisions(raw: bytes) -> list[Melding]:
-    n = count_revisions(raw)
-    if n <= 1:
-        return []
-    return [_fout("BEWERKT_NA_MAKEN", f"Het bestand is na het maken {n - 1} keer bewerkt en als aanvulling "
-                  "opgeslagen (incrementele update): eerdere inhoud kan er nog in zitten.")]
 
 
 def _catalog(pdf: pikepdf.Pdf) -> list[Melding]:
@@ -517,11 +626,16 @@ def _page_labels(pdf: pikepdf.Pdf, data: dict[str, Any], *, intact: bool) -> lis
 
 # --- personal data --------------------------------------------------------------------
 
-def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> None:
+def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, password: str | None,
+                deadline: Deadline) -> None:
     flag = flagger or _default_flagger(report)
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
-    for n, text in _page_texts(report, raw):
+    footers: dict[int, str] = {}
+    for n, text in _page_texts(report, raw, password):
+        deadline.check()
+        footer = shape.FOOTER_RE.search(" ".join(text.split()))
+        footers[n] = footer.group(0) if footer else ""
         body = _STAMP_RE.sub(" ", text)
         if len("".join(body.split())) < _MIN_TEXT:
             report.niet_gecontroleerd.append(n)
@@ -533,7 +647,20 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> No
             report.persoonsgegevens.append(Persoonsgegeven(
                 n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
                 bool(getattr(f, "review", False)) or seen))
+    if flag is not None:
+        _check_manifest_text(report, flag)
+    if footers and report.paginas_bestand == len(footers):
+        report.meldingen.extend(shape.footer_mismatches(footers, report.manifest))
     report.meldingen.extend(_personal_meldingen(report))
+
+
+def _check_manifest_text(report: VerifyReport, flag: Flagger) -> None:
+    """The manifest's free texts (meldingen of the build) travel with the bundle: read them too."""
+    for text in shape.manifest_strings(report.manifest):
+        for f in flag(text):
+            report.persoonsgegevens.append(Persoonsgegeven(0, None, str(f.categorie),
+                                                           str(getattr(f, "context", "")),
+                                                           bool(getattr(f, "review", False))))
 
 
 def _default_flagger(report: VerifyReport) -> Flagger | None:
@@ -554,11 +681,11 @@ def _file_page_components(report: VerifyReport) -> dict[int, str]:
     return {n: o for n, _, o in _manifest_pages(report.manifest)}
 
 
-def _page_texts(report: VerifyReport, raw: bytes) -> Iterator[tuple[int, str]]:
+def _page_texts(report: VerifyReport, raw: bytes, password: str | None) -> Iterator[tuple[int, str]]:
     import pypdfium2 as pdfium
 
     try:
-        doc = pdfium.PdfDocument(raw)
+        doc = pdfium.PdfDocument(raw, password=password)
     except pdfium.PdfiumError:
         report.meldingen.append(Melding("TEKST_NIET_GELEZEN", "De tekst van de bundel kon niet worden "
                                         "gelezen; zoeken naar persoonsgegevens was niet mogelijk. Bekijk "
@@ -589,7 +716,10 @@ def _page_text(doc: Any, index: int) -> str:
 def _personal_meldingen(report: VerifyReport) -> list[Melding]:
     out = []
     for f in report.persoonsgegevens:
-        if f.review:
+        if f.pagina == 0:
+            out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"In het manifest: mogelijk persoonsgegeven "
+                               f"({f.categorie}): “{f.context}”.", "info" if f.review else "fout"))
+        elif f.review:
             out.append(Melding("NAAM_TER_CONTROLE", f"Pagina {f.pagina}: naam van (vermoedelijk) een "
                                f"professional, ter controle: “{f.context}”.", "info",
                                onderdeel=f.onderdeel, pagina=f.pagina))

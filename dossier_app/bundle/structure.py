@@ -1,0 +1,284 @@
+"""The bundle's file structure as bytes: one reading, the same for every PDF reader.
+
+Viewers and libraries differ in how they read a PDF that is not clean: qpdf rebuilds a
+damaged cross-reference table by scanning and takes the *last* definition of an object,
+PDFium and poppler follow the cross-reference and show another one. A bundle is only
+checked when there is no room for such a difference:
+
+- the file starts with `%PDF-` and ends with its one `startxref … %%EOF` (no bytes before
+  or after, no incremental update, no `/Prev`);
+- every object header in the file stands at the offset the cross-reference gives for it,
+  and is there once; between objects there is only white space;
+- every object stream holds exactly the objects the cross-reference puts in it;
+- every object is reachable from the trailer (no orphan with content nobody checks).
+
+`check_layout` reads only the raw bytes and the cross-reference it finds through
+`startxref`; `orphans` needs the qpdf view. Both return English reasons (for the log and
+for tests); verify turns them into one Dutch message.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pikepdf
+
+HEADER_RE = re.compile(rb"%PDF-[12]\.\d\r?\n")
+_BINARY_COMMENT_RE = re.compile(rb"%[^\r\n]{0,64}\r?\n")
+_OBJ_HEADER_RE = re.compile(rb"(?:^|(?<=[\r\n]))(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b")
+_WS = b" \t\r\n\f\0"
+_MAX_XREF_BYTES = 64 * 1024 * 1024
+
+
+class LayoutError(ValueError):
+    """The bytes do not have the one unambiguous layout (English reason)."""
+
+
+@dataclass
+class XrefTable:
+    offsets: dict[tuple[int, int], int] = field(default_factory=dict)  # type 1: (num, gen) -> offset
+    in_stream: dict[int, int] = field(default_factory=dict)  # type 2: num -> object stream num
+    xref_at: int = 0
+    xref_obj: tuple[int, int] | None = None  # the xref stream itself, when there is one
+
+
+def check_layout(raw: bytes, max_objects: int) -> XrefTable:
+    """Raise LayoutError unless the file has one revision and every byte is where it belongs."""
+    if not HEADER_RE.match(raw):
+        raise LayoutError("bytes before %PDF- or no header")
+    end = raw.rstrip(_WS)
+    if not end.endswith(b"%%EOF"):
+        raise LayoutError("bytes after the last %%EOF")
+    if raw.count(b"%%EOF") != 1 or raw.count(b"startxref") != 1:
+        raise LayoutError("more than one revision")
+    tail = re.search(rb"startxref[ \t\r\n]+(\d{1,12})[ \t\r\n]+%%EOF$", end)
+    if tail is None:
+        raise LayoutError("startxref not at the end")
+    table = _read_xref(raw, int(tail.group(1)), max_objects)
+    _check_headers(raw, table, tail.start())
+    return table
+
+
+def _read_xref(raw: bytes, at: int, max_objects: int) -> XrefTable:
+    if at >= len(raw):
+        raise LayoutError("startxref points outside the file")
+    if raw.startswith(b"xref", at):
+        return _read_xref_table(raw, at, max_objects)
+    return _read_xref_stream(raw, at, max_objects)
+
+
+def _read_xref_table(raw: bytes, at: int, max_objects: int) -> XrefTable:
+    table = XrefTable(xref_at=at)
+    pos = at + 4
+    section = re.compile(rb"[ \t\r\n]*(\d{1,10}) (\d{1,10})[ \t]*\r?\n")
+    while True:
+        m = section.match(raw, pos)
+        if m is None:
+            break
+        first, count = int(m.group(1)), int(m.group(2))
+        if count > max_objects or len(table.offsets) + count > max_objects:
+            raise LayoutError("too many objects")
+        pos = m.end()
+        for i in range(count):
+            entry = raw[pos:pos + 20]
+            if len(entry) < 18 or entry[17:18] not in (b"n", b"f"):
+                raise LayoutError("broken xref entry")
+            if entry[17:18] == b"n":
+                table.offsets[(first + i, int(entry[11:16]))] = int(entry[0:10])
+            pos += 20
+    trailer = re.compile(rb"[ \t\r\n]*trailer[ \t\r\n]*<<").match(raw, pos)
+    if trailer is None:
+        raise LayoutError("no trailer after the xref table")
+    text = raw[trailer.end():raw.find(b"startxref", trailer.end())]
+    if b"/Prev" in text or b"/XRefStm" in text:
+        raise LayoutError("trailer with /Prev or /XRefStm")
+    return table
+
+
+def _dict_text(raw: bytes, at: int) -> tuple[int, int, bytes]:
+    """Object number, generation and dictionary text of the stream object at `at`."""
+    m = re.compile(rb"(\d{1,10})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj[ \t\r\n]*<<").match(raw, at)
+    if m is None:
+        raise LayoutError("startxref does not point to an xref")
+    stream_at = raw.find(b"stream", m.end(), m.end() + 4096)
+    if stream_at < 0:
+        raise LayoutError("xref stream without data")
+    return int(m.group(1)), int(m.group(2)), raw[m.end():stream_at]
+
+
+def _int_key(text: bytes, key: bytes) -> int | None:
+    m = re.search(rb"/" + key + rb"[ \t\r\n]+(\d{1,12})(?![ \t\r\n]+\d+[ \t\r\n]+R)", text)
+    return int(m.group(1)) if m else None
+
+
+def _array_key(text: bytes, key: bytes) -> list[int]:
+    m = re.search(rb"/" + key + rb"[ \t\r\n]*\[([0-9 \t\r\n]*)\]", text)
+    if m is None:
+        return []
+    return [int(v) for v in m.group(1).split()]
+
+
+def _read_xref_stream(raw: bytes, at: int, max_objects: int) -> XrefTable:
+    num, gen, text = _dict_text(raw, at)
+    if b"/XRef" not in text or b"/Prev" in text:
+        raise LayoutError("not a single xref stream")
+    widths, length, size = _array_key(text, b"W"), _int_key(text, b"Length"), _int_key(text, b"Size")
+    if len(widths) != 3 or length is None or size is None or size > max_objects + 1:
+        raise LayoutError("xref stream dictionary not understood")
+    index = _array_key(text, b"Index") or [0, size]
+    start = raw.find(b"stream", at) + 6
+    start += 2 if raw[start:start + 2] == b"\r\n" else 1
+    data = _inflate(raw[start:start + length], _MAX_XREF_BYTES) if b"/FlateDecode" in text else \
+        raw[start:start + length]
+    columns = _int_key(text, b"Columns") or sum(widths)
+    predictor = _int_key(text, b"Predictor") or 1
+    rows = _unpredict(data, columns, predictor)
+    table = XrefTable(xref_at=at, xref_obj=(num, gen))
+    _fill(table, rows, widths, index)
+    return table
+
+
+def _inflate(data: bytes, cap: int) -> bytes:
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, cap)
+    except zlib.error as exc:
+        raise LayoutError("xref stream does not inflate") from exc
+    if inflater.unconsumed_tail:
+        raise LayoutError("xref stream too large")
+    return out
+
+
+def _unpredict(data: bytes, columns: int, predictor: int) -> Iterator[bytes]:
+    if predictor < 10:
+        for i in range(0, len(data) - columns + 1, columns):
+            yield data[i:i + columns]
+        return
+    prev = bytearray(columns)
+    for i in range(0, len(data) - columns, columns + 1):
+        kind, row = data[i], bytearray(data[i + 1:i + 1 + columns])
+        for j in range(columns):
+            left = row[j - 1] if j else 0
+            up, upleft = prev[j], prev[j - 1] if j else 0
+            row[j] = (row[j] + (0, left, up, (left + up) // 2, _paeth(left, up, upleft))[kind]) & 0xFF \
+                if kind <= 4 else row[j]
+        prev = row
+        yield bytes(row)
+
+
+def _paeth(a: int, b: int, c: int) -> int:
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    return a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+
+
+def _fill(table: XrefTable, rows: Iterator[bytes], widths: list[int], index: list[int]) -> None:
+    numbers = (n for first, count in zip(index[0::2], index[1::2], strict=False)
+               for n in range(first, first + count))
+    w0, w1, _ = widths
+    for num, row in zip(numbers, rows, strict=False):
+        kind = int.from_bytes(row[:w0], "big") if w0 else 1
+        a = int.from_bytes(row[w0:w0 + w1], "big")
+        b = int.from_bytes(row[w0 + w1:], "big")
+        if kind == 1:
+            table.offsets[(num, b)] = a
+        elif kind == 2:
+            table.in_stream[num] = a
+
+
+def _check_headers(raw: bytes, table: XrefTable, startxref_at: int) -> None:
+    """Each object header once, at the offset the xref gives; only white space between."""
+    by_offset = {off: key for key, off in table.offsets.items()}
+    seen: set[tuple[int, int]] = set()
+    for m in _OBJ_HEADER_RE.finditer(raw):
+        key = (int(m.group(1)), int(m.group(2)))
+        if by_offset.get(m.start()) != key or key in seen:
+            raise LayoutError("object defined outside the xref or twice")
+        seen.add(key)
+    if seen != set(table.offsets):
+        raise LayoutError("xref points to no object header")
+    _check_gaps(raw, sorted(table.offsets.values()), table, startxref_at)
+
+
+def _check_gaps(raw: bytes, starts: list[int], table: XrefTable, startxref_at: int) -> None:
+    header = HEADER_RE.match(raw)
+    assert header is not None
+    pos = header.end()
+    comment = _BINARY_COMMENT_RE.match(raw, pos)
+    if comment is not None:
+        pos = comment.end()
+    ends = [*starts[1:], table.xref_at if table.xref_obj is None else startxref_at]
+    if starts and raw[pos:starts[0]].strip(_WS):
+        raise LayoutError("bytes between the header and the first object")
+    for start, end in zip(starts, ends, strict=True):
+        _check_object_span(raw, start, end)
+
+
+def _check_object_span(raw: bytes, start: int, end: int) -> None:
+    last = raw.rfind(b"endobj", start, end)
+    if last < 0 or raw[last + 6:end].strip(_WS):
+        raise LayoutError("bytes after an object")
+    stream_at = raw.find(b"stream", start, last)
+    if stream_at < 0:
+        return
+    length = _int_key(raw[start:stream_at], b"Length")
+    if length is None:
+        return  # an indirect /Length: qpdf does not write it, nor does it hide bytes beyond endstream
+    data = stream_at + 6 + (2 if raw[stream_at + 6:stream_at + 8] == b"\r\n" else 1)
+    if not re.fullmatch(rb"[ \t\r\n\f\0]*endstream[ \t\r\n\f\0]*", raw[data + length:last]):
+        raise LayoutError("bytes after the stream data")
+
+
+def object_stream_members(pdf: pikepdf.Pdf, table: XrefTable) -> None:
+    """Each object stream holds exactly the objects the xref places in it."""
+    expected: dict[int, set[int]] = {}
+    for num, container in table.in_stream.items():
+        expected.setdefault(container, set()).add(num)
+    for container, members in expected.items():
+        stream = pdf.get_object((container, 0))
+        if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") != pikepdf.Name.ObjStm:
+            raise LayoutError("xref points into something that is not an object stream")
+        first = int(stream.get("/First", 0))
+        head = stream.read_bytes()[:first].split()
+        found = [int(v) for v in head[0::2]]
+        if len(found) != int(stream.get("/N", -1)) or sorted(found) != sorted(members) or \
+                len(set(found)) != len(found):
+            raise LayoutError("object stream holds other objects than the xref lists")
+    for num in expected:
+        table.offsets.setdefault((num, 0), -1)
+
+
+def orphans(pdf: pikepdf.Pdf, table: XrefTable, max_objects: int) -> int:
+    """Objects in the file that nothing reaches from the trailer (object streams aside)."""
+    listed = set(table.offsets) | {(n, 0) for n in table.in_stream}
+    containers = {(c, 0) for c in table.in_stream.values()}
+    if table.xref_obj is not None:
+        containers.add(table.xref_obj)
+    reached = reachable(pdf.trailer, max_objects)
+    return len(listed - containers - reached)
+
+
+def reachable(root: pikepdf.Object, max_objects: int) -> set[tuple[int, int]]:
+    """Object ids reachable from `root`, walked without recursion."""
+    seen: set[tuple[int, int]] = set()
+    todo: list[pikepdf.Object] = [root]
+    while todo:
+        obj = todo.pop()
+        if not isinstance(obj, pikepdf.Object):
+            continue  # numbers and booleans come back as Python values
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+            if len(seen) > max_objects:
+                raise LayoutError("too many objects")
+        if isinstance(obj, pikepdf.Stream):
+            todo.extend(obj.stream_dict.values())
+        elif isinstance(obj, pikepdf.Dictionary):
+            todo.extend(obj.values())
+        elif isinstance(obj, pikepdf.Array):
+            todo.extend(obj)
+    return seen
