@@ -84,15 +84,33 @@ MAX_BYTES = 8 * 1024 * 1024  # a manifest of 2,000 pages with many meldingen is 
 
 def read(pdf: pikepdf.Pdf, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
     """The embedded manifest, checked for the keys verify relies on."""
-    spec = pdf.attachments.get(BESTANDSNAAM)
-    if spec is None:
+    specs = _specs(pdf)
+    if not specs:
         raise ManifestError("no manifest")
+    if len(specs) > 1:
+        raise ManifestError("more than one manifest")
     try:
-        data = json.loads(read_bytes(spec.obj, max_bytes).decode("utf-8"))
+        data = json.loads(read_bytes(specs[0], max_bytes).decode("utf-8"))
     except (ValueError, UnicodeDecodeError, pikepdf.PdfError) as exc:
         raise ManifestError(f"manifest is not JSON: {exc}") from exc
     validate(data)
     return data
+
+
+def _specs(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """Every file specification named as the manifest in the name tree's top-level /Names
+    (pikepdf's attachment view keeps one of two equal names; viewers list both)."""
+    names = pdf.Root.get("/Names")
+    tree = names.get("/EmbeddedFiles") if isinstance(names, pikepdf.Dictionary) else None
+    if not isinstance(tree, pikepdf.Dictionary):
+        return []
+    pairs = tree.get("/Names")
+    if not isinstance(pairs, pikepdf.Array):  # a tree with /Kids: pikepdf's view, checked by verify
+        spec = pdf.attachments.get(BESTANDSNAAM)
+        return [spec.obj] if spec is not None else []
+    items = list(pairs)
+    return [spec for key, spec in zip(items[0::2], items[1::2], strict=False)
+            if isinstance(key, pikepdf.String) and str(key) == BESTANDSNAAM]
 
 
 def read_bytes(filespec: pikepdf.Object, max_bytes: int = MAX_BYTES) -> bytes:

@@ -20,6 +20,7 @@ import pikepdf
 from pikepdf import Name
 
 from dossier_app.bundle import manifest
+from dossier_app.bundle.assemble import VOORBLAD_NAAM
 from dossier_app.meldingen import Melding
 
 _TRAILER_KEYS = frozenset({"/Root", "/Info", "/ID", "/Size", "/Encrypt",
@@ -196,7 +197,10 @@ def manifest_content(data: dict[str, Any], routeboek_namen: dict[str, str] | Non
         if not _ID_RE.match(o["id"]) or not all(_SHA_RE.match(p["sha256"]) for p in o["paginas"]):
             problems.append("onderdelen of controlegetallen in een onbekende vorm")
             break
-        if routeboek_namen is not None and routeboek_namen.get(o["id"], o["naam"]) != o["naam"]:
+        allowed = {routeboek_namen.get(o["id"], o["naam"])} if routeboek_namen is not None else {o["naam"]}
+        if o["id"] == "voorblad":
+            allowed.add(VOORBLAD_NAAM)
+        if o["naam"] not in allowed:
             problems.append(f"de naam van onderdeel {o['id']} wijkt af van het routeboek")
         numbers = [p["nummer"] for p in o["paginas"]]
         span = list(range(o["pagina_van"], o["pagina_tot"] + 1)) if o["pagina_van"] else []

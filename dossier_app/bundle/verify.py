@@ -35,7 +35,7 @@ from dossier_app.dates import datum_nl
 from dossier_app.documents.limits import DEFAULT_LIMITS, Limits, describe_bytes
 from dossier_app.errors import ExitCode, NotABundleError
 from dossier_app.meldingen import Melding
-from dossier_app.privacy import confirmation_hash
+from dossier_app.privacy import confirmation_hash, fold
 from dossier_app.rules import Tafel, ruleset_by_id
 from dossier_app.rules.check import Termijn, termijn
 from dossier_app.rules.terms import gemeente_naam
@@ -72,6 +72,8 @@ class Persoonsgegeven:
     categorie: str
     context: str  # text around the finding: for the loket's own screen and JSON only
     review: bool = False  # the flagger asks to look, not to remove (a professional's name)
+    bevestigd: bool = False  # the school confirmed "not personal data" (manifest "bevestigd")
+    bron: str = "tekst"  # tekst | afbeelding (read by OCR from an image on the page) | manifest
 
 
 @dataclass
@@ -246,7 +248,7 @@ def _read(path: Path, bestand: str, limits: Limits) -> bytes:
             if info.st_size > limits.max_file_bytes:
                 raise NotABundleError(f"{bestand} is groter dan {describe_bytes(limits.max_file_bytes)}; "
                                       f"dat is te groot om veilig te controleren. {OPNIEUW}", bestand=bestand)
-            if not f.read(1024).startswith(b"%PDF-"):
+            if b"%PDF-" not in f.read(1024):
                 raise NotABundleError(f"{bestand} is geen PDF-bestand en dus geen Tafeldossier-bundel. "
                                       f"{OPNIEUW}", bestand=bestand)
             f.seek(0)
@@ -294,6 +296,10 @@ def _manifest(pdf: pikepdf.Pdf, bestand: str) -> dict[str, Any]:
     except manifest.ManifestError as exc:
         if str(exc) == "no manifest":
             reden = "er zit geen manifest in"
+        elif str(exc) == "more than one manifest":
+            reden = ("er zitten twee bijlagen met de naam van het manifest in (PDF-lezers tonen dan een "
+                     "andere "
+                     "dan Tafeldossier leest); de bundel is na het maken bewerkt")
         elif str(exc).startswith("schema") and _newer_schema(pdf):
             reden = ("hij is gemaakt met een nieuwere versie van Tafeldossier. Werk Tafeldossier bij "
                      "en controleer de bundel opnieuw; of")
@@ -632,8 +638,12 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
     footers: dict[int, str] = {}
-    for n, text in _page_texts(report, raw, password):
+    texts: dict[int, str] = {}
+    image_pages: list[int] = []
+    for n, text, has_image in _page_texts(report, raw, password):
         deadline.check()
+        if has_image:
+            image_pages.append(n)
         footer = shape.FOOTER_RE.search(" ".join(text.split()))
         footers[n] = footer.group(0) if footer else ""
         body = _STAMP_RE.sub(" ", text)
@@ -642,25 +652,75 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
             continue
         if flag is None:
             continue
+        if has_image:
+            texts[n] = body
         for f in flag(body):
             seen = confirmation_hash(body[f.start:f.end]) in confirmed if hasattr(f, "start") else False
             report.persoonsgegevens.append(Persoonsgegeven(
                 n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
-                bool(getattr(f, "review", False)) or seen))
+                bool(getattr(f, "review", False)), seen))
     if flag is not None:
         _check_manifest_text(report, flag)
+        _check_images(report, raw, password, texts, flag, deadline)
     if footers and report.paginas_bestand == len(footers):
         report.meldingen.extend(shape.footer_mismatches(footers, report.manifest))
     report.meldingen.extend(_personal_meldingen(report))
+
+
+MAX_OCR_PAGES = 40  # pages with text and images read by OCR; beyond that the loket looks itself
+
+
+def _check_images(report: VerifyReport, raw: bytes, password: str | None, texts: dict[int, str],
+                  flag: Flagger, deadline: Deadline) -> None:
+    """Images on pages that have text: read them with OCR and look for what the text layer
+    does not already hold (a name pasted in as a picture). Pages without text are listed
+    as not checked already."""
+    if not texts:
+        return
+    from dossier_app.anonymise.ocr import page_text
+    from dossier_app.store.workdir import private_workdir
+
+    pages = sorted(texts)
+    unread: list[int] = pages[MAX_OCR_PAGES:]
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(raw, password=password)
+    try:
+        with private_workdir() as workdir:
+            for n in pages[:MAX_OCR_PAGES]:
+                deadline.check()
+                ocr = page_text(doc[n - 1], workdir)
+                if ocr is None:
+                    unread = pages
+                    break
+                _flag_image_text(report, n, ocr, texts[n], flag)
+    finally:
+        doc.close()
+    if unread:
+        report.meldingen.append(Melding(
+            "AFBEELDING_NIET_GELEZEN", f"Pagina {_ranges(unread)} bevat naast tekst ook afbeeldingen "
+            "die niet op persoonsgegevens zijn gelezen (tekstherkenning niet beschikbaar of te veel "
+            "pagina's). Bekijk deze pagina's zelf.", "waarschuwing"))
+
+
+def _flag_image_text(report: VerifyReport, n: int, ocr: str, layer: str, flag: Flagger) -> None:
+    known = " ".join(fold(layer).split())
+    for f in flag(ocr):
+        found = " ".join(fold(ocr[f.start:f.end]).split()) if hasattr(f, "start") else ""
+        if found and found in known:
+            continue  # also in the text layer: reported with the text already
+        report.persoonsgegevens.append(Persoonsgegeven(
+            n, _file_page_components(report).get(n), str(f.categorie), str(getattr(f, "context", "")),
+            bool(getattr(f, "review", False)), bron="afbeelding"))
 
 
 def _check_manifest_text(report: VerifyReport, flag: Flagger) -> None:
     """The manifest's free texts (meldingen of the build) travel with the bundle: read them too."""
     for text in shape.manifest_strings(report.manifest):
         for f in flag(text):
-            report.persoonsgegevens.append(Persoonsgegeven(0, None, str(f.categorie),
-                                                           str(getattr(f, "context", "")),
-                                                           bool(getattr(f, "review", False))))
+            report.persoonsgegevens.append(Persoonsgegeven(
+                0, None, str(f.categorie), str(getattr(f, "context", "")), bool(getattr(f, "review", False)),
+                bron="manifest"))
 
 
 def _default_flagger(report: VerifyReport) -> Flagger | None:
@@ -681,7 +741,7 @@ def _file_page_components(report: VerifyReport) -> dict[int, str]:
     return {n: o for n, _, o in _manifest_pages(report.manifest)}
 
 
-def _page_texts(report: VerifyReport, raw: bytes, password: str | None) -> Iterator[tuple[int, str]]:
+def _page_texts(report: VerifyReport, raw: bytes, password: str | None) -> Iterator[tuple[int, str, bool]]:
     import pypdfium2 as pdfium
 
     try:
@@ -693,30 +753,38 @@ def _page_texts(report: VerifyReport, raw: bytes, password: str | None) -> Itera
         return
     try:
         for i in range(len(doc)):
-            yield i + 1, _page_text(doc, i)
+            yield i + 1, *_page_text(doc, i)
     finally:
         doc.close()
 
 
-def _page_text(doc: Any, index: int) -> str:
+def _page_text(doc: Any, index: int) -> tuple[str, bool]:
+    """The page's text layer, and whether it draws an image (also inside a form)."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
         page = doc[index]
         textpage = page.get_textpage()
         try:
-            return str(textpage.get_text_range())
+            images = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=8)
+            return str(textpage.get_text_range()), next(iter(images), None) is not None
         finally:
             textpage.close()
             page.close()
     except pdfium.PdfiumError:
-        return ""  # counted as a page without text: the loket looks at it
+        return "", False  # counted as a page without text: the loket looks at it
 
 
 def _personal_meldingen(report: VerifyReport) -> list[Melding]:
     out = []
     for f in report.persoonsgegevens:
-        if f.pagina == 0:
+        if f.bevestigd:
+            out.append(Melding("PERSOONSGEGEVEN_BEVESTIGD", f"Pagina {f.pagina}: door de school bevestigd "
+                               f"als geen persoonsgegeven ({f.categorie}): “{f.context}”. Kijk zelf of dat "
+                               "klopt.",
+                               "waarschuwing", onderdeel=f.onderdeel, pagina=f.pagina))
+        elif f.pagina == 0:
             out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"In het manifest: mogelijk persoonsgegeven "
                                f"({f.categorie}): “{f.context}”.", "info" if f.review else "fout"))
         elif f.review:
@@ -724,8 +792,9 @@ def _personal_meldingen(report: VerifyReport) -> list[Melding]:
                                f"professional, ter controle: “{f.context}”.", "info",
                                onderdeel=f.onderdeel, pagina=f.pagina))
         else:
-            out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"Pagina {f.pagina}: mogelijk persoonsgegeven "
-                               f"({f.categorie}): “{f.context}”.", "fout",
+            waar = " in een afbeelding" if f.bron == "afbeelding" else ""
+            out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"Pagina {f.pagina}: mogelijk "
+                               f"persoonsgegeven{waar} ({f.categorie}): “{f.context}”.", "fout",
                                onderdeel=f.onderdeel, pagina=f.pagina))
     return out
 
@@ -800,7 +869,7 @@ def report_text(report: VerifyReport) -> list[str]:
         lines.append(f"  - {o.naam}: {_STATUS_TEKST[o.status]}{paginas}")
     lines.append("Ongewijzigd sinds het maken: " + ("ja" if report.intact else "NEE"))
     lines.append("Verborgen inhoud: " + ("geen" if report.schoon else "GEVONDEN"))
-    echte = [p for p in report.persoonsgegevens if not p.review]
+    echte = [p for p in report.persoonsgegevens if not p.review and not p.bevestigd]
     lines.append(f"Mogelijke persoonsgegevens: {len(echte) or 'geen gevonden'}")
     lines += _meldingen_lines(report)
     uitslag = "in orde" if report.ok else f"{len(report.problemen)} probleem/problemen gevonden"
