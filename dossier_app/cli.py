@@ -270,12 +270,17 @@ def _build_text(result: Any) -> list[str]:
 def cmd_verify(args: argparse.Namespace) -> int:
     from dossier_app.bundle.verify import report_dict, report_text, verify_bundle
 
-    report = verify_bundle(Path(args.bundle), bestand=args.bundle)
+    password = _read_secret("Wachtwoord van de bundel: ", confirm=False) if args.wachtwoord else None
+    report = verify_bundle(Path(args.bundle), bestand=args.bundle, password=password)
     get_logger("cli").info("verify: exit %d", int(report.exit_code))
-    if args.json:
-        _emit_json(report_dict(report))
-    else:
-        _say(report_text(report))
+    try:
+        if args.json:
+            _emit_json(report_dict(report))
+            sys.stdout.flush()
+        else:
+            _say(report_text(report))
+    except BrokenPipeError:  # `dossier verify --json | head`: the reader stopped early; the verdict stands
+        _quiet_stdout()
     return int(report.exit_code)
 
 
@@ -411,6 +416,9 @@ def build_parser() -> DutchParser:
                        "3: geen leesbare Tafeldossier-bundel.")
     p.add_argument("bundle", metavar="BUNDEL", help="de ontvangen bundel (.pdf)")
     p.add_argument("--json", action="store_true", help="schrijf één JSON-document naar stdout")
+    p.add_argument("--wachtwoord", action="store_true",
+                   help="de bundel is met een wachtwoord beveiligd (build --wachtwoord); Tafeldossier leest "
+                   "het uit TAFELDOSSIER_WACHTWOORD of vraagt erom (nooit op de opdrachtregel)")
     p.set_defaults(func=cmd_verify)
 
     _add_form_parsers(sub)
@@ -447,6 +455,17 @@ def main(argv: Sequence[str] | None = None) -> int:
               "Meld dit bij de beheerder en vermeld het tijdstip; details staan in het logbestand.",
               file=sys.stderr)
         return int(ExitCode.internal)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at devnull so Python's flush at exit does not fail on the closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> NoReturn:

@@ -549,3 +549,43 @@ def test_inherited_resources_pass(fresh, tmp_path):
 def test_a_resave_with_a_classic_xref_passes(fresh, tmp_path):
     plain, _ = _classic(fresh, tmp_path)
     assert verify(plain).ok
+
+
+# --- a bundle with a password, and the command line ---------------------------------------
+
+def test_protected_bundle_is_verified_with_its_password(fresh, tmp_path):
+    from dossier_app.bundle.protect import protect_pdf
+    from dossier_app.bundle.verify import needs_password, verify_bundle
+
+    protected = tmp_path / "beveiligd.pdf"
+    protect_pdf(fresh, protected, "geheim-wachtwoord", tmp_path)
+    assert needs_password(protected) and not needs_password(fresh)
+    with pytest.raises(NotABundleError, match="Geef het wachtwoord op") as info:
+        verify(protected)
+    assert info.value.exit_code == ExitCode.input_error
+    with pytest.raises(NotABundleError, match="wachtwoord is onjuist"):
+        verify_bundle(protected, bestand=protected.name, flagger=phone_flagger, password="iets-anders")
+    report = verify_bundle(protected, bestand=protected.name, flagger=phone_flagger,
+                           password="geheim-wachtwoord")
+    assert report.ok, [m.tekst for m in report.problemen]
+
+
+def test_cli_verify_with_password_and_a_closed_pipe(fresh, tmp_path, monkeypatch, capsys):
+    import os
+    import subprocess
+    import sys
+
+    from dossier_app.bundle.protect import protect_pdf
+    from dossier_app.cli import main
+
+    protected = tmp_path / "beveiligd.pdf"
+    protect_pdf(fresh, protected, "geheim-wachtwoord", tmp_path)
+    monkeypatch.setenv("TAFELDOSSIER_WACHTWOORD", "geheim-wachtwoord")
+    assert main(["verify", str(protected), "--wachtwoord"]) == 0
+    assert "Uitslag: in orde" in capsys.readouterr().err
+    env = {**os.environ, "TAFELDOSSIER_WACHTWOORD": ""}
+    proc = subprocess.run(f'"{sys.executable}" -m dossier_app verify --json "{fresh}" | head -c 20; '
+                          'exit ${PIPESTATUS[0]}', shell=True, executable="/bin/bash", env=env,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("{")
+    assert "interne fout" not in proc.stderr and "Traceback" not in proc.stderr

@@ -284,6 +284,20 @@ def _open(raw: bytes, bestand: str, password: str | None) -> pikepdf.Pdf:
     return pdf
 
 
+def needs_password(path: Path, limits: Limits = DEFAULT_LIMITS) -> bool:
+    """True when the file opens only with a password (a bundle made with `build --wachtwoord`);
+    anything else, including a file verify will refuse, is False: verify says why."""
+    try:
+        if not Path(path).is_file() or Path(path).stat().st_size > limits.max_file_bytes:
+            return False
+        pikepdf.open(path).close()
+    except pikepdf.PasswordError:
+        return True
+    except (pikepdf.PdfError, OSError, ValueError):
+        return False
+    return False
+
+
 def _as_protected(pdf: pikepdf.Pdf) -> bool:
     """Encrypted as `protect` does it: AES-256 (R6), with a password needed to open."""
     info = pdf.encryption
@@ -516,7 +530,7 @@ def count_revisions(raw: bytes) -> int:
 
 def _catalog(pdf: pikepdf.Pdf) -> list[Melding]:
     out = []
-    for key in sorted(set(pdf.Root.keys()) - _CATALOG_ALLOWED):
+    for key in sorted(set(pdf.Root.keys()) - _CATALOG_ALLOWED - _aes256_extension(pdf)):
         wat = _CATALOG_TEXT.get(key, f"het onderdeel {key}")
         if key == "/OpenAction" and _is_javascript(pdf.Root[key]):
             wat = "JavaScript dat bij het openen wordt uitgevoerd"
@@ -527,6 +541,17 @@ def _catalog(pdf: pikepdf.Pdf) -> list[Melding]:
         out.append(_fout("BIJLAGE_TOEGEVOEGD", "De bundel verwijst naar meer bijgevoegde bestanden dan "
                          "alleen het manifest."))
     return out
+
+
+def _aes256_extension(pdf: pikepdf.Pdf) -> set[str]:
+    """qpdf marks an AES-256 (R6) file with Adobe's extension level 8: that is all it may say."""
+    ext = pdf.Root.get("/Extensions")
+    if not pdf.is_encrypted or not isinstance(ext, pikepdf.Dictionary) or set(ext.keys()) != {"/ADBE"}:
+        return set()
+    adbe = ext.ADBE
+    ok = isinstance(adbe, pikepdf.Dictionary) and set(adbe.keys()) == {"/BaseVersion", "/ExtensionLevel"} \
+        and adbe.BaseVersion == pikepdf.Name("/1.7") and adbe.ExtensionLevel == 8
+    return {"/Extensions"} if ok else set()
 
 
 def _is_javascript(action: pikepdf.Object) -> bool:
@@ -886,4 +911,5 @@ def _meldingen_lines(report: VerifyReport) -> list[str]:
 
 
 __all__ = ["OnderdeelCheck", "PaginaWijziging", "Persoonsgegeven", "VerifyReport", "compare_pages",
-           "count_revisions", "hidden_channels", "report_dict", "report_text", "verify_bundle"]
+           "count_revisions", "hidden_channels", "needs_password", "report_dict", "report_text",
+           "verify_bundle"]

@@ -11,7 +11,9 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QPushButton,
     QSpinBox,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier_app.bundle.verify import VerifyReport, verify_bundle
+from dossier_app.bundle.verify import VerifyReport, needs_password, verify_bundle
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobContext, JobRunner
 from dossier_app.ui.onderdelen_page import paths_from_mime
@@ -33,6 +35,15 @@ from dossier_app.ui.widgets import heading, hint, message_label, show_message
 ROOD, GROEN = QColor("#b00020"), QColor("#1b6e20")
 
 
+def ask_password(parent: QWidget, bestand: str) -> str | None:
+    """The bundle's password (build --wachtwoord), or None when the user cancels."""
+    value, ok = QInputDialog.getText(
+        parent, "Wachtwoord van de bundel",
+        f"{bestand} is met een wachtwoord beveiligd. Typ het wachtwoord dat u van de school hebt "
+        "gekregen (via een ander kanaal dan de bundel):", QLineEdit.EchoMode.Password)
+    return value if ok and value else None
+
+
 class LoketWindow(QMainWindow):
     def __init__(self, runner: JobRunner | None = None) -> None:
         super().__init__()
@@ -41,6 +52,7 @@ class LoketWindow(QMainWindow):
         self.runner = runner or JobRunner(self)
         self.report: VerifyReport | None = None
         self.path: Path | None = None
+        self.password: str | None = None  # for a protected bundle; kept only while it is shown
         self.pdf = QPdfDocument(self)
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -104,13 +116,20 @@ class LoketWindow(QMainWindow):
     def open_bundle(self, path: Path) -> None:
         self.path = path
         self.report = None
+        self.password = None
         self.export_button.setEnabled(False)
         self.tree.clear()
         show_message(self.error, "")
+        if needs_password(path):
+            self.password = ask_password(self, path.name)
+            if self.password is None:
+                self.verdict.setText("Niet gecontroleerd: de bundel is met een wachtwoord beveiligd.")
+                return
         self.verdict.setText(f"{path.name} wordt gecontroleerd…")
+        password = self.password
 
         def job(_ctx: JobContext) -> VerifyReport:
-            return verify_bundle(path, bestand=path.name)
+            return verify_bundle(path, bestand=path.name, password=password)
 
         self.runner.start(job, on_done=self._show_report, on_error=self._failed)
 
@@ -137,6 +156,7 @@ class LoketWindow(QMainWindow):
         self.verdict.setStyleSheet(f"color: {(GROEN if report.ok else ROOD).name()};")
         self._fill_tree(report)
         self.pdf.close()
+        self.pdf.setPassword(self.password or "")
         if self.path is not None:
             self.pdf.load(str(self.path))
         self.page_spin.setMaximum(max(1, self.pdf.pageCount()))
