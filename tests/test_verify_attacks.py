@@ -426,8 +426,25 @@ def test_page_named_many_times_is_refused_before_qpdf_copies_it(fresh):
 def test_manifest_bomb_is_refused(fresh):
     bomb = b'{"schema": 1, "x": "' + b" " * (20 * 1024 * 1024) + b'"}'
     rewrite_manifest(fresh, lambda d: None, raw=bomb)
-    with pytest.raises(NotABundleError, match="manifest"):
+    with pytest.raises(NotABundleError, match="manifest erin is uitgepakt groter dan 8 MB"):
         verify(fresh)
+
+
+def test_references_and_large_objects_are_bounded_before_qpdf_reads_them(fresh, tmp_path):
+    from dossier_app.documents.limits import Limits
+
+    with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+        first = pdf.Root.Pages.Kids[0]
+        pdf.Root.Pages.Kids[0].Notitie = pikepdf.Array(
+            [pdf.make_indirect(pikepdf.Array([first] * 100)) for _ in range(50)])
+        pdf.save(fresh)
+    with pytest.raises(NotABundleError, match="meer dan 1000 verwijzingen tussen PDF-objecten"):
+        verify_limited(fresh, Limits(max_pdf_references=1000))
+    with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+        pdf.Root.Pages.Kids[0].Notitie = pikepdf.Array([pdf.Root.Pages.Kids[0]] * 100_000)  # ~700 KB
+        pdf.save(fresh, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    with pytest.raises(NotABundleError, match=r"PDF-object \(geen afbeelding of tekst\) van meer dan 0,5 MB"):
+        verify_limited(fresh, Limits(max_pdf_object_bytes=512 * 1024))
 
 
 def test_content_bomb_is_refused(fresh):

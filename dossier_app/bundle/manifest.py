@@ -89,8 +89,9 @@ def read(pdf: pikepdf.Pdf, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
         raise ManifestError("no manifest")
     if len(specs) > 1:
         raise ManifestError("more than one manifest")
+    raw = read_bytes(specs[0], max_bytes)
     try:
-        data = json.loads(read_bytes(specs[0], max_bytes).decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, pikepdf.PdfError) as exc:
         raise ManifestError(f"manifest is not JSON: {exc}") from exc
     validate(data)

@@ -282,3 +282,65 @@ def reachable(root: pikepdf.Object, max_objects: int) -> set[tuple[int, int]]:
         elif isinstance(obj, pikepdf.Array):
             todo.extend(obj)
     return seen
+
+
+class TooLargeError(LayoutError):
+    """A resource limit: the file is refused before qpdf parses it."""
+
+
+_REF_RE = re.compile(rb"\d+[ \t\r\n\f\0]+\d+[ \t\r\n\f\0]+R(?![A-Za-z0-9_])")
+
+
+def prescan(raw: bytes, *, max_objects: int, max_object_bytes: int, max_stream_bytes: int,
+            max_references: int) -> None:
+    """Bound what qpdf will parse, before it parses anything: the number of objects and the
+    size of every object that is not stream data, also inside object streams (an array
+    naming one page a million times is 7 MB of references that qpdf turns into gigabytes).
+    Works on the raw bytes alone, whatever the cross-reference says."""
+    starts = [m.start() for m in _OBJ_HEADER_RE.finditer(raw)]
+    count, refs = len(starts), 0
+    for start, end in zip(starts, [*starts[1:], len(raw)], strict=True):
+        if count > max_objects:
+            raise TooLargeError("too many objects")
+        if refs > max_references:
+            raise TooLargeError("too many references")
+        stop = raw.find(b"endobj", start, end)
+        stream_at = raw.find(b"stream", start, stop if stop >= 0 else end)
+        head_end = stream_at if stream_at >= 0 else (stop if stop >= 0 else end)
+        if head_end - start > max_object_bytes:
+            raise TooLargeError("object too large")
+        refs += _count_refs(raw[start:head_end])
+        if stream_at >= 0 and b"/ObjStm" in raw[start:stream_at]:
+            n, r = _object_stream_sizes(raw, start, stream_at, stop if stop >= 0 else end,
+                                        max_object_bytes, max_stream_bytes)
+            count, refs = count + n, refs + r
+    if refs > max_references:
+        raise TooLargeError("too many references")
+
+
+def _count_refs(data: bytes) -> int:
+    return sum(1 for _ in _REF_RE.finditer(data))
+
+
+def _object_stream_sizes(raw: bytes, start: int, stream_at: int, stop: int, max_object_bytes: int,
+                         max_stream_bytes: int) -> tuple[int, int]:
+    text = raw[start:stream_at]
+    data_at = stream_at + 6 + (2 if raw[stream_at + 6:stream_at + 8] == b"\r\n" else 1)
+    length = _int_key(text, b"Length")
+    end = data_at + length if length is not None else raw.rfind(b"endstream", data_at, stop)
+    data = raw[data_at:max(end, data_at)]
+    if b"/FlateDecode" in text:
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(data, max_stream_bytes + 1)
+        except zlib.error:
+            return 0, 0  # qpdf cannot read it either: it ends up as a damaged file
+        if len(data) > max_stream_bytes:
+            raise TooLargeError("object stream too large")
+    first = _int_key(text, b"First") or 0
+    numbers = data[:first].split()
+    offsets = sorted(int(v) for v in numbers[1::2] if v.isdigit())
+    for a, b in zip([*offsets], [*offsets[1:], len(data) - first], strict=True):
+        if b - a > max_object_bytes:
+            raise TooLargeError("object too large")
+    return len(offsets), _count_refs(data[first:])

@@ -132,7 +132,7 @@ def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, p
     started = time.perf_counter()
     deadline = Deadline(bestand, limits.max_verify_seconds)
     raw = _read(path, bestand, limits)
-    layout = _layout(raw, limits)
+    layout = _layout(raw, bestand, limits)
     with _open(raw, bestand, password) as pdf:
         data = _manifest(pdf, bestand)
         report = VerifyReport(bestand, data)
@@ -185,13 +185,26 @@ _LAYOUT_TEXT = {
 }
 
 
-def _layout(raw: bytes, limits: Limits) -> structure.XrefTable | Melding:
+_TOO_LARGE = {
+    "too many objects": "heeft meer PDF-objecten dan {limits.max_pdf_objects}",
+    "object too large": "bevat een PDF-object (geen afbeelding of tekst) van meer dan {size}",
+    "object stream too large": "bevat een objectstroom die uitgepakt meer dan {stream} is",
+    "too many references": "bevat meer dan {limits.max_pdf_references} verwijzingen tussen PDF-objecten",
+}
+
+
+def _layout(raw: bytes, bestand: str, limits: Limits) -> structure.XrefTable | Melding:
     try:
+        structure.prescan(raw, max_objects=limits.max_pdf_objects,
+                          max_object_bytes=limits.max_pdf_object_bytes,
+                          max_stream_bytes=limits.max_stream_bytes, max_references=limits.max_pdf_references)
         return structure.check_layout(raw, limits.max_pdf_objects)
     except structure.LayoutError as exc:
-        if str(exc) == "too many objects":
-            raise NotABundleError(f"Het bestand heeft meer dan {limits.max_pdf_objects} PDF-objecten; dat is "
-                                  f"te groot om veilig te controleren. {OPNIEUW}") from exc
+        if isinstance(exc, structure.TooLargeError) or str(exc) == "too many objects":
+            wat = _TOO_LARGE.get(str(exc), _TOO_LARGE["too many objects"]).format(
+                limits=limits, size=describe_bytes(limits.max_pdf_object_bytes),
+                stream=describe_bytes(limits.max_stream_bytes))
+            raise NotABundleError(f"{bestand} {wat}. {guard.TE_GROOT}", bestand=bestand) from exc
         code, tekst = _LAYOUT_TEXT.get(str(exc), ("OPBOUW_AFWIJKEND", ""))
         if code == "BEWERKT_NA_MAKEN":
             n = count_revisions(raw)
@@ -310,6 +323,9 @@ def _manifest(pdf: pikepdf.Pdf, bestand: str) -> dict[str, Any]:
     except manifest.ManifestError as exc:
         if str(exc) == "no manifest":
             reden = "er zit geen manifest in"
+        elif str(exc) == "manifest too large":
+            reden = (f"het manifest erin is uitgepakt groter dan {describe_bytes(manifest.MAX_BYTES)}, veel "
+                     "groter dan Tafeldossier het ooit maakt")
         elif str(exc) == "more than one manifest":
             reden = ("er zitten twee bijlagen met de naam van het manifest in (PDF-lezers tonen dan een "
                      "andere "
