@@ -436,6 +436,7 @@ def _configure_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _configure_streams()
     get_logger()  # the support log, before any module logs
+    _remove_stale_workdirs()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -455,6 +456,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               "Meld dit bij de beheerder en vermeld het tijdstip; details staan in het logbestand.",
               file=sys.stderr)
         return int(ExitCode.internal)
+
+
+def _remove_stale_workdirs() -> None:
+    """Copies of source documents left by a killed build or conversion: gone at every start."""
+    from dossier_app.store.workdir import remove_stale_workdirs
+
+    try:
+        remove_stale_workdirs()
+    except OSError as exc:  # never a reason not to run the command
+        get_logger("cli").warning("oude werkmappen niet opgeruimd (%s)", type(exc).__name__)
 
 
 def _quiet_stdout() -> None:
