@@ -606,3 +606,12 @@ def test_cli_verify_with_password_and_a_closed_pipe(fresh, tmp_path, monkeypatch
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and proc.stdout.startswith("{")
     assert "interne fout" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_build_into_a_folder_is_a_dutch_refusal(tmp_path, run_cli):
+    """`build -o MAP --force` used to fail with exit 70 after the whole build."""
+    from conftest import case_dict, write_case
+
+    case = write_case(tmp_path / "casus", case_dict())
+    result = run_cli("build", str(case), "-o", str(tmp_path), "--force", "--stil")
+    assert result.code == 3 and "is een map, geen bestand" in result.err
