@@ -117,11 +117,11 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
     pool = spawn_pool(1) if parallel_workers(2) > 1 else None
     if pool is None:
         _gate(bundle, ids, assembled)
-        return verify_bundle(bundle, bestand=bestand)
+        return verify_bundle(bundle, bestand=bestand, read_images=False)
     with pool:
         gated = pool.submit(_gate, bundle, ids, assembled)
         try:
-            verified = verify_bundle(bundle, bestand=bestand)
+            verified = verify_bundle(bundle, bestand=bestand, read_images=False)
         finally:
             gated.result()  # raises LeakError: the bundle is not written
     return verified

@@ -123,12 +123,13 @@ class VerifyReport:
 # --- entry point ----------------------------------------------------------------------
 
 def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, password: str | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> VerifyReport:
+                  limits: Limits = DEFAULT_LIMITS, read_images: bool = True) -> VerifyReport:
     """Check the bundle at `path`; `bestand` is its name as the user gave it (for messages).
 
     `password` opens a bundle made with a password (`build --wachtwoord`). The intake's
     `limits` bound size, pages, objects, inflated bytes and time: a file beyond them is
-    refused (NotABundleError) before it costs more."""
+    refused (NotABundleError) before it costs more. `read_images=False` skips the OCR of
+    images on pages that have text (the build's own final check: its pipeline read them)."""
     started = time.perf_counter()
     deadline = Deadline(bestand, limits.max_verify_seconds)
     raw = _read(path, bestand, limits)
@@ -142,7 +143,7 @@ def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, p
         except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise NotABundleError(f"{bestand} is beschadigd en kan niet worden gecontroleerd "
                                   f"({type(exc).__name__}). {OPNIEUW}", bestand=bestand) from exc
-    _check_text(report, raw, flagger, password, deadline)
+    _check_text(report, raw, flagger, password, deadline, read_images)
     report.meldingen.extend(_note_meldingen(report))
     report.duur = time.perf_counter() - started
     return report
@@ -674,7 +675,7 @@ def _page_labels(pdf: pikepdf.Pdf, data: dict[str, Any], *, intact: bool) -> lis
 # --- personal data --------------------------------------------------------------------
 
 def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, password: str | None,
-                deadline: Deadline) -> None:
+                deadline: Deadline, read_images: bool = True) -> None:
     flag = flagger or _default_flagger(report)
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
@@ -693,7 +694,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
             continue
         if flag is None:
             continue
-        if has_image:
+        if has_image and read_images:
             texts[n] = body
         for f in flag(body):
             seen = confirmation_hash(body[f.start:f.end]) in confirmed if hasattr(f, "start") else False
