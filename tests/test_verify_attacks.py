@@ -260,15 +260,23 @@ def test_bytes_after_the_end(fresh):
     refused(fresh, "BYTES_BUITEN_PDF", "na het einde van de PDF")
 
 
-def test_bytes_between_objects(fresh, tmp_path):
-    plain, raw = _classic(fresh, tmp_path)
-    at = raw.index(b"endobj\n") + 7
-    # the same length in place of white space would need a gap; a comment line keeps offsets after it
-    # valid only if the xref is shifted, so overwrite a newline-padded region instead
-    m = re.search(rb"endobj\n(\d+) 0 obj", raw)
-    assert m is not None
-    plain.write_bytes(raw[:at] + raw[at:])  # unchanged: passes
+@pytest.mark.parametrize("hidden", [b"% Jan de Vries, 12-03-2014", b"99 0 obj (Jan de Vries) endobj"])
+def test_bytes_between_objects(fresh, tmp_path, hidden):
+    """After a plain object's endobj, with a correct xref for everything else."""
+    plain, _ = _classic(fresh, tmp_path)
     assert verify(plain).ok
+    with pikepdf.open(plain) as pdf:
+        info = pdf.trailer.Info.objgen[0]
+
+    def hide(bodies):
+        bodies[info] += b"\nendobj\n" + hidden
+    rewrite_objects(plain, hide)
+    with pikepdf.open(plain) as pdf:
+        assert not pdf.get_warnings() and str(pdf.docinfo.Title).startswith("Tafeldossier")
+    refused(plain, "OPBOUW_AFWIJKEND", "verschillende pagina's")
+
+
+def test_qdf_comments_between_objects(fresh, tmp_path):
     qdf = tmp_path / "qdf.pdf"
     with pikepdf.open(fresh) as pdf:
         pdf.save(qdf, qdf=True)  # QDF: comments between objects

@@ -218,17 +218,26 @@ def _check_gaps(raw: bytes, starts: list[int], table: XrefTable, startxref_at: i
 
 
 def _check_object_span(raw: bytes, start: int, end: int) -> None:
-    last = raw.rfind(b"endobj", start, end)
-    if last < 0 or raw[last + 6:end].strip(_WS):
-        raise LayoutError("bytes after an object")
-    stream_at = raw.find(b"stream", start, last)
-    if stream_at < 0:
+    """From one object's header to the next: the object, its `endobj`, white space. A plain
+    object ends at its first `endobj`; a stream object at `endstream endobj` after /Length
+    bytes of data (the data itself may hold any bytes)."""
+    first_end = raw.find(b"endobj", start, end)
+    stream_at = raw.find(b"stream", start, end)
+    if first_end < 0:
+        raise LayoutError("object without endobj")
+    if stream_at < 0 or stream_at > first_end:
+        if raw[first_end + 6:end].strip(_WS):
+            raise LayoutError("bytes after an object")
         return
     length = _int_key(raw[start:stream_at], b"Length")
-    if length is None:
-        return  # an indirect /Length: qpdf does not write it, nor does it hide bytes beyond endstream
+    if length is None:  # an indirect /Length (qpdf never writes one): the last endobj ends it
+        last = raw.rfind(b"endobj", start, end)
+        if raw[last + 6:end].strip(_WS):
+            raise LayoutError("bytes after an object")
+        return
     data = stream_at + 6 + (2 if raw[stream_at + 6:stream_at + 8] == b"\r\n" else 1)
-    if not re.fullmatch(rb"[ \t\r\n\f\0]*endstream[ \t\r\n\f\0]*", raw[data + length:last]):
+    if not re.fullmatch(rb"[ \t\r\n\f\0]*endstream[ \t\r\n\f\0]*endobj[ \t\r\n\f\0]*",
+                        raw[data + length:end]):
         raise LayoutError("bytes after the stream data")
 
 
