@@ -623,3 +623,15 @@ def test_build_into_a_folder_is_a_dutch_refusal(tmp_path, run_cli):
     case = write_case(tmp_path / "casus", case_dict())
     result = run_cli("build", str(case), "-o", str(tmp_path), "--force", "--stil")
     assert result.code == 3 and "is een map, geen bestand" in result.err
+
+
+def test_needs_password_does_not_open_a_hostile_file(fresh):
+    from dossier_app.bundle.verify import needs_password
+
+    with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+        first = pdf.Root.Pages.Kids[0]
+        pdf.Root.Pages.Kids = pikepdf.Array([first] * 300_000)  # 2 MB of references: qpdf needs ~650 MB
+        pdf.save(fresh, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    assert needs_password(fresh) is False  # refused on the raw bytes, before qpdf parses the array
+    with pytest.raises(NotABundleError, match="PDF-object"):
+        verify(fresh)

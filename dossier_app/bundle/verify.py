@@ -194,18 +194,30 @@ _TOO_LARGE = {
 }
 
 
-def _layout(raw: bytes, bestand: str, limits: Limits) -> structure.XrefTable | Melding:
+def _bounded(raw: bytes, bestand: str, limits: Limits) -> None:
+    """The raw-byte limits (structure.prescan), as a Dutch refusal."""
     try:
         structure.prescan(raw, max_objects=limits.max_pdf_objects,
                           max_object_bytes=limits.max_pdf_object_bytes,
                           max_stream_bytes=limits.max_stream_bytes, max_references=limits.max_pdf_references)
+    except structure.LayoutError as exc:
+        raise _too_large(str(exc), bestand, limits) from exc
+
+
+def _too_large(reason: str, bestand: str, limits: Limits) -> NotABundleError:
+    wat = _TOO_LARGE.get(reason, _TOO_LARGE["too many objects"]).format(
+        limits=limits, size=describe_bytes(limits.max_pdf_object_bytes),
+        stream=describe_bytes(limits.max_stream_bytes))
+    return NotABundleError(f"{bestand} {wat}. {guard.TE_GROOT}", bestand=bestand)
+
+
+def _layout(raw: bytes, bestand: str, limits: Limits) -> structure.XrefTable | Melding:
+    _bounded(raw, bestand, limits)
+    try:
         return structure.check_layout(raw, limits.max_pdf_objects)
     except structure.LayoutError as exc:
-        if isinstance(exc, structure.TooLargeError) or str(exc) == "too many objects":
-            wat = _TOO_LARGE.get(str(exc), _TOO_LARGE["too many objects"]).format(
-                limits=limits, size=describe_bytes(limits.max_pdf_object_bytes),
-                stream=describe_bytes(limits.max_stream_bytes))
-            raise NotABundleError(f"{bestand} {wat}. {guard.TE_GROOT}", bestand=bestand) from exc
+        if str(exc) == "too many objects":
+            raise _too_large(str(exc), bestand, limits) from exc
         code, tekst = _LAYOUT_TEXT.get(str(exc), ("OPBOUW_AFWIJKEND", ""))
         if code == "BEWERKT_NA_MAKEN":
             n = count_revisions(raw)
@@ -302,12 +314,12 @@ def needs_password(path: Path, limits: Limits = DEFAULT_LIMITS) -> bool:
     """True when the file opens only with a password (a bundle made with `build --wachtwoord`);
     anything else, including a file verify will refuse, is False: verify says why."""
     try:
-        if not Path(path).is_file() or Path(path).stat().st_size > limits.max_file_bytes:
-            return False
-        pikepdf.open(path).close()
+        raw = _read(Path(path), str(path), limits)
+        _bounded(raw, str(path), limits)  # a hostile file costs qpdf gigabytes even to open
+        pikepdf.open(io.BytesIO(raw)).close()
     except pikepdf.PasswordError:
         return True
-    except (pikepdf.PdfError, OSError, ValueError):
+    except (pikepdf.PdfError, OSError, ValueError, NotABundleError):
         return False
     return False
 
