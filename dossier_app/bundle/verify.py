@@ -717,7 +717,9 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
         _check_manifest_text(report, flag)
         _check_images(report, raw, password, texts, flag, deadline)
     if footers and report.paginas_bestand == len(footers):
-        report.meldingen.extend(shape.footer_mismatches(footers, report.manifest))
+        mismatches = shape.footer_mismatches(footers, report.manifest)
+        report.opbouw += mismatches  # pages and manifest no longer describe each other: not intact
+        report.meldingen.extend(mismatches)
     report.meldingen.extend(_personal_meldingen(report))
 
 
@@ -893,6 +895,7 @@ def report_dict(report: VerifyReport) -> dict[str, Any]:
         "paginas_bestand": report.paginas_bestand,
         "wijzigingen": [vars(w) for w in report.wijzigingen],
         "verborgen_kanalen": [m.as_dict() for m in report.verborgen],
+        "opbouw": [m.as_dict() for m in report.opbouw],
         "persoonsgegevens": [vars(p) for p in report.persoonsgegevens],
         "niet_gecontroleerd": list(report.niet_gecontroleerd),
         "termijn": None if t is None else {

@@ -190,6 +190,8 @@ class LoketWindow(QMainWindow):
                                "ja" if r.intact else "NEE")
         for w in r.wijzigingen:
             self._child(intact, f"Pagina {w.pagina}", w.soort, w.pagina, bad=True)
+        for m in r.opbouw:  # the file's layout, or footers against the manifest
+            self._child(intact, m.tekst, m.niveau, m.pagina, bad=True)
         hidden = self._section("Verborgen inhoud", r.schoon, "geen" if r.schoon else "GEVONDEN")
         for m in r.verborgen:
             self._child(hidden, m.tekst, m.niveau, m.pagina, bad=m.niveau == "fout")
