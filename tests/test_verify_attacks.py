@@ -635,3 +635,23 @@ def test_needs_password_does_not_open_a_hostile_file(fresh):
     assert needs_password(fresh) is False  # refused on the raw bytes, before qpdf parses the array
     with pytest.raises(NotABundleError, match="PDF-object"):
         verify(fresh)
+
+
+def test_comment_inside_a_page_dictionary(fresh, tmp_path):
+    plain, _ = _classic(fresh, tmp_path)
+    with pikepdf.open(plain) as pdf:
+        page = pdf.pages[1].objgen[0]
+
+    def hide(bodies):
+        bodies[page] = bodies[page].replace(b"/Type /Page", b"/Type /Page % Jan de Vries, 12-03-2014\n", 1)
+    rewrite_objects(plain, hide)
+    report = refused(plain, "OPBOUW_AFWIJKEND", "commentaar binnen de PDF-objecten")
+    assert report.wijzigingen == []  # readers skip the comment: the page digest is unchanged
+
+
+def test_strings_with_percent_signs_are_not_comments():
+    from dossier_app.bundle.structure import has_comment
+
+    assert not has_comment(b"<< /Title (100% af \\) nog (genest %)) /ID <4a25> /F (a%) >>")
+    assert has_comment(b"<< /Title (af) % Jan\n>>")
+    assert has_comment(b"[ <4a> % x\n ]")

@@ -228,7 +228,11 @@ def _check_object_span(raw: bytes, start: int, end: int) -> None:
     if stream_at < 0 or stream_at > first_end:
         if raw[first_end + 6:end].strip(_WS):
             raise LayoutError("bytes after an object")
+        if has_comment(raw[start:first_end]):
+            raise LayoutError("comment inside an object")
         return
+    if has_comment(raw[start:stream_at]):
+        raise LayoutError("comment inside an object")
     length = _int_key(raw[start:stream_at], b"Length")
     if length is None:  # an indirect /Length (qpdf never writes one): the last endobj ends it
         last = raw.rfind(b"endobj", start, end)
@@ -241,6 +245,36 @@ def _check_object_span(raw: bytes, start: int, end: int) -> None:
         raise LayoutError("bytes after the stream data")
 
 
+def has_comment(text: bytes) -> bool:
+    """A `%` outside strings: a comment, which every reader skips and nobody sees."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == 0x25:  # %
+            return True
+        if c == 0x28:  # ( a literal string, nested parentheses and backslash escapes
+            depth, i = 1, i + 1
+            while i < n and depth:
+                c = text[i]
+                if c == 0x5C:  # backslash
+                    i += 1
+                elif c == 0x28:
+                    depth += 1
+                elif c == 0x29:
+                    depth -= 1
+                i += 1
+            continue
+        if c == 0x3C and text[i + 1:i + 2] != b"<":  # < a hex string (not <<)
+            close = text.find(b">", i)
+            i = n if close < 0 else close + 1
+            continue
+        if c == 0x3C:
+            i += 2
+            continue
+        i += 1
+    return False
+
+
 def object_stream_members(pdf: pikepdf.Pdf, table: XrefTable) -> None:
     """Each object stream holds exactly the objects the xref places in it."""
     expected: dict[int, set[int]] = {}
@@ -251,7 +285,12 @@ def object_stream_members(pdf: pikepdf.Pdf, table: XrefTable) -> None:
         if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") != pikepdf.Name.ObjStm:
             raise LayoutError("xref points into something that is not an object stream")
         first = int(stream.get("/First", 0))
-        head = stream.read_bytes()[:first].split()
+        data = stream.read_bytes()
+        if not re.fullmatch(rb"[0-9 \t\r\n\f\0]*", data[:first]):
+            raise LayoutError("object stream header not understood")
+        if has_comment(data[first:]):
+            raise LayoutError("comment inside an object")
+        head = data[:first].split()
         found = [int(v) for v in head[0::2]]
         if len(found) != int(stream.get("/N", -1)) or sorted(found) != sorted(members) or \
                 len(set(found)) != len(found):

@@ -181,6 +181,9 @@ _LAYOUT_TEXT = {
     "bytes after the last %%EOF": ("BYTES_BUITEN_PDF", "Het bestand bevat gegevens na het einde van de PDF "
                                    "(na %%EOF); geen PDF-lezer toont die, maar ze reizen wel mee, en "
                                    "PDF-lezers kunnen het bestand daardoor verschillend lezen."),
+    "comment inside an object": ("OPBOUW_AFWIJKEND", "Het bestand bevat commentaar binnen de "
+                                 "PDF-objecten: tekst die geen PDF-lezer toont, maar die wel meereist. "
+                                 "Tafeldossier schrijft dat nooit."),
     "more than one revision": ("BEWERKT_NA_MAKEN", "Het bestand is na het maken bewerkt en als aanvulling "
                                "opgeslagen (incrementele update): eerdere inhoud kan er nog in zitten."),
 }
@@ -243,8 +246,8 @@ def _opbouw(pdf: pikepdf.Pdf, raw: bytes, layout: structure.XrefTable | Melding)
     try:
         structure.object_stream_members(pdf, layout)
         orphans = structure.orphans(pdf, layout, len(layout.offsets) + len(layout.in_stream) + 16)
-    except structure.LayoutError:
-        return [_fout("OPBOUW_AFWIJKEND", _OPBOUW_TEKST)]
+    except structure.LayoutError as exc:
+        return [_fout("OPBOUW_AFWIJKEND", _LAYOUT_TEXT.get(str(exc), ("", _OPBOUW_TEKST))[1])]
     if orphans:
         return [_fout("VERBORGEN_OBJECTEN", f"Het bestand bevat {orphans} object(en) waar niets in de bundel "
                       "naar verwijst: inhoud die geen PDF-lezer toont en die niet is gecontroleerd, maar wel "
