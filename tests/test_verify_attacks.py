@@ -655,3 +655,24 @@ def test_strings_with_percent_signs_are_not_comments():
     assert not has_comment(b"<< /Title (100% af \\) nog (genest %)) /ID <4a25> /F (a%) >>")
     assert has_comment(b"<< /Title (af) % Jan\n>>")
     assert has_comment(b"[ <4a> % x\n ]")
+
+
+def test_a_second_value_after_an_object_is_refused(fresh, tmp_path):
+    """Readers take the first object after `N 0 obj` and skip the rest up to endobj."""
+    plain, _ = _classic(fresh, tmp_path)
+    with pikepdf.open(plain) as pdf:
+        page = pdf.pages[1].objgen[0]
+
+    def hide(bodies):
+        bodies[page] += b" (Jan de Vries, 12-03-2014)"
+    rewrite_objects(plain, hide)
+    refused(plain, "OPBOUW_AFWIJKEND", "verschillende pagina's")
+
+
+def test_one_object_tokenizer():
+    from dossier_app.bundle.structure import one_object
+
+    assert one_object(b"<< /Kids [ 3 0 R 4 0 R ] /T (a \\) b) /H <4a> /D << /X 1 >> >>\n")
+    assert one_object(b"12 0 R") and one_object(b"(tekst)") and one_object(b"[ 1 2 ]")
+    assert not one_object(b"<< /A 1 >> (Jan de Vries)")
+    assert not one_object(b"[ 1 ] [ 2 ]") and not one_object(b"1 2") and not one_object(b"")

@@ -217,6 +217,15 @@ def _check_gaps(raw: bytes, starts: list[int], table: XrefTable, startxref_at: i
         _check_object_span(raw, start, end)
 
 
+def _one_top_level_object(raw: bytes, start: int, end: int) -> None:
+    header = _OBJ_HEADER_RE.match(raw, start)
+    body = raw[header.end() if header else start:end]
+    if has_comment(body):
+        raise LayoutError("comment inside an object")
+    if not one_object(body):
+        raise LayoutError("bytes after an object")
+
+
 def _check_object_span(raw: bytes, start: int, end: int) -> None:
     """From one object's header to the next: the object, its `endobj`, white space. A plain
     object ends at its first `endobj`; a stream object at `endstream endobj` after /Length
@@ -228,11 +237,9 @@ def _check_object_span(raw: bytes, start: int, end: int) -> None:
     if stream_at < 0 or stream_at > first_end:
         if raw[first_end + 6:end].strip(_WS):
             raise LayoutError("bytes after an object")
-        if has_comment(raw[start:first_end]):
-            raise LayoutError("comment inside an object")
+        _one_top_level_object(raw, start, first_end)
         return
-    if has_comment(raw[start:stream_at]):
-        raise LayoutError("comment inside an object")
+    _one_top_level_object(raw, start, stream_at)
     length = _int_key(raw[start:stream_at], b"Length")
     if length is None:  # an indirect /Length (qpdf never writes one): the last endobj ends it
         last = raw.rfind(b"endobj", start, end)
@@ -275,6 +282,59 @@ def has_comment(text: bytes) -> bool:
     return False
 
 
+_DELIMS = b"()<>[]{}/%"
+_SPACE = frozenset(b" \t\r\n\f\0")
+
+
+def _tokens(text: bytes) -> Iterator[bytes]:
+    """PDF tokens: << >> [ ] strings (whole), names, numbers and keywords; comments end it."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in _SPACE:
+            i += 1
+        elif text.startswith(b"<<", i) or text.startswith(b">>", i):
+            yield text[i:i + 2]
+            i += 2
+        elif c in b"[]{}":
+            yield text[i:i + 1]
+            i += 1
+        elif c == 0x28:
+            start, depth, i = i, 1, i + 1
+            while i < n and depth:
+                depth += {0x28: 1, 0x29: -1}.get(text[i], 0)
+                i += 2 if text[i] == 0x5C else 1
+            yield text[start:i]
+        elif c == 0x3C:
+            close = text.find(b">", i)
+            end = n if close < 0 else close + 1
+            yield text[i:end]
+            i = end
+        else:
+            start, i = i, i + 1
+            while i < n and text[i] not in _SPACE and text[i] not in _DELIMS:
+                i += 1
+            yield text[start:i]
+
+
+def one_object(text: bytes) -> bool:
+    """True when `text` holds exactly one PDF object (a reference counts as one): anything
+    after it is ignored by readers, so it would be a channel nobody checks."""
+    tokens = list(_tokens(text))
+    if not tokens:
+        return False
+    if tokens[0] in (b"<<", b"["):
+        depth = 0
+        for i, tok in enumerate(tokens):
+            depth += 1 if tok in (b"<<", b"[") else -1 if tok in (b">>", b"]") else 0
+            if depth == 0:
+                return i == len(tokens) - 1
+        return False
+    if len(tokens) == 3 and tokens[2] == b"R" and tokens[0].isdigit() and tokens[1].isdigit():
+        return True
+    return len(tokens) == 1
+
+
 def object_stream_members(pdf: pikepdf.Pdf, table: XrefTable) -> None:
     """Each object stream holds exactly the objects the xref places in it."""
     expected: dict[int, set[int]] = {}
@@ -290,6 +350,7 @@ def object_stream_members(pdf: pikepdf.Pdf, table: XrefTable) -> None:
             raise LayoutError("object stream header not understood")
         if has_comment(data[first:]):
             raise LayoutError("comment inside an object")
+        _one_object_each(data, first)
         head = data[:first].split()
         found = [int(v) for v in head[0::2]]
         if len(found) != int(stream.get("/N", -1)) or sorted(found) != sorted(members) or \
@@ -297,6 +358,14 @@ def object_stream_members(pdf: pikepdf.Pdf, table: XrefTable) -> None:
             raise LayoutError("object stream holds other objects than the xref lists")
     for num in expected:
         table.offsets.setdefault((num, 0), -1)
+
+
+def _one_object_each(data: bytes, first: int) -> None:
+    numbers = data[:first].split()
+    offsets = [int(v) for v in numbers[1::2]]
+    for a, b in zip(offsets, [*offsets[1:], len(data) - first], strict=True):
+        if not one_object(data[first + a:first + b]):
+            raise LayoutError("bytes after an object")
 
 
 def orphans(pdf: pikepdf.Pdf, table: XrefTable, max_objects: int) -> int:
