@@ -254,6 +254,8 @@ def _check_object_span(raw: bytes, start: int, end: int) -> None:
 
 def has_comment(text: bytes) -> bool:
     """A `%` outside strings: a comment, which every reader skips and nobody sees."""
+    if b"%" not in text:
+        return False
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -286,8 +288,14 @@ _DELIMS = b"()<>[]{}/%"
 _SPACE = frozenset(b" \t\r\n\f\0")
 
 
+_FAST_TOKEN_RE = re.compile(rb"<<|>>|[\[\]{}]|<[^<>]*>|/?[^ \t\r\n\f\0()<>\[\]{}/%]+|/|[^ \t\r\n\f\0]")
+
+
 def _tokens(text: bytes) -> Iterator[bytes]:
     """PDF tokens: << >> [ ] strings (whole), names, numbers and keywords; comments end it."""
+    if b"(" not in text and b"%" not in text:  # no literal string, no comment: one regex pass
+        yield from _FAST_TOKEN_RE.findall(text)
+        return
     i, n = 0, len(text)
     while i < n:
         c = text[i]
