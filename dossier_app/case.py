@@ -7,11 +7,12 @@ repeated in a message.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from dossier_app.case_model import (
@@ -398,6 +399,11 @@ def _document(raw: Raw, i: int, r: _Reader, folder: Path) -> Document:
     if not isinstance(lakken, list):
         r.problem("documenten", i, "lakken", "schrijf elk lakvlak als [[documenten.lakken]]")
         lakken = []
+    if bestand and leaves_folder(bestand, folder):
+        r.warn("DOCUMENT_BUITEN_MAP", "documenten", i, "bestand",
+               "dit document staat niet in de map van het casusbestand (een volledig pad of een pad met "
+               "'..'). Controleer dat het echt een document van deze leerling is, of zet het in de map van "
+               "de casus (bijv. in stukken/) en verwijs ernaar vanaf die map.")
     return Document(
         onderdeel=r.text(raw, "documenten", i, "onderdeel", required=True),
         bestand=bestand,
@@ -405,6 +411,16 @@ def _document(raw: Raw, i: int, r: _Reader, folder: Path) -> Document:
         lakken=tuple(v for v in (_lakvlak(x, i, r) for x in lakken) if v is not None),
         index=i,
     )
+
+
+def leaves_folder(bestand: str, folder: Path) -> bool:
+    """True when a document path is not a plain relative path inside the case folder."""
+    windows = PureWindowsPath(bestand)
+    if Path(bestand).is_absolute() or windows.is_absolute() or windows.drive or windows.root:
+        return True
+    base = os.path.abspath(folder)
+    target = os.path.abspath(os.path.join(base, bestand))
+    return os.path.commonpath([base, target]) != base
 
 
 def _lakvlak(raw: Any, i: int, r: _Reader) -> Lakvlak | None:

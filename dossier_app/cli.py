@@ -281,12 +281,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return _verify_folder(args)
     if args.csv or args.xlsx or args.submappen:
         raise UsageError("--csv, --xlsx en --submappen horen bij een map met bundels, niet bij één bestand.")
-    report = verify_bundle(Path(args.bundle), bestand=args.bundle)
+    password = _read_secret("Wachtwoord van de bundel: ", confirm=False) if args.wachtwoord else None
+    report = verify_bundle(Path(args.bundle), bestand=args.bundle, password=password)
     get_logger("cli").info("verify: exit %d", int(report.exit_code))
-    if args.json:
-        _emit_json(report_dict(report))
-    else:
-        _say(report_text(report))
+    try:
+        if args.json:
+            _emit_json(report_dict(report))
+            sys.stdout.flush()
+        else:
+            _say(report_text(report))
+    except BrokenPipeError:  # `dossier verify --json | head`: the reader stopped early; the verdict stands
+        _quiet_stdout()
     return int(report.exit_code)
 
 
@@ -459,6 +464,9 @@ def build_parser() -> DutchParser:
     p.add_argument("--csv", metavar="BESTAND", help="bij een map: de tabel ook als CSV (voor Excel)")
     p.add_argument("--xlsx", metavar="BESTAND", help="bij een map: de tabel ook als Excel-bestand")
     p.add_argument("--submappen", action="store_true", help="bij een map: ook de submappen")
+    p.add_argument("--wachtwoord", action="store_true",
+                   help="de bundel is met een wachtwoord beveiligd (build --wachtwoord); Tafeldossier leest "
+                   "het uit TAFELDOSSIER_WACHTWOORD of vraagt erom (nooit op de opdrachtregel)")
     p.set_defaults(func=cmd_verify)
 
     _add_form_parsers(sub)
@@ -476,6 +484,7 @@ def _configure_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _configure_streams()
     get_logger()  # the support log, before any module logs
+    _remove_stale_workdirs()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -495,6 +504,27 @@ def main(argv: Sequence[str] | None = None) -> int:
               "Meld dit bij de beheerder en vermeld het tijdstip; details staan in het logbestand.",
               file=sys.stderr)
         return int(ExitCode.internal)
+
+
+def _remove_stale_workdirs() -> None:
+    """Copies of source documents left by a killed build or conversion: gone at every start."""
+    from dossier_app.store.workdir import remove_stale_workdirs
+
+    try:
+        remove_stale_workdirs()
+    except OSError as exc:  # never a reason not to run the command
+        get_logger("cli").warning("oude werkmappen niet opgeruimd (%s)", type(exc).__name__)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at devnull so Python's flush at exit does not fail on the closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> NoReturn:

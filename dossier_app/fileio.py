@@ -15,6 +15,10 @@ from dossier_app.errors import InputError, OutputExistsError
 
 def check_output(out: Path, *, force: bool) -> None:
     """Refuse to overwrite an existing file without --force; the folder must exist."""
+    if out.is_dir():
+        raise InputError(f"{out} is een map, geen bestand. Geef de naam van het bestand op dat u wilt "
+                         f"schrijven, bijvoorbeeld {out / 'bundel.pdf'}.", bestand=str(out),
+                         code="UITVOER_IS_MAP")
     if out.exists() and not force:
         raise OutputExistsError(f"Het bestand {out} bestaat al. Kies een andere naam of gebruik "
                                 "--force om het te vervangen.")

@@ -70,3 +70,35 @@ def test_module_loggers_write_to_the_support_log_not_the_terminal(capsys):
     assert logging.getLogger("dossier_app").handlers  # routed to the support log's handler
     assert logging.getLogger("dossier_app").propagate is False
     assert log_dir().name == "logs"
+
+
+def test_any_cli_start_removes_a_killed_build_s_copies_and_old_libreoffice_folders(tmp_path, monkeypatch):
+    """After SIGKILL a job folder (with copies of source documents) stayed until the next build,
+    and LibreOffice's folders in the system temp were never removed (issue 14)."""
+    import signal
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from dossier_app.cli import main
+
+    code = ("import os, time\nfrom dossier_app.store.workdir import private_workdir\n"
+            "cm = private_workdir(); d = cm.__enter__(); (d / 'kopie.pdf').write_bytes(b'%PDF');"
+            "print(d, flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            env=os.environ.copy())
+    leftover = Path(proc.stdout.readline().strip())
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old_lo = tmp_path / "tafeldossier-lo-abc123"
+    (old_lo / "profiel").mkdir(parents=True)
+    long_ago = time.time() - 7200
+    os.utime(old_lo, (long_ago, long_ago))
+    recent_lo = tmp_path / "tafeldossier-lo-def456"
+    recent_lo.mkdir()
+    assert leftover.exists()
+    assert main(["tafels"]) == 0
+    assert not leftover.exists() and not old_lo.exists()
+    assert recent_lo.exists()  # might belong to a conversion running right now
+

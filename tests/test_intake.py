@@ -474,3 +474,23 @@ def test_truncated_jpeg_is_document_error(tmp_path: Path) -> None:
     Image.new("RGB", (300, 300), "red").save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue()[:200])
     assert _refusal(path, tmp_path).code == "AFBEELDING_BESCHADIGD"
+
+
+@pytest.mark.skipif(__import__("sys").platform != "linux",
+                    reason="a folder name that is not UTF-8 exists only on Linux file systems")
+def test_pdf_in_a_folder_whose_name_is_not_utf8(tmp_path):
+    """pikepdf 10.18 fails on such a path with a TypeError (it passes the name on as text):
+    every PDF of a case in that folder was called damaged."""
+    import os
+
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/map-\xff"))
+    folder.mkdir()
+    src = folder / "verslag.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.pages[0].contents_add(b"BT /F1 12 Tf 72 700 Td (Verslag) Tj ET")
+        pdf.save(src)
+    with pytest.raises(TypeError):
+        pikepdf.open(src).close()  # the dependency's behaviour this works around
+    result = _run(src, tmp_path)
+    assert result.output.is_file() and result.pages == 1

@@ -79,3 +79,74 @@ def test_cli_export_import(run_cli, case, tmp_path, monkeypatch):
     monkeypatch.setenv("TAFELDOSSIER_WACHTWOORD", "verkeerde zin!")
     res = run_cli("import", out, "-o", tmp_path / "nog-een")
     assert res.code == 3 and "klopt niet" in res.err
+
+
+# --- issue 14: what an export may bring in ------------------------------------------------
+
+def _with_header(raw: bytes, change) -> bytes:
+    import json
+
+    size = int.from_bytes(raw[4:8], "big")
+    header = json.loads(raw[8:8 + size])
+    change(header)
+    new = json.dumps(header).encode()
+    return raw[:4] + len(new).to_bytes(4, "big") + new + raw[8 + size:]
+
+
+@pytest.mark.parametrize("change", [
+    lambda h: h.update(n=2 ** 20),  # 1 GiB of scrypt memory before the passphrase is checked
+    lambda h: h.update(n=3000),  # not a power of two: scrypt itself refuses
+    lambda h: h.update(r=64),
+    lambda h: h.update(salt="%%% geen base64 %%%"),
+    lambda h: h.update(n="veel"),
+])
+def test_tampered_scrypt_settings_are_refused_before_scrypt_runs(case, tmp_path, monkeypatch, change):
+    out = tmp_path / "c.tafeldossier"
+    export_case(case, out, PHRASE)
+    out.write_bytes(_with_header(out.read_bytes(), change))
+    monkeypatch.setattr(pp, "derive_key", lambda *_a: pytest.fail("scrypt ran on tampered settings"))
+    with pytest.raises(DamagedExportError) as err:
+        import_case(out, tmp_path / "ontvangen", PHRASE)
+    assert "beschadigd" in err.value.message and err.value.exit_code == 3
+
+
+def test_import_refuses_a_document_path_outside_the_export(case, tmp_path, monkeypatch):
+    import json
+
+    from dossier_app.store import transfer
+
+    other = tmp_path / "ander-dossier" / "verslag.pdf"
+    other.parent.mkdir()
+    other.write_bytes(b"%PDF-1.4 verslag van een andere leerling")
+    original = transfer._payload
+
+    def crafted(c, entries):
+        raw = original(c, entries)
+        size = int.from_bytes(raw[:8], "big")
+        index = json.loads(raw[8:8 + size])
+        assert 'bestand = "stukken/1-opp.pdf"' in index["casus"]
+        index["casus"] = index["casus"].replace('bestand = "stukken/1-opp.pdf"', f'bestand = "{other}"')
+        head = json.dumps(index).encode()
+        return len(head).to_bytes(8, "big") + head + raw[8 + size:]
+
+    monkeypatch.setattr(transfer, "_payload", crafted)
+    out = tmp_path / "c.tafeldossier"
+    export_case(case, out, PHRASE)
+    with pytest.raises(pp.InputError, match="verwijst naar een document buiten de export") as err:
+        import_case(out, tmp_path / "ontvangen", PHRASE)
+    assert err.value.exit_code == 3
+    assert not (tmp_path / "ontvangen" / "casus.toml").exists()
+
+
+def test_check_names_a_document_outside_the_case_folder(tmp_path):
+    outside = tmp_path / "elders.pdf"
+    outside.write_bytes(b"%PDF-1.4")
+    path = write_case(tmp_path / "casus", case_dict(documenten=docs("opp")))
+    text = path.read_text(encoding="utf-8").replace('bestand = "stukken/opp-0.pdf"', f'bestand = "{outside}"')
+    assert str(outside) in text
+    path.write_text(text, encoding="utf-8")
+    codes = [m.code for m in read_case(path).meldingen]
+    assert codes.count("DOCUMENT_BUITEN_MAP") == 1
+    (path.parent / "stukken").mkdir(exist_ok=True)
+    path.write_text(text.replace(f'bestand = "{outside}"', 'bestand = "../elders.pdf"'), encoding="utf-8")
+    assert [m.code for m in read_case(path).meldingen].count("DOCUMENT_BUITEN_MAP") == 1

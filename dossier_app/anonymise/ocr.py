@@ -151,3 +151,17 @@ def _to_points(box: tuple[int, int, int, int], scale: float, page: int) -> Lakvl
     left, top, right, bottom = (v / scale for v in box)
     return Lakvlak(pagina=page, x=max(0.0, left - PAD_PT), y=max(0.0, top - PAD_PT),
                    breedte=right - left + 2 * PAD_PT, hoogte=bottom - top + 2 * PAD_PT)
+
+
+def page_text(page: pdfium.PdfPage, workdir: Path) -> str | None:
+    """What Tesseract reads on the rendered page, one line per text line; None without
+    Tesseract (verify reads the images on a page that has a text layer this way)."""
+    exe = tesseract_command()
+    if not exe:
+        return None
+    image_path, _ = _render(page, workdir / "ocr-pagina.png")
+    try:
+        lines = _tesseract_words(exe, image_path)
+    finally:
+        image_path.unlink(missing_ok=True)
+    return "\n".join(" ".join(w.text for w in line) for line in lines)

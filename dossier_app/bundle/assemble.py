@@ -32,6 +32,7 @@ PAGE_KEYS_DROPPED = ("/Annots", "/AA", "/Thumb", "/PieceInfo", "/Metadata", "/St
                      "/B", "/ID", "/PZ", "/SeparationInfo", "/Tabs", "/VP", "/AF", "/OutputIntents",
                      "/Trans", "/Dur")
 INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+VOORBLAD_NAAM = "Voorblad"  # the generated cover's component name (bookmark, footer, manifest)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dossier_app.anonymise.gate import engines as gate_engines
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle import manifest as manifest_mod
-from dossier_app.bundle.assemble import AssembleResult, BundleInfo, Part, assemble
+from dossier_app.bundle.assemble import VOORBLAD_NAAM, AssembleResult, BundleInfo, Part, assemble
 from dossier_app.bundle.cache import DocumentCache
 from dossier_app.bundle.offerte import render_offerte
 from dossier_app.bundle.verify import VerifyReport, verify_bundle
@@ -117,11 +117,11 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
     pool = spawn_pool(1) if parallel_workers(2) > 1 else None
     if pool is None:
         _gate(bundle, ids, assembled)
-        return verify_bundle(bundle, bestand=bestand)
+        return verify_bundle(bundle, bestand=bestand, read_images=False)
     with pool:
         gated = pool.submit(_gate, bundle, ids, assembled)
         try:
-            verified = verify_bundle(bundle, bestand=bestand)
+            verified = verify_bundle(bundle, bestand=bestand, read_images=False)
         finally:
             gated.result()  # raises LeakError: the bundle is not written
     return verified
@@ -250,7 +250,7 @@ def _parts(case: Case, result: CheckResult, ids: IdentifierSet, processed: Seque
         body.append((status, pdfs, pages))
     supplied_cover = by_part.get("voorblad", [])
     cover, cover_pages = _render_cover(case, result, ids, body, supplied_cover, workdir)
-    parts = [Part("voorblad", "Voorblad", tuple([cover, *(p.pdf for p in supplied_cover)]), True)]
+    parts = [Part("voorblad", VOORBLAD_NAAM, tuple([cover, *(p.pdf for p in supplied_cover)]), True)]
     parts += [Part(s.onderdeel.id, s.onderdeel.naam, tuple(pdfs), s.gegenereerd) for s, pdfs, _ in body]
     ranges, page = [("voorblad", 1, cover_pages)], cover_pages + 1
     for s, _, n in body:

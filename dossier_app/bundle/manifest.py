@@ -9,6 +9,7 @@ key anywhere in the caller's extras is dropped before writing.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Mapping
 from dataclasses import is_dataclass
 from datetime import date
@@ -78,16 +79,58 @@ def embed(pdf: pikepdf.Pdf, manifest: Mapping[str, Any]) -> None:
     pdf.Root.AF = pikepdf.Array([pdf.Root.Names.EmbeddedFiles.Names[1]])
 
 
-def read(pdf: pikepdf.Pdf) -> dict[str, Any]:
+MAX_BYTES = 8 * 1024 * 1024  # a manifest of 2,000 pages with many meldingen is well below 1 MB
+
+
+def read(pdf: pikepdf.Pdf, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
     """The embedded manifest, checked for the keys verify relies on."""
-    spec = pdf.attachments.get(BESTANDSNAAM)
-    if spec is None:
+    specs = _specs(pdf)
+    if not specs:
         raise ManifestError("no manifest")
+    if len(specs) > 1:
+        raise ManifestError("more than one manifest")
+    raw = read_bytes(specs[0], max_bytes)
     try:
-        data = json.loads(spec.get_file().read_bytes().decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, pikepdf.PdfError) as exc:
         raise ManifestError(f"manifest is not JSON: {exc}") from exc
     validate(data)
+    return data
+
+
+def _specs(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """Every file specification named as the manifest in the name tree's top-level /Names
+    (pikepdf's attachment view keeps one of two equal names; viewers list both)."""
+    names = pdf.Root.get("/Names")
+    tree = names.get("/EmbeddedFiles") if isinstance(names, pikepdf.Dictionary) else None
+    if not isinstance(tree, pikepdf.Dictionary):
+        return []
+    pairs = tree.get("/Names")
+    if not isinstance(pairs, pikepdf.Array):  # a tree with /Kids: pikepdf's view, checked by verify
+        spec = pdf.attachments.get(BESTANDSNAAM)
+        return [spec.obj] if spec is not None else []
+    items = list(pairs)
+    return [spec for key, spec in zip(items[0::2], items[1::2], strict=False)
+            if isinstance(key, pikepdf.String) and str(key) == BESTANDSNAAM]
+
+
+def read_bytes(filespec: pikepdf.Object, max_bytes: int = MAX_BYTES) -> bytes:
+    """The manifest's bytes, inflated at most to `max_bytes` (a Flate bomb stops there)."""
+    stream = filespec.EF.F
+    filters = stream.get("/Filter")
+    raw = stream.read_raw_bytes()
+    if filters is None:
+        data = raw
+    elif filters == Name.FlateDecode and "/DecodeParms" not in stream:
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(raw, max_bytes + 1)
+        except zlib.error as exc:
+            raise ManifestError("manifest does not inflate") from exc
+    else:
+        raise ManifestError("manifest with an unexpected filter")
+    if len(data) > max_bytes:
+        raise ManifestError("manifest too large")
     return data
 
 

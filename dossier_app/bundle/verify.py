@@ -16,7 +16,9 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +28,14 @@ from typing import Any
 
 import pikepdf
 
-from dossier_app.bundle import hashing, manifest
+from dossier_app.bundle import guard, hashing, manifest, shape, structure
 from dossier_app.bundle.assemble import page_label_prefix
+from dossier_app.bundle.guard import Deadline
 from dossier_app.dates import datum_nl
+from dossier_app.documents.limits import DEFAULT_LIMITS, Limits, describe_bytes
 from dossier_app.errors import ExitCode, NotABundleError
 from dossier_app.meldingen import Melding
-from dossier_app.privacy import confirmation_hash
+from dossier_app.privacy import confirmation_hash, fold
 from dossier_app.rules import Tafel, ruleset_by_id
 from dossier_app.rules.check import Termijn, termijn
 from dossier_app.rules.terms import gemeente_naam
@@ -68,6 +72,8 @@ class Persoonsgegeven:
     categorie: str
     context: str  # text around the finding: for the loket's own screen and JSON only
     review: bool = False  # the flagger asks to look, not to remove (a professional's name)
+    bevestigd: bool = False  # the school confirmed "not personal data" (manifest "bevestigd")
+    bron: str = "tekst"  # tekst | afbeelding (read by OCR from an image on the page) | manifest
 
 
 @dataclass
@@ -84,6 +90,7 @@ class VerifyReport:
     niet_gecontroleerd: list[int] = field(default_factory=list)
     termijn: Termijn | None = None
     meldingen: list[Melding] = field(default_factory=list)
+    opbouw: list[Melding] = field(default_factory=list)  # the file's layout is not one unambiguous reading
     duur: float = 0.0
 
     @property
@@ -93,7 +100,8 @@ class VerifyReport:
 
     @property
     def intact(self) -> bool:
-        return not self.wijzigingen and self.paginas_bestand == self.manifest["paginas_totaal"]
+        return not self.wijzigingen and not self.opbouw and \
+            self.paginas_bestand == self.manifest["paginas_totaal"]
 
     @property
     def schoon(self) -> bool:
@@ -114,62 +122,215 @@ class VerifyReport:
 
 # --- entry point ----------------------------------------------------------------------
 
-def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None) -> VerifyReport:
-    """Check the bundle at `path`; `bestand` is its name as the user gave it (for messages)."""
+def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, password: str | None = None,
+                  limits: Limits = DEFAULT_LIMITS, read_images: bool = True) -> VerifyReport:
+    """Check the bundle at `path`; `bestand` is its name as the user gave it (for messages).
+
+    `password` opens a bundle made with a password (`build --wachtwoord`). The intake's
+    `limits` bound size, pages, objects, inflated bytes and time: a file beyond them is
+    refused (NotABundleError) before it costs more. `read_images=False` skips the OCR of
+    images on pages that have text (the build's own final check: its pipeline read them)."""
     started = time.perf_counter()
-    raw = _read(path, bestand)
-    with _open(raw, bestand) as pdf:
+    deadline = Deadline(bestand, limits.max_verify_seconds)
+    raw = _read(path, bestand, limits)
+    layout = _layout(raw, bestand, limits)
+    with _open(raw, bestand, password) as pdf:
         data = _manifest(pdf, bestand)
         report = VerifyReport(bestand, data)
         try:
-            _check_pdf(report, pdf, raw)
+            guard.check_resources(pdf, bestand, limits, deadline)
+            _check_pdf(report, pdf, raw, layout, deadline)
         except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise NotABundleError(f"{bestand} is beschadigd en kan niet worden gecontroleerd "
                                   f"({type(exc).__name__}). {OPNIEUW}", bestand=bestand) from exc
-    _check_text(report, raw, flagger)
+    _check_text(report, raw, flagger, password, deadline, read_images)
     report.meldingen.extend(_note_meldingen(report))
     report.duur = time.perf_counter() - started
     return report
 
 
-def _check_pdf(report: VerifyReport, pdf: pikepdf.Pdf, raw: bytes) -> None:
+def _check_pdf(report: VerifyReport, pdf: pikepdf.Pdf, raw: bytes,
+               layout: structure.XrefTable | Melding, deadline: Deadline) -> None:
     data = report.manifest
     report.paginas_bestand = len(pdf.pages)
-    report.wijzigingen = compare_pages(data, hashing.page_digests(pdf))
+    cache: dict[tuple[int, int], bytes] = {}
+    digests = []
+    for page in pdf.pages:
+        deadline.check()
+        digests.append(hashing.page_digest(page, cache))
+    report.wijzigingen = compare_pages(data, digests)
     report.meldingen.extend(_concept(data))
-    report.meldingen.extend(_integrity_meldingen(report))
     _check_completeness(report)
+    report.opbouw = _opbouw(pdf, raw, layout)
+    report.meldingen.extend(report.opbouw)
+    report.meldingen.extend(_integrity_meldingen(report))
     report.verborgen = hidden_channels(pdf, raw, data, intact=report.intact, tafel_naam=report.tafel_naam)
+    report.verborgen += shape.document_level(pdf, data) + shape.attachment_shape(pdf)
+    report.verborgen += shape.manifest_bytes(pdf, data) + shape.manifest_content(data, _routeboek_namen(data))
     report.meldingen.extend(report.verborgen)
+    if pdf.get_warnings() and not any(m.code == "OPBOUW_AFWIJKEND" for m in report.opbouw):
+        report.opbouw.append(_hersteld())
+        report.meldingen.append(report.opbouw[-1])
+
+
+# --- the file's layout ----------------------------------------------------------------
+
+_LAYOUT_TEXT = {
+    "bytes before %PDF- or no header": ("BYTES_BUITEN_PDF", "Het bestand bevat gegevens vóór het begin van "
+                                        "de PDF; geen PDF-lezer toont die, maar ze reizen wel mee."),
+    "bytes after the last %%EOF": ("BYTES_BUITEN_PDF", "Het bestand bevat gegevens na het einde van de PDF "
+                                   "(na %%EOF); geen PDF-lezer toont die, maar ze reizen wel mee, en "
+                                   "PDF-lezers kunnen het bestand daardoor verschillend lezen."),
+    "comment inside an object": ("OPBOUW_AFWIJKEND", "Het bestand bevat commentaar binnen de "
+                                 "PDF-objecten: tekst die geen PDF-lezer toont, maar die wel meereist. "
+                                 "Tafeldossier schrijft dat nooit."),
+    "more than one revision": ("BEWERKT_NA_MAKEN", "Het bestand is na het maken bewerkt en als aanvulling "
+                               "opgeslagen (incrementele update): eerdere inhoud kan er nog in zitten."),
+}
+
+
+_TOO_LARGE = {
+    "too many objects": "heeft meer PDF-objecten dan {limits.max_pdf_objects}",
+    "object too large": "bevat een PDF-object (geen afbeelding of tekst) van meer dan {size}",
+    "object stream too large": "bevat een objectstroom die uitgepakt meer dan {stream} is",
+    "too many references": "bevat meer dan {limits.max_pdf_references} verwijzingen tussen PDF-objecten",
+}
+
+
+def _bounded(raw: bytes, bestand: str, limits: Limits) -> None:
+    """The raw-byte limits (structure.prescan), as a Dutch refusal."""
+    try:
+        structure.prescan(raw, max_objects=limits.max_pdf_objects,
+                          max_object_bytes=limits.max_pdf_object_bytes,
+                          max_stream_bytes=limits.max_stream_bytes, max_references=limits.max_pdf_references)
+    except structure.LayoutError as exc:
+        raise _too_large(str(exc), bestand, limits) from exc
+
+
+def _too_large(reason: str, bestand: str, limits: Limits) -> NotABundleError:
+    wat = _TOO_LARGE.get(reason, _TOO_LARGE["too many objects"]).format(
+        limits=limits, size=describe_bytes(limits.max_pdf_object_bytes),
+        stream=describe_bytes(limits.max_stream_bytes))
+    return NotABundleError(f"{bestand} {wat}. {guard.TE_GROOT}", bestand=bestand)
+
+
+def _layout(raw: bytes, bestand: str, limits: Limits) -> structure.XrefTable | Melding:
+    _bounded(raw, bestand, limits)
+    try:
+        return structure.check_layout(raw, limits.max_pdf_objects)
+    except structure.LayoutError as exc:
+        if str(exc) == "too many objects":
+            raise _too_large(str(exc), bestand, limits) from exc
+        code, tekst = _LAYOUT_TEXT.get(str(exc), ("OPBOUW_AFWIJKEND", ""))
+        if code == "BEWERKT_NA_MAKEN":
+            n = count_revisions(raw)
+            tekst = tekst.replace("bewerkt en", f"{max(n - 1, 1)} keer bewerkt en")
+        return _fout(code, tekst or _OPBOUW_TEKST)
+
+
+_OPBOUW_TEKST = ("De opbouw van het bestand is na het maken veranderd: objecten staan er dubbel in, buiten "
+                 "de inhoudsopgave van het bestand of tussen de objecten in. Verschillende PDF-lezers kunnen "
+                 "er dan verschillende pagina's in tonen; wat hier is gecontroleerd, hoeft niet te zijn wat "
+                 "u in uw PDF-lezer ziet.")
+
+
+def _hersteld() -> Melding:
+    return _fout("OPBOUW_AFWIJKEND", "Het bestand is beschadigd en moest bij het lezen worden hersteld. "
+                 "Verschillende PDF-lezers kunnen het dan verschillend tonen; wat hier is gecontroleerd, "
+                 "hoeft niet te zijn wat u in uw PDF-lezer ziet.")
+
+
+def _opbouw(pdf: pikepdf.Pdf, raw: bytes, layout: structure.XrefTable | Melding) -> list[Melding]:
+    if isinstance(layout, Melding):
+        return [layout]
+    try:
+        structure.object_stream_members(pdf, layout)
+        orphans = structure.orphans(pdf, layout, len(layout.offsets) + len(layout.in_stream) + 16)
+    except structure.LayoutError as exc:
+        return [_fout("OPBOUW_AFWIJKEND", _LAYOUT_TEXT.get(str(exc), ("", _OPBOUW_TEKST))[1])]
+    if orphans:
+        return [_fout("VERBORGEN_OBJECTEN", f"Het bestand bevat {orphans} object(en) waar niets in de bundel "
+                      "naar verwijst: inhoud die geen PDF-lezer toont en die niet is gecontroleerd, maar wel "
+                      "meereist.")]
+    return []
+
+
+def _routeboek_namen(data: dict[str, Any]) -> dict[str, str] | None:
+    ruleset = ruleset_by_id(data["routeboek"]["id"])
+    tafel = ruleset.tafel(data["casus"]["tafel"]) if ruleset else None
+    if tafel is None:
+        return None
+    casus = data["casus"]
+    return {o.id: o.naam for o in tafel.onderdelen_voor(casus["gemeente"], casus.get("spoor"))}
 
 
 # --- reading --------------------------------------------------------------------------
 
-def _read(path: Path, bestand: str) -> bytes:
+def _read(path: Path, bestand: str, limits: Limits) -> bytes:
+    """The file's bytes: only a regular file, within the size limit, starting as a PDF."""
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise NotABundleError(f"{bestand} kan niet worden gelezen ({exc.strerror or exc}). Controleer "
+        with open(path, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise NotABundleError(f"{bestand} is geen gewoon bestand en dus geen Tafeldossier-bundel. "
+                                      "Kies het PDF-bestand dat u hebt ontvangen.", bestand=bestand)
+            if info.st_size > limits.max_file_bytes:
+                raise NotABundleError(f"{bestand} is groter dan {describe_bytes(limits.max_file_bytes)}; "
+                                      f"dat is te groot om veilig te controleren. {OPNIEUW}", bestand=bestand)
+            if b"%PDF-" not in f.read(1024):
+                raise NotABundleError(f"{bestand} is geen PDF-bestand en dus geen Tafeldossier-bundel. "
+                                      f"{OPNIEUW}", bestand=bestand)
+            f.seek(0)
+            raw = f.read(limits.max_file_bytes + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reden = exc.strerror if isinstance(exc, OSError) and exc.strerror else "ongeldige naam"
+        raise NotABundleError(f"{bestand} kan niet worden gelezen ({reden}). Controleer "
                               "de naam en de map.", bestand=bestand) from exc
+    if len(raw) > limits.max_file_bytes:  # grew while we read it
+        raise NotABundleError(f"{bestand} is groter dan {describe_bytes(limits.max_file_bytes)}; dat is te "
+                              f"groot om veilig te controleren. {OPNIEUW}", bestand=bestand)
+    return raw
 
 
-def _open(raw: bytes, bestand: str) -> pikepdf.Pdf:
-    if b"%PDF-" not in raw[:1024]:
-        raise NotABundleError(f"{bestand} is geen PDF-bestand en dus geen Tafeldossier-bundel. {OPNIEUW}",
-                              bestand=bestand)
+def _open(raw: bytes, bestand: str, password: str | None) -> pikepdf.Pdf:
     try:
-        pdf = pikepdf.open(io.BytesIO(raw))
+        pdf = pikepdf.open(io.BytesIO(raw), password=password or "")
     except pikepdf.PasswordError as exc:
-        raise NotABundleError(f"{bestand} is met een wachtwoord beveiligd en is daarom geen "
-                              f"Tafeldossier-bundel. {OPNIEUW}", bestand=bestand) from exc
+        wat = ("Het opgegeven wachtwoord is onjuist. Vraag de school om het juiste wachtwoord (via een "
+               "ander kanaal dan de bundel)") if password else \
+            ("Geef het wachtwoord op dat u van de school hebt gekregen (dossier verify --wachtwoord, of "
+             "in het venster van het loket)")
+        raise NotABundleError(f"{bestand} is met een wachtwoord beveiligd. {wat}.", bestand=bestand,
+                              code="WACHTWOORD_NODIG") from exc
     except (pikepdf.PdfError, ValueError, OSError) as exc:
         raise NotABundleError(f"{bestand} is een beschadigde PDF en kan niet worden gecontroleerd. "
                               f"{OPNIEUW}", bestand=bestand) from exc
-    if pdf.is_encrypted:
+    if pdf.is_encrypted and not (password and _as_protected(pdf)):
         pdf.close()
-        raise NotABundleError(f"{bestand} is versleuteld en is daarom geen Tafeldossier-bundel: een bundel "
-                              f"wordt nooit versleuteld. {OPNIEUW}", bestand=bestand)
+        raise NotABundleError(f"{bestand} is versleuteld, maar niet zoals Tafeldossier een bundel met een "
+                              f"wachtwoord beveiligt (AES-256 met een wachtwoord om te openen). {OPNIEUW}",
+                              bestand=bestand)
     return pdf
+
+
+def needs_password(path: Path, limits: Limits = DEFAULT_LIMITS) -> bool:
+    """True when the file opens only with a password (a bundle made with `build --wachtwoord`);
+    anything else, including a file verify will refuse, is False: verify says why."""
+    try:
+        raw = _read(Path(path), str(path), limits)
+        _bounded(raw, str(path), limits)  # a hostile file costs qpdf gigabytes even to open
+        pikepdf.open(io.BytesIO(raw)).close()
+    except pikepdf.PasswordError:
+        return True
+    except (pikepdf.PdfError, OSError, ValueError, NotABundleError):
+        return False
+    return False
+
+
+def _as_protected(pdf: pikepdf.Pdf) -> bool:
+    """Encrypted as `protect` does it: AES-256 (R6), with a password needed to open."""
+    info = pdf.encryption
+    return info.R >= 6 and info.stream_method.name == "aesv3" and pdf.user_password_matched
 
 
 def _manifest(pdf: pikepdf.Pdf, bestand: str) -> dict[str, Any]:
@@ -178,6 +339,13 @@ def _manifest(pdf: pikepdf.Pdf, bestand: str) -> dict[str, Any]:
     except manifest.ManifestError as exc:
         if str(exc) == "no manifest":
             reden = "er zit geen manifest in"
+        elif str(exc) == "manifest too large":
+            reden = (f"het manifest erin is uitgepakt groter dan {describe_bytes(manifest.MAX_BYTES)}, veel "
+                     "groter dan Tafeldossier het ooit maakt")
+        elif str(exc) == "more than one manifest":
+            reden = ("er zitten twee bijlagen met de naam van het manifest in (PDF-lezers tonen dan een "
+                     "andere "
+                     "dan Tafeldossier leest); de bundel is na het maken bewerkt")
         elif str(exc).startswith("schema") and _newer_schema(pdf):
             reden = ("hij is gemaakt met een nieuwere versie van Tafeldossier. Werk Tafeldossier bij "
                      "en controleer de bundel opnieuw; of")
@@ -375,9 +543,10 @@ def _fout(code: str, tekst: str, pagina: int | None = None) -> Melding:
 
 def hidden_channels(pdf: pikepdf.Pdf, raw: bytes, data: dict[str, Any], *, intact: bool,
                     tafel_naam: str | None = None) -> list[Melding]:
-    """Everything a reader does not see on the page that the assembler did not put there."""
-    out = _revisions(raw)
-    out += _catalog(pdf)
+    """Everything a reader does not see on the page that the assembler did not put there.
+
+    (Incremental updates and other layout changes of `raw` are reported by `_layout`.)"""
+    out = _catalog(pdf)
     out += _names(pdf)
     out += _pages(pdf)
     out += _info(pdf, data["casus"]["ot_nummer"], tafel_naam)
@@ -391,17 +560,9 @@ def count_revisions(raw: bytes) -> int:
     return max(len(re.findall(rb"startxref\s+\d+\s+%%EOF", raw)), raw.count(b"%%EOF"))
 
 
-def _revisions(raw: bytes) -> list[Melding]:
-    n = count_revisions(raw)
-    if n <= 1:
-        return []
-    return [_fout("BEWERKT_NA_MAKEN", f"Het bestand is na het maken {n - 1} keer bewerkt en als aanvulling "
-                  "opgeslagen (incrementele update): eerdere inhoud kan er nog in zitten.")]
-
-
 def _catalog(pdf: pikepdf.Pdf) -> list[Melding]:
     out = []
-    for key in sorted(set(pdf.Root.keys()) - _CATALOG_ALLOWED):
+    for key in sorted(set(pdf.Root.keys()) - _CATALOG_ALLOWED - _aes256_extension(pdf)):
         wat = _CATALOG_TEXT.get(key, f"het onderdeel {key}")
         if key == "/OpenAction" and _is_javascript(pdf.Root[key]):
             wat = "JavaScript dat bij het openen wordt uitgevoerd"
@@ -412,6 +573,17 @@ def _catalog(pdf: pikepdf.Pdf) -> list[Melding]:
         out.append(_fout("BIJLAGE_TOEGEVOEGD", "De bundel verwijst naar meer bijgevoegde bestanden dan "
                          "alleen het manifest."))
     return out
+
+
+def _aes256_extension(pdf: pikepdf.Pdf) -> set[str]:
+    """qpdf marks an AES-256 (R6) file with Adobe's extension level 8: that is all it may say."""
+    ext = pdf.Root.get("/Extensions")
+    if not pdf.is_encrypted or not isinstance(ext, pikepdf.Dictionary) or set(ext.keys()) != {"/ADBE"}:
+        return set()
+    adbe = ext.ADBE
+    ok = isinstance(adbe, pikepdf.Dictionary) and set(adbe.keys()) == {"/BaseVersion", "/ExtensionLevel"} \
+        and adbe.BaseVersion == pikepdf.Name("/1.7") and adbe.ExtensionLevel == 8
+    return {"/Extensions"} if ok else set()
 
 
 def _is_javascript(action: pikepdf.Object) -> bool:
@@ -517,23 +689,97 @@ def _page_labels(pdf: pikepdf.Pdf, data: dict[str, Any], *, intact: bool) -> lis
 
 # --- personal data --------------------------------------------------------------------
 
-def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> None:
+def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, password: str | None,
+                deadline: Deadline, read_images: bool = True) -> None:
     flag = flagger or _default_flagger(report)
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
-    for n, text in _page_texts(report, raw):
+    footers: dict[int, str] = {}
+    texts: dict[int, str] = {}
+    image_pages: list[int] = []
+    for n, text, has_image in _page_texts(report, raw, password):
+        deadline.check()
+        if has_image:
+            image_pages.append(n)
+        footer = shape.FOOTER_RE.search(" ".join(text.split()))
+        footers[n] = footer.group(0) if footer else ""
         body = _STAMP_RE.sub(" ", text)
         if len("".join(body.split())) < _MIN_TEXT:
             report.niet_gecontroleerd.append(n)
             continue
         if flag is None:
             continue
+        if has_image and read_images:
+            texts[n] = body
         for f in flag(body):
             seen = confirmation_hash(body[f.start:f.end]) in confirmed if hasattr(f, "start") else False
             report.persoonsgegevens.append(Persoonsgegeven(
                 n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
-                bool(getattr(f, "review", False)) or seen))
+                bool(getattr(f, "review", False)), seen))
+    if flag is not None:
+        _check_manifest_text(report, flag)
+        _check_images(report, raw, password, texts, flag, deadline)
+    if footers and report.paginas_bestand == len(footers):
+        mismatches = shape.footer_mismatches(footers, report.manifest)
+        report.opbouw += mismatches  # pages and manifest no longer describe each other: not intact
+        report.meldingen.extend(mismatches)
     report.meldingen.extend(_personal_meldingen(report))
+
+
+MAX_OCR_PAGES = 40  # pages with text and images read by OCR; beyond that the loket looks itself
+
+
+def _check_images(report: VerifyReport, raw: bytes, password: str | None, texts: dict[int, str],
+                  flag: Flagger, deadline: Deadline) -> None:
+    """Images on pages that have text: read them with OCR and look for what the text layer
+    does not already hold (a name pasted in as a picture). Pages without text are listed
+    as not checked already."""
+    if not texts:
+        return
+    from dossier_app.anonymise.ocr import page_text
+    from dossier_app.store.workdir import private_workdir
+
+    pages = sorted(texts)
+    unread: list[int] = pages[MAX_OCR_PAGES:]
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(raw, password=password)
+    try:
+        with private_workdir() as workdir:
+            for n in pages[:MAX_OCR_PAGES]:
+                deadline.check()
+                ocr = page_text(doc[n - 1], workdir)
+                if ocr is None:
+                    unread = pages
+                    break
+                _flag_image_text(report, n, ocr, texts[n], flag)
+    finally:
+        doc.close()
+    if unread:
+        report.meldingen.append(Melding(
+            "AFBEELDING_NIET_GELEZEN", f"Pagina {_ranges(unread)} bevat naast tekst ook afbeeldingen "
+            "die niet op persoonsgegevens zijn gelezen (tekstherkenning niet beschikbaar of te veel "
+            "pagina's). Bekijk deze pagina's zelf.", "waarschuwing"))
+
+
+def _flag_image_text(report: VerifyReport, n: int, ocr: str, layer: str, flag: Flagger) -> None:
+    known = " ".join(fold(layer).split())
+    for f in flag(ocr):
+        found = " ".join(fold(ocr[f.start:f.end]).split()) if hasattr(f, "start") else ""
+        if found and found in known:
+            continue  # also in the text layer: reported with the text already
+        report.persoonsgegevens.append(Persoonsgegeven(
+            n, _file_page_components(report).get(n), str(f.categorie), str(getattr(f, "context", "")),
+            bool(getattr(f, "review", False)), bron="afbeelding"))
+
+
+def _check_manifest_text(report: VerifyReport, flag: Flagger) -> None:
+    """The manifest's free texts (meldingen of the build) travel with the bundle: read them too."""
+    for text in shape.manifest_strings(report.manifest):
+        for f in flag(text):
+            report.persoonsgegevens.append(Persoonsgegeven(
+                0, None, str(f.categorie), str(getattr(f, "context", "")), bool(getattr(f, "review", False)),
+                bron="manifest"))
 
 
 def _default_flagger(report: VerifyReport) -> Flagger | None:
@@ -554,11 +800,11 @@ def _file_page_components(report: VerifyReport) -> dict[int, str]:
     return {n: o for n, _, o in _manifest_pages(report.manifest)}
 
 
-def _page_texts(report: VerifyReport, raw: bytes) -> Iterator[tuple[int, str]]:
+def _page_texts(report: VerifyReport, raw: bytes, password: str | None) -> Iterator[tuple[int, str, bool]]:
     import pypdfium2 as pdfium
 
     try:
-        doc = pdfium.PdfDocument(raw)
+        doc = pdfium.PdfDocument(raw, password=password)
     except pdfium.PdfiumError:
         report.meldingen.append(Melding("TEKST_NIET_GELEZEN", "De tekst van de bundel kon niet worden "
                                         "gelezen; zoeken naar persoonsgegevens was niet mogelijk. Bekijk "
@@ -566,36 +812,48 @@ def _page_texts(report: VerifyReport, raw: bytes) -> Iterator[tuple[int, str]]:
         return
     try:
         for i in range(len(doc)):
-            yield i + 1, _page_text(doc, i)
+            yield i + 1, *_page_text(doc, i)
     finally:
         doc.close()
 
 
-def _page_text(doc: Any, index: int) -> str:
+def _page_text(doc: Any, index: int) -> tuple[str, bool]:
+    """The page's text layer, and whether it draws an image (also inside a form)."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
         page = doc[index]
         textpage = page.get_textpage()
         try:
-            return str(textpage.get_text_range())
+            images = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=8)
+            return str(textpage.get_text_range()), next(iter(images), None) is not None
         finally:
             textpage.close()
             page.close()
     except pdfium.PdfiumError:
-        return ""  # counted as a page without text: the loket looks at it
+        return "", False  # counted as a page without text: the loket looks at it
 
 
 def _personal_meldingen(report: VerifyReport) -> list[Melding]:
     out = []
     for f in report.persoonsgegevens:
-        if f.review:
+        if f.bevestigd:
+            out.append(Melding("PERSOONSGEGEVEN_BEVESTIGD", f"Pagina {f.pagina}: door de school bevestigd "
+                               f"als geen persoonsgegeven ({f.categorie}): “{f.context}”. Kijk zelf of dat "
+                               "klopt.",
+                               "waarschuwing", onderdeel=f.onderdeel, pagina=f.pagina))
+        elif f.pagina == 0:
+            out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"In het manifest: mogelijk persoonsgegeven "
+                               f"({f.categorie}): “{f.context}”.", "info" if f.review else "fout"))
+        elif f.review:
             out.append(Melding("NAAM_TER_CONTROLE", f"Pagina {f.pagina}: naam van (vermoedelijk) een "
                                f"professional, ter controle: “{f.context}”.", "info",
                                onderdeel=f.onderdeel, pagina=f.pagina))
         else:
-            out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"Pagina {f.pagina}: mogelijk persoonsgegeven "
-                               f"({f.categorie}): “{f.context}”.", "fout",
+            waar = " in een afbeelding" if f.bron == "afbeelding" else ""
+            out.append(Melding("MOGELIJK_PERSOONSGEGEVEN", f"Pagina {f.pagina}: mogelijk "
+                               f"persoonsgegeven{waar} ({f.categorie}): “{f.context}”.", "fout",
                                onderdeel=f.onderdeel, pagina=f.pagina))
     return out
 
@@ -640,6 +898,7 @@ def report_dict(report: VerifyReport) -> dict[str, Any]:
         "paginas_bestand": report.paginas_bestand,
         "wijzigingen": [vars(w) for w in report.wijzigingen],
         "verborgen_kanalen": [m.as_dict() for m in report.verborgen],
+        "opbouw": [m.as_dict() for m in report.opbouw],
         "persoonsgegevens": [vars(p) for p in report.persoonsgegevens],
         "niet_gecontroleerd": list(report.niet_gecontroleerd),
         "termijn": None if t is None else {
@@ -670,7 +929,7 @@ def report_text(report: VerifyReport) -> list[str]:
         lines.append(f"  - {o.naam}: {_STATUS_TEKST[o.status]}{paginas}")
     lines.append("Ongewijzigd sinds het maken: " + ("ja" if report.intact else "NEE"))
     lines.append("Verborgen inhoud: " + ("geen" if report.schoon else "GEVONDEN"))
-    echte = [p for p in report.persoonsgegevens if not p.review]
+    echte = [p for p in report.persoonsgegevens if not p.review and not p.bevestigd]
     lines.append(f"Mogelijke persoonsgegevens: {len(echte) or 'geen gevonden'}")
     lines += _meldingen_lines(report)
     uitslag = "in orde" if report.ok else f"{len(report.problemen)} probleem/problemen gevonden"
@@ -687,4 +946,5 @@ def _meldingen_lines(report: VerifyReport) -> list[str]:
 
 
 __all__ = ["OnderdeelCheck", "PaginaWijziging", "Persoonsgegeven", "VerifyReport", "compare_pages",
-           "count_revisions", "hidden_channels", "report_dict", "report_text", "verify_bundle"]
+           "count_revisions", "hidden_channels", "needs_password", "report_dict", "report_text",
+           "verify_bundle"]

@@ -13,6 +13,7 @@ this step.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import math
 import os
@@ -309,10 +310,21 @@ def _intake_pdf(job: _Job, kind: FileKind) -> IntakeResult:
 def _open_pdf(job: _Job) -> pikepdf.Pdf:
     for candidate in _password_candidates(job.password):
         try:
-            return pikepdf.open(job.path, password=candidate, attempt_recovery=True)
+            return pikepdf.open(pdf_source(job.path), password=candidate, attempt_recovery=True)
         except pikepdf.PasswordError:
             continue
     raise _password_error(job)
+
+
+def pdf_source(path: Path) -> Path | io.BytesIO:
+    """What to give pikepdf.open: the path, or the bytes when the path is not valid UTF-8
+    (a folder name from another system). pikepdf 10.18 passes the name on as the
+    description and then fails with a TypeError, so every such PDF looked damaged."""
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return io.BytesIO(Path(path).read_bytes())  # size already checked by the intake
+    return path
 
 
 def _count_pages(pdf: pikepdf.Pdf, job: _Job) -> int:

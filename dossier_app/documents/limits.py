@@ -29,6 +29,19 @@ class Limits:
     # gets you. Warn above it, refuse pages no renderer can be asked to draw.
     large_page_pt: float = 14_400.0
     max_page_pt: float = 288_000.0  # 4,000 inch, about 100 m
+    # Objects in one PDF (a long bundle of scans has a few tens of thousands) and the
+    # depth of the page tree (qpdf's own parser stops nesting at 500).
+    max_pdf_objects: int = 500_000
+    # One object that is not stream data (a dictionary, an array): a page tree of 2,000
+    # pages is 16 KB; a font's widths a few KB.
+    max_pdf_object_bytes: int = 1 * MB
+    # References ("12 0 R") in all objects together: qpdf holds about 2 KB per reference it
+    # parses, so this bounds its memory (200,000: about 450 MB); a bundle of 2,000 pages has
+    # a few tens of thousands.
+    max_pdf_references: int = 200_000
+    max_page_tree_depth: int = 64
+    # Wall-clock time for one `verify` of a bundle (reading, digests, text).
+    max_verify_seconds: float = 600.0
 
     # DOCX (ZIP)
     max_zip_entries: int = 5_000

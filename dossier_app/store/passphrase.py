@@ -73,10 +73,22 @@ def params_from_dict(data: dict[str, object]) -> KdfParams:
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError("De instellingen van de wachtwoordzin zijn beschadigd.",
                          code="WACHTWOORDZIN_BESCHADIGD") from exc
-    if not (2 ** 10 <= params.n <= 2 ** 22 and 1 <= params.r <= 32 and 1 <= params.p <= 16):
+    if not _as_written(params):
         raise InputError("De instellingen van de wachtwoordzin zijn ongeldig.",
                          code="WACHTWOORDZIN_BESCHADIGD")
     return params
+
+
+def _as_written(params: KdfParams) -> bool:
+    """Only what Tafeldossier writes: these values are read before the passphrase is checked,
+    so a tampered file must not make scrypt spend minutes and gigabytes (n <= the default:
+    at most 128 MiB), nor reach scrypt with values it rejects (n not a power of two)."""
+    n_ok = 2 ** 10 <= params.n <= DEFAULT_PARAMS.n and params.n & (params.n - 1) == 0
+    try:
+        salt = base64.b64decode(params.salt, validate=True)
+    except ValueError:
+        return False
+    return n_ok and params.r == DEFAULT_PARAMS.r and params.p == DEFAULT_PARAMS.p and 8 <= len(salt) <= 64
 
 
 # --- a passphrase for a folder (drafts without a keyring) ---------------------------------

@@ -106,7 +106,11 @@ def _key_for(header: bytes, passphrase: str, shown: str) -> bytes:
         verifier = base64.b64decode(data["controle"])
     except (ValueError, KeyError, TypeError) as exc:
         raise DamagedExportError(shown) from exc
-    key = pp.derive_key(passphrase, pp.params_from_dict(data))
+    try:
+        params = pp.params_from_dict(data)
+    except InputError as exc:
+        raise DamagedExportError(shown) from exc
+    key = pp.derive_key(passphrase, params)
     try:
         open_sealed(key, verifier, _VERIFIER_AAD)
     except VaultError as exc:
@@ -163,7 +167,24 @@ def import_case(src: Path, folder: Path, passphrase: str) -> Path:
     return _write_import(folder, text, entries, shown)
 
 
+def _check_documents(folder: Path, text: str, entries: list[_Entry], shown: str) -> None:
+    """Every document of the imported case is one of the files in the export, relative to the
+    new folder: a path from the sender's disk (or any other) would make a later build pull
+    that file from this computer into the bundle."""
+    from dossier_app.case import leaves_folder, parse_case
+
+    names = {e.naam for e in entries}
+    case = parse_case(text, path=folder / "casus.toml", bestand="casus.toml")
+    for doc in case.documenten:
+        if leaves_folder(doc.bestand, folder) or doc.bestand not in names:
+            raise InputError(f"Het bestand {shown} verwijst naar een document buiten de export "
+                             f"(document {doc.index + 1}). Tafeldossier importeert alleen casussen "
+                             "waarvan alle documenten in de export zitten. Vraag uw collega de casus "
+                             "opnieuw te exporteren.", bestand=shown, code="EXPORT_PAD_BUITEN_MAP")
+
+
 def _write_import(folder: Path, text: str, entries: list[_Entry], shown: str) -> Path:
+    _check_documents(folder, text, entries, shown)
     (folder / "stukken").mkdir(parents=True, exist_ok=True, mode=0o700)
     for entry in entries:
         atomic_write(_safe_target(folder, entry.naam, shown), entry.data)

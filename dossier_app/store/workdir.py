@@ -78,8 +78,14 @@ def _age_s(folder: Path) -> float:
         return 0.0
 
 
+LEGACY_LO_PREFIX = "tafeldossier-lo-"  # LibreOffice folders in the system temp of versions <= 0.1
+_LEGACY_AGE_S = 3600.0  # older than any conversion can run
+
+
 def remove_stale_workdirs() -> int:
-    """Remove job folders whose process is gone; returns how many were removed."""
+    """Remove job folders whose process is gone (a crash, SIGKILL), and LibreOffice folders
+    an older version left in the system temp; returns how many were removed. Called at
+    every start of the CLI and the app, and before each build."""
     removed = 0
     for folder in work_root().glob("job-*"):
         owner = _owner(folder)
@@ -88,4 +94,17 @@ def remove_stale_workdirs() -> int:
         if owner is None or not _pid_alive(owner):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
+    for folder in Path(tempfile.gettempdir()).glob(LEGACY_LO_PREFIX + "*"):
+        if _ours(folder) and _age_s(folder) > _LEGACY_AGE_S:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
     return removed
+
+
+def _ours(folder: Path) -> bool:
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    return folder.is_dir() and (getuid is None or info.st_uid == getuid())

@@ -11,7 +11,9 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QPushButton,
     QSpinBox,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dossier_app.bundle.verify import VerifyReport, verify_bundle
+from dossier_app.bundle.verify import VerifyReport, needs_password, verify_bundle
 from dossier_app.taal import n_paginas, paginas
 from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobContext, JobRunner
@@ -34,6 +36,15 @@ from dossier_app.ui.widgets import heading, hint, message_label, place_window, s
 ROOD, GROEN, ORANJE = QColor("#b00020"), QColor("#1b6e20"), QColor("#8a5a00")
 
 
+def ask_password(parent: QWidget, bestand: str) -> str | None:
+    """The bundle's password (build --wachtwoord), or None when the user cancels."""
+    value, ok = QInputDialog.getText(
+        parent, "Wachtwoord van de bundel",
+        f"{bestand} is met een wachtwoord beveiligd. Typ het wachtwoord dat u van de school hebt "
+        "gekregen (via een ander kanaal dan de bundel):", QLineEdit.EchoMode.Password)
+    return value if ok and value else None
+
+
 class LoketWindow(QMainWindow):
     def __init__(self, runner: JobRunner | None = None) -> None:
         super().__init__()
@@ -42,6 +53,7 @@ class LoketWindow(QMainWindow):
         self.runner = runner or JobRunner(self)
         self.report: VerifyReport | None = None
         self.path: Path | None = None
+        self.password: str | None = None  # for a protected bundle; kept only while it is shown
         self.pdf = QPdfDocument(self)
         self.inboxes: list[QMainWindow] = []
         body = QWidget()
@@ -125,13 +137,20 @@ class LoketWindow(QMainWindow):
     def open_bundle(self, path: Path) -> None:
         self.path = path
         self.report = None
+        self.password = None
         self.export_button.setEnabled(False)
         self.tree.clear()
         show_message(self.error, "")
+        if needs_password(path):
+            self.password = ask_password(self, path.name)
+            if self.password is None:
+                self.verdict.setText("Niet gecontroleerd: de bundel is met een wachtwoord beveiligd.")
+                return
         self.verdict.setText(f"{path.name} wordt gecontroleerd…")
+        password = self.password
 
         def job(_ctx: JobContext) -> VerifyReport:
-            return verify_bundle(path, bestand=path.name)
+            return verify_bundle(path, bestand=path.name, password=password)
 
         self.runner.start(job, on_done=self._show_report, on_error=self._failed)
 
@@ -159,6 +178,7 @@ class LoketWindow(QMainWindow):
         self.verdict.setStyleSheet(f"color: {kleur.name()};")
         self._fill_tree(report)
         self.pdf.close()
+        self.pdf.setPassword(self.password or "")
         if self.path is not None:
             self.pdf.load(str(self.path))
         self.page_spin.setMaximum(max(1, self.pdf.pageCount()))
@@ -192,6 +212,8 @@ class LoketWindow(QMainWindow):
                                "ja" if r.intact else "NEE")
         for w in r.wijzigingen:
             self._child(intact, f"Pagina {w.pagina}", w.soort, w.pagina, bad=True)
+        for m in r.opbouw:  # the file's layout, or footers against the manifest
+            self._child(intact, m.tekst, m.niveau, m.pagina, bad=True)
         hidden = self._section("Verborgen inhoud", r.schoon, "geen" if r.schoon else "GEVONDEN")
         for m in r.verborgen:
             self._child(hidden, m.tekst, m.niveau, m.pagina, bad=m.niveau == "fout")

@@ -215,3 +215,21 @@ def test_loket_window_refuses_a_file_that_is_no_bundle(qtbot, tmp_path):
     win.open_bundle(other)
     qtbot.waitUntil(lambda: bool(win.error.text()), timeout=30000)
     assert "geen Tafeldossier-bundel" in win.error.text()
+
+
+def test_loket_window_asks_the_password_of_a_protected_bundle(qtbot, built_bundle, tmp_path, monkeypatch):
+    from dossier_app.bundle.protect import protect_pdf
+    from dossier_app.ui import loket
+
+    protected = tmp_path / "beveiligd.pdf"
+    protect_pdf(built_bundle, protected, "geheim-wachtwoord", tmp_path)
+    asked = []
+    monkeypatch.setattr(loket, "ask_password",
+                        lambda _parent, name: asked.append(name) or "geheim-wachtwoord")
+    win = loket.LoketWindow()
+    qtbot.addWidget(win)
+    win.open_bundle(protected)
+    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)
+    assert asked == ["beveiligd.pdf"]
+    assert win.report.ok, [m.tekst for m in win.report.problemen]
+    assert win.pdf.pageCount() == win.report.paginas_bestand

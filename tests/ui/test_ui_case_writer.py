@@ -36,7 +36,10 @@ def test_round_trip_with_every_section(tmp_path):
     path = tmp_path / "casus.toml"
     write_case_file(replace(case, path=path), path)
     back = read_case(path)
-    assert back == replace(case, path=path.resolve(), documenten=tuple(
+    # the example's documents stay in the example folder: written as absolute paths, and named
+    # by check/build as outside the case folder (issue 14)
+    assert {m.code for m in back.meldingen} == {"DOCUMENT_BUITEN_MAP"}
+    assert back == replace(case, path=path.resolve(), meldingen=back.meldingen, documenten=tuple(
         replace(d, pad=path.parent / d.bestand) if not d.bestand.startswith("/") else d
         for d in back.documenten))
     assert back.documenten[-1].pad == outside

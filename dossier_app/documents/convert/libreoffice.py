@@ -15,10 +15,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from dossier_app.errors import DocumentError
+from dossier_app.store.workdir import private_workdir
 
 _PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"false"},'
                '"ExportNotesInMargin":{"type":"boolean","value":"false"}}')
@@ -77,7 +77,9 @@ def convert(src: Path, dst: Path, *, timeout: float, bestand: str) -> None:
         raise DocumentError("LibreOffice is niet gevonden op deze computer. Installeer "
                             "LibreOffice of kies een andere omzetter.", bestand=bestand,
                             code="OMZETTER_ONTBREEKT")
-    with tempfile.TemporaryDirectory(prefix="tafeldossier-lo-") as work:
+    # In a private work folder with our process id: a crash or SIGKILL leaves it to the
+    # cleanup at the next start (remove_stale_workdirs), not in the system temp for good.
+    with private_workdir() as work:
         root = Path(work)
         profile, outdir = root / "profiel", root / "uit"
         (profile / "user").mkdir(parents=True)
