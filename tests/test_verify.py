@@ -169,7 +169,7 @@ def test_added_attachment(fresh):
     report = verify(fresh)
     assert report.exit_code == ExitCode.incomplete
     assert codes(report) == {"BIJLAGE_TOEGEVOEGD"}
-    assert any("1 bijgevoegd(e) bestand(en) naast het manifest" in m.tekst for m in report.problemen)
+    assert any("1 bijgevoegd bestand naast het manifest" in m.tekst for m in report.problemen)
 
 
 def test_file_attachment_annotation(fresh):

@@ -231,7 +231,7 @@ def test_orphan_object(fresh, tmp_path):
     add_orphan(plain, b"(Jan de Vries, BSN 123456782)")
     with pikepdf.open(plain) as pdf:
         assert not pdf.get_warnings()  # a valid file, not a repaired one
-    refused(plain, "VERBORGEN_OBJECTEN", "1 object(en) waar niets in de bundel naar verwijst")
+    refused(plain, "VERBORGEN_OBJECTEN", "1 object waar niets in de bundel naar verwijst")
 
 
 def test_orphan_object_inside_an_object_stream(fresh):

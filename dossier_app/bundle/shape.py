@@ -22,6 +22,7 @@ from pikepdf import Name
 from dossier_app.bundle import manifest
 from dossier_app.bundle.assemble import VOORBLAD_NAAM
 from dossier_app.meldingen import Melding
+from dossier_app.taal import aantal
 
 _TRAILER_KEYS = frozenset({"/Root", "/Info", "/ID", "/Size", "/Encrypt",
                            # an xref stream's own dictionary, which qpdf shows as the trailer
@@ -124,7 +125,8 @@ def attachment_shape(pdf: pikepdf.Pdf) -> list[Melding]:
     pairs = list(tree.Names)
     if len(pairs) != 2:
         n = max(len(pairs) // 2 - 1, 1)
-        return [_fout("BIJLAGE_TOEGEVOEGD", f"De bundel bevat {n} bijgevoegd(e) bestand(en) naast het "
+        bijlagen = aantal(n, "bijgevoegd bestand", "bijgevoegde bestanden")
+        return [_fout("BIJLAGE_TOEGEVOEGD", f"De bundel bevat {bijlagen} naast het "
                       "manifest (ook een bestand met dezelfde naam telt mee). Open die niet zonder overleg "
                       "met de school.")]
     spec = pairs[1]

@@ -39,6 +39,8 @@ from dossier_app.privacy import confirmation_hash, fold
 from dossier_app.rules import Tafel, ruleset_by_id
 from dossier_app.rules.check import Termijn, termijn
 from dossier_app.rules.terms import gemeente_naam
+from dossier_app.taal import aantal, seconden
+from dossier_app.taal import paginas as pagina_bereik
 
 Flagger = Callable[[str], Sequence[Any]]  # text -> findings with start, end, categorie, context
 
@@ -249,7 +251,8 @@ def _opbouw(pdf: pikepdf.Pdf, raw: bytes, layout: structure.XrefTable | Melding)
     except structure.LayoutError as exc:
         return [_fout("OPBOUW_AFWIJKEND", _LAYOUT_TEXT.get(str(exc), ("", _OPBOUW_TEKST))[1])]
     if orphans:
-        return [_fout("VERBORGEN_OBJECTEN", f"Het bestand bevat {orphans} object(en) waar niets in de bundel "
+        objecten = aantal(orphans, "object", "objecten")
+        return [_fout("VERBORGEN_OBJECTEN", f"Het bestand bevat {objecten} waar niets in de bundel "
                       "naar verwijst: inhoud die geen PDF-lezer toont en die niet is gecontroleerd, maar wel "
                       "meereist.")]
     return []
@@ -600,7 +603,8 @@ def _names(pdf: pikepdf.Pdf) -> list[Melding]:
         out.append(_fout("VERBORGEN_INHOUD", f"De bundel bevat {wat}; dat maakt Tafeldossier nooit."))
     extra = [n for n in pdf.attachments if n != manifest.BESTANDSNAAM]
     if extra:
-        out.append(_fout("BIJLAGE_TOEGEVOEGD", f"De bundel bevat {len(extra)} bijgevoegd(e) bestand(en) "
+        bijlagen = aantal(len(extra), "bijgevoegd bestand", "bijgevoegde bestanden")
+        out.append(_fout("BIJLAGE_TOEGEVOEGD", f"De bundel bevat {bijlagen} "
                          "naast het manifest. Open die niet zonder overleg met de school."))
     return out
 
@@ -925,15 +929,16 @@ def report_text(report: VerifyReport) -> list[str]:
              f"Tafeldossier {data['product_versie']}; {data['paginas_totaal']} pagina's"]
     lines.append("Volledigheid: " + ("compleet" if report.compleet else "NIET COMPLEET"))
     for o in report.onderdelen:
-        paginas = f", pagina {o.pagina_van}-{o.pagina_tot}" if o.pagina_van and o.status == "aanwezig" else ""
+        getoond = o.pagina_van and o.status == "aanwezig"
+        paginas = f", {pagina_bereik(o.pagina_van, o.pagina_tot)}" if getoond else ""
         lines.append(f"  - {o.naam}: {_STATUS_TEKST[o.status]}{paginas}")
     lines.append("Ongewijzigd sinds het maken: " + ("ja" if report.intact else "NEE"))
     lines.append("Verborgen inhoud: " + ("geen" if report.schoon else "GEVONDEN"))
     echte = [p for p in report.persoonsgegevens if not p.review and not p.bevestigd]
     lines.append(f"Mogelijke persoonsgegevens: {len(echte) or 'geen gevonden'}")
     lines += _meldingen_lines(report)
-    uitslag = "in orde" if report.ok else f"{len(report.problemen)} probleem/problemen gevonden"
-    lines.append(f"Uitslag: {uitslag} (controle duurde {report.duur:.1f} s)")
+    uitslag = "in orde" if report.ok else f"{aantal(len(report.problemen), 'probleem', 'problemen')} gevonden"
+    lines.append(f"Uitslag: {uitslag} (controle duurde {seconden(report.duur)})")
     return lines
 
 
