@@ -43,6 +43,7 @@ from dossier_app.ui.secrets_dialog import (
 )
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import hint, message_label, show_message
+from dossier_app.ui.wording import tafel_naam
 
 DEBOUNCE_MS = 1500  # autosave after a pause in typing
 MAX_WAIT_MS = 10_000  # and at least this often while typing goes on
@@ -79,7 +80,8 @@ class DraftsPanel(QGroupBox):
         self.list.clear()
         show_message(self.message, "")
         for info in infos:
-            item = QListWidgetItem(info.titel)
+            item = QListWidgetItem(info.titel.replace(f", {info.tafel} (", f", {tafel_naam(info.tafel)} (", 1)
+                                   if info.tafel else info.titel)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.list.addItem(item)
         if not infos:

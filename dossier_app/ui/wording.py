@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from dossier_app.meldingen import Melding
+from dossier_app.rules import default_rulesets
 from dossier_app.rules.check import CheckResult, OnderdeelStatus
 from dossier_app.rules.model import Voorwaarde
 from dossier_app.rules.terms import rollen_tekst
@@ -36,6 +37,15 @@ class Schermtekst:
     @property
     def knop(self) -> str:
         return f"Naar stap {self.stap + 1}" if self.stap is not None else ""
+
+
+def tafel_naam(tafel_id: str) -> str:
+    """The tafel's name ("Plaatsingstafel VO") for its id in the case file."""
+    for ruleset in default_rulesets():
+        tafel = ruleset.tafel(tafel_id)
+        if tafel is not None:
+            return tafel.naam
+    return tafel_id or "geen tafel"
 
 
 def op_scherm(m: Melding, result: CheckResult | None) -> Schermtekst:
