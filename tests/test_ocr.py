@@ -12,12 +12,11 @@ import textwrap
 from datetime import date
 
 import pytest
+from conftest import REPO
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
-
-from conftest import REPO
 
 from dossier_app.anonymise import ocr
 from dossier_app.anonymise.identifiers import build_identifiers

@@ -36,15 +36,14 @@ function Invoke-Native {
 
 # --- version: written only in pyproject.toml ----------------------------------------------
 $VersionCode = @'
-import re, tomllib
-version = tomllib.load(open("pyproject.toml", "rb"))["project"]["version"]
-print(version)
-print(".".join((re.findall(r"\d+", version.split("+")[0]) + ["0", "0"])[:3]))
+import runpy, sys
+sys.argv = ["versions.py", "."]
+runpy.run_path("packaging/versions.py", run_name="__main__")
 '@
 $lines = @($VersionCode | & $Python -)
 if ($LASTEXITCODE -ne 0 -or $lines.Count -lt 2) { throw "versie niet gelezen uit pyproject.toml" }
 $Version = $lines[0].Trim()          # e.g. 1.2.0rc1: names, display
-$NumericVersion = $lines[1].Trim()   # e.g. 1.2.0: MSI ProductVersion, file version
+$NumericVersion = $lines[1].Trim()   # e.g. 1.2.501 for 1.2.0rc1, 1.2.900 for 1.2.0 (packaging\versions.py)
 Write-Host "Tafeldossier $Version (numeriek $NumericVersion)"
 
 $App = Join-Path $Root "dist\Tafeldossier"
