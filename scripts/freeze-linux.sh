@@ -58,7 +58,9 @@ fi
 echo "== dossier-app --zelftest (offscreen)" >&2
 "$APP/dossier-app" --zelftest
 echo "== licentieteksten aanwezig" >&2
-for f in LICENSE.txt THIRD_PARTY_NOTICES.md _internal/resources/fonts/LICENSE-DejaVu.txt; do
+for f in LICENSE.txt THIRD_PARTY_NOTICES.md _internal/resources/fonts/LICENSE-DejaVu.txt \
+         _internal/resources/licenses/LGPL-3.0.txt _internal/resources/licenses/GPL-3.0.txt \
+         _internal/resources/tessdata/nld.traineddata _internal/resources/tessdata/LICENSE-Apache-2.0.txt; do
   [ -s "$APP/$f" ] || { echo "ontbreekt: $f" >&2; exit 1; }
 done
 ls -d "$APP"/_internal/*.dist-info | wc -l | xargs echo "dist-info-mappen:"

@@ -12,7 +12,7 @@ import textwrap
 from datetime import date
 
 import pytest
-from conftest import REPO
+from conftest import REPO, oracle
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -110,7 +110,7 @@ _UNDER_CP1252 = textwrap.dedent("""
 def _cp1252_locale(tmp_path) -> dict[str, str]:
     folder = tmp_path / "locale"
     folder.mkdir()
-    made = subprocess.run(["localedef", "-f", "CP1252", "-i", "nl_NL", str(folder / "nl_NL.CP1252")],
+    made = subprocess.run([oracle("localedef"), "-f", "CP1252", "-i", "nl_NL", str(folder / "nl_NL.CP1252")],
                           capture_output=True, check=False)
     assert made.returncode in (0, 1), made.stderr  # 1: warnings only (scripts/system-deps.sh: locales)
     return {**os.environ, "LOCPATH": str(folder), "LC_ALL": "nl_NL.CP1252", "PYTHONUTF8": "0",

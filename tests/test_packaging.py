@@ -337,3 +337,21 @@ def test_every_program_the_app_starts_opens_no_console_window():
                 else:
                     assert "creationflags" in keywords, (source.name, node.lineno)
     assert len(calls) >= 6  # the gate's engines, Tesseract, Word, LibreOffice
+
+
+def test_notices_name_every_dependency_and_qt_licence_text_ships():
+    notices = (REPO / "THIRD_PARTY_NOTICES.md").read_text(encoding="utf-8").lower()
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["namen"]]:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower()
+        name = "pyside6" if name.startswith("pyside6") else name
+        assert name in notices, name
+    lgpl = (REPO / "resources" / "licenses" / "LGPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in lgpl and "Version 3, 29 June 2007" in lgpl
+    gpl = (REPO / "resources" / "licenses" / "GPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU GENERAL PUBLIC LICENSE" in gpl and "Version 3, 29 June 2007" in gpl
+    apache = (REPO / "resources" / "tessdata" / "LICENSE-Apache-2.0.txt").read_text(encoding="utf-8")
+    assert "Apache License" in apache and "Version 2.0" in apache
+    assert "resources/licenses/" in notices and "each licence is kept with its component" not in notices
+    freeze = (REPO / "scripts" / "freeze-linux.sh").read_text(encoding="utf-8")
+    assert "_internal/resources/licenses/LGPL-3.0.txt" in freeze
