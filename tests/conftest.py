@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 # Tests that use such a program as an oracle (to check the product's output from outside)
 # call it by the absolute path found here, before PATH was emptied: `oracle("pdftotext")`.
 _ORACLES = {name: shutil.which(name) for name in
-            ("pdftotext", "pdftoppm", "tesseract", "mutool", "qpdf", "soffice", "localedef")}
+            ("pdftotext", "pdftoppm", "tesseract", "mutool", "qpdf", "soffice", "localedef", "gzip")}
 VENV_BIN = str(Path(sys.executable).parent)
 
 

@@ -110,8 +110,9 @@ _UNDER_CP1252 = textwrap.dedent("""
 def _cp1252_locale(tmp_path) -> dict[str, str]:
     folder = tmp_path / "locale"
     folder.mkdir()
+    tools = os.pathsep.join(os.path.dirname(oracle(name)) for name in ("localedef", "gzip"))
     made = subprocess.run([oracle("localedef"), "-f", "CP1252", "-i", "nl_NL", str(folder / "nl_NL.CP1252")],
-                          capture_output=True, check=False)
+                          capture_output=True, check=False, env={**os.environ, "PATH": tools})
     assert made.returncode in (0, 1), made.stderr  # 1: warnings only (scripts/system-deps.sh: locales)
     return {**os.environ, "LOCPATH": str(folder), "LC_ALL": "nl_NL.CP1252", "PYTHONUTF8": "0",
             "PYTHONIOENCODING": "utf-8"}
