@@ -40,6 +40,11 @@ def oracle(name: str) -> str:
     return found
 
 
+def installed(name: str) -> str | None:
+    """Like `oracle`, None instead of a skip when the program is not installed."""
+    return _ORACLES.get(name) or shutil.which(name)
+
+
 def plain_profile() -> bool:
     return os.environ.get("TAFELDOSSIER_TEST_PLAIN") == "1"
 
