@@ -162,3 +162,19 @@ def test_generated_case_builds_clean_without_programs(no_programs, tmp_path, run
     texts = _ocr_300(out, sample)
     _assert_not_read(texts, identifiers)
     assert "toestemming delen dossier" in texts[marks["Schriftelijke toestemming van ouders"]].lower()
+
+
+def test_selftest_checks_what_protects_without_programs(no_programs, monkeypatch):
+    from dossier_app import installcheck
+
+    assert installcheck.check_text_engines() == "Eindcontrole: objecten, pdfium, pypdf, pdfminer"
+    assert installcheck.check_ocr() == "Tekstherkenning: tesseract-ingebouwd"
+    monkeypatch.setattr(gate, "BUILTIN_ENGINES", ("pypdf",))  # an installer without pdfminer
+    with pytest.raises(installcheck.InstallCheckError, match="twee onafhankelijke"):
+        installcheck.check_text_engines()
+    monkeypatch.setattr(ocr_builtin, "available", lambda: False)  # no tesserocr, no program
+    with pytest.raises(installcheck.InstallCheckError, match="tekstherkenning"):
+        installcheck.check_ocr()
+    if sys.platform != "win32":  # no pywin32 here: the Windows check says so, in Dutch
+        with pytest.raises(installcheck.InstallCheckError, match="laadt niet"):
+            installcheck.check_windows_keyring()
