@@ -57,9 +57,14 @@ Invoke-Native "PyInstaller: packaging\tafeldossier.spec" $Python @("-m", "PyInst
   "packaging\tafeldossier.spec")
 
 # --- 2. smoke test of the frozen programs ---------------------------------------------------
+# As on a plain school laptop: PATH holds only Windows itself, so no pdftotext, mutool,
+# Tesseract, LibreOffice or Python the runner may have. The gate must use the engines in
+# the folder (pypdf, pdfminer) and OCR must run inside the program.
 $Tmp = Join-Path ([IO.Path]::GetTempPath()) ("tafeldossier-rooktest-" + [guid]::NewGuid())
 New-Item -ItemType Directory -Path $Tmp | Out-Null
 $env:QT_QPA_PLATFORM = "offscreen"
+$SavedPath = $env:PATH
+$env:PATH = "$env:SystemRoot\System32;$env:SystemRoot"
 try {
   Write-Host "== dossier.exe --versie" -ForegroundColor Cyan
   $shown = (& "$App\dossier.exe" --versie | Out-String).Trim()
@@ -81,7 +86,14 @@ try {
     if (Test-Path "$Tmp\zelftest-fout.txt") { Get-Content "$Tmp\zelftest-fout.txt" }
     throw "dossier-app.exe --zelftest mislukt (exitcode $($proc.ExitCode))"
   }
+  # What protects without programs on PATH (dossier_app/installcheck.py prints it).
+  $said = Get-Content "$Tmp\zelftest.txt" -Raw -Encoding UTF8
+  foreach ($needed in @("Eindcontrole: objecten, pdfium, pypdf, pdfminer",
+                        "Tekstherkenning: tesseract-ingebouwd", "Sleutelbos: Windows Referentiebeheer")) {
+    if (-not $said.Contains($needed)) { throw "zelftest zonder '$needed'" }
+  }
 } finally {
+  $env:PATH = $SavedPath
   Remove-Item -Recurse -Force $Tmp -ErrorAction SilentlyContinue
   Remove-Item Env:\QT_QPA_PLATFORM -ErrorAction SilentlyContinue
 }
