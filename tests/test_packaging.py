@@ -355,3 +355,26 @@ def test_notices_name_every_dependency_and_qt_licence_text_ships():
     assert "resources/licenses/" in notices and "each licence is kept with its component" not in notices
     freeze = (REPO / "scripts" / "freeze-linux.sh").read_text(encoding="utf-8")
     assert "_internal/resources/licenses/LGPL-3.0.txt" in freeze
+
+
+def test_wheel_check_applies_windows_markers():
+    """packaging/check_wheels.py (run where a registry is reachable) asks pip for win_amd64
+    wheels; pip evaluates markers for the machine it runs on, so the script applies them
+    with Windows' values itself: pywin32 is in, Linux-only dependencies are out."""
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import check_wheels
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    from packaging.requirements import Requirement
+
+    for python in check_wheels.PYTHONS:
+        wanted = check_wheels.project_requirements(python)
+        names = {Requirement(r).name.lower() for r in wanted}
+        assert {"pywin32", "tesserocr", "pdfminer.six", "pyside6-essentials", "deduce"} <= names
+        assert "PySide6-Essentials==6.11.3" in wanted and "PySide6-Addons==6.11.3" in wanted
+        assert all(";" not in r for r in wanted)
+    assert check_wheels.applies(Requirement("pywin32-ctypes>=0.2; sys_platform=='win32'"), "3.12")
+    assert not check_wheels.applies(Requirement("SecretStorage>=3.2; sys_platform=='linux'"), "3.12")
+    assert not check_wheels.applies(Requirement("tomli; python_version<'3.11'"), "3.11")
+    assert check_wheels.applies(Requirement("x; extra == 'namen'"), "3.11", ("namen",))
