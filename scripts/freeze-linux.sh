@@ -2,9 +2,10 @@
 # Proof build on Linux of the Windows package: freeze packaging/tafeldossier.spec with
 # PyInstaller into build/freeze/ (ignored by git), then run the frozen programs: `dossier
 # --versie`, `dossier build` on the example case with the built-in Word converter,
-# `dossier verify` on that bundle, `dossier anonimiseer` on a 20-page PDF (the flagger's
-# spawned worker must not fail), and `dossier-app --zelftest` offscreen. Fails on any
-# error; prints the folder's size and its ten largest items. See packaging/README.md.
+# `dossier verify` on that bundle, `dossier anonimiseer` on a 30-page PDF (the flagger's
+# spawned worker and the gate's spawned pypdf/pdfminer workers must not fail), and
+# `dossier-app --zelftest` offscreen, all with no program on PATH. Fails on any error;
+# prints the folder's size and its ten largest items. See packaging/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -43,12 +44,12 @@ plain "$APP/dossier" build "$ROOT/examples/adviestafel-den-haag/casus.toml" -o "
 grep -q "Tekstherkenning vond" "$TMP/build.txt" || { echo "geen OCR-voorstellen in de bevroren build" >&2; exit 1; }
 echo "== dossier verify" >&2
 plain "$APP/dossier" verify "$TMP/bundel.pdf"
-echo "== dossier anonimiseer (20 pagina's: de flagger draait in een werkproces)" >&2
+echo "== dossier anonimiseer (30 pagina's: de flagger en de tekstmethoden van de eindcontrole (pypdf, pdfminer) draaien in werkprocessen)" >&2
 "$ROOT/$PY" - "$TMP/lang.pdf" <<'PDF'
 import sys
 from reportlab.pdfgen import canvas
 pdf = canvas.Canvas(sys.argv[1])
-for n in range(1, 21):
+for n in range(1, 31):
     pdf.drawString(72, 760, f"Pagina {n}: Noor el Amrani was afwezig; oom Yusuf Bakker belde.")
     pdf.showPage()
 pdf.save()

@@ -232,10 +232,16 @@ def test_text_check_still_names_every_category(tmp_path: Path) -> None:
     assert found == {"naam", "postcode"}
 
 
+@pytest.mark.parametrize("python", [True, False], ids=["python-workers", "spawned-as-frozen"])
 @pytest.mark.parametrize("name", gate.BUILTIN_ENGINES)
-def test_worker_of_an_engine_in_a_wheel_extracts_like_in_process(tmp_path: Path, name: str) -> None:
+def test_worker_of_an_engine_in_a_wheel_extracts_like_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, python: bool) -> None:
+    """Workers start `python -c`/`-m`; a frozen app (no interpreter to start) spawns them
+    through multiprocessing instead."""
+    monkeypatch.setattr(gate, "_can_start_python", lambda: python)
     path = pdfmaker.make_text_pdf(tmp_path / "lang.pdf", gate.PARALLEL_FROM_PAGES)
     workers = gate._start_builtin_workers(name, path)
+    assert all(isinstance(w, gate._Program) == python for w in workers)
     assert len(workers) == 2
     texts = gate._finish_pypdf_workers(workers)
     assert texts == gate._BUILTIN_TEXTS[name](path)

@@ -41,10 +41,10 @@ from pikepdf import Array, Dictionary, Name
 from dossier_app.anonymise.hits import Finder, joined_lines
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.anonymise.pdfium_chars import page_texts
-from dossier_app.anonymise.text_engines import pdfminer_texts
+from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
-from dossier_app.processes import NO_WINDOW
+from dossier_app.processes import NO_WINDOW, parallel_workers
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     findings: list[_Finding] = []
     external = {name: _start_engine(name, exe, path) for name, exe in external_engines().items()}
     builtin = _builtin_engines(list(external))
-    workers: dict[str, list[_Program]] = {}
+    workers: dict[str, list[TextJob]] = {}
     try:
         for name in builtin:
             workers[name] = _start_builtin_workers(name, path)
@@ -279,23 +279,28 @@ def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str
 _BUILTIN_TEXTS = {"pypdf": pypdf_texts, "pdfminer": pdfminer_texts}
 
 
-def _start_builtin_workers(name: str, path: Path) -> list[_Program]:
+def _start_builtin_workers(name: str, path: Path) -> list[TextJob]:
     """The engines in wheels are pure Python and slow: on long documents each runs in two
     worker processes, each on half the pages, beside the engines in this process."""
-    if getattr(sys, "frozen", False):
-        return []  # a frozen app has no interpreter to start: run in-process
     with pikepdf.open(path) as pdf:
         count = len(pdf.pages)
-    if count < PARALLEL_FROM_PAGES:
+    if count < PARALLEL_FROM_PAGES or parallel_workers(2) < 2:
         return []
     middle = count // 2
+    halves = [(0, middle), (middle, count)]
+    if not _can_start_python():
+        return spawned_jobs(name, path, halves)
     start = (["-c", _PYPDF_WORKER] if name == "pypdf"
              else ["-m", "dossier_app.anonymise.text_engines", name])
-    return [_Program([sys.executable, *start, str(path), str(a), str(b)])
-            for a, b in ((0, middle), (middle, count))]
+    return [_Program([sys.executable, *start, str(path), str(a), str(b)]) for a, b in halves]
 
 
-def _start_pypdf_workers(path: Path) -> list[_Program]:
+def _can_start_python() -> bool:
+    """A frozen app has no interpreter to start (`sys.executable` is the app itself)."""
+    return not getattr(sys, "frozen", False)
+
+
+def _start_pypdf_workers(path: Path) -> list[TextJob]:
     return _start_builtin_workers("pypdf", path)
 
 
@@ -311,7 +316,7 @@ sys.stdout.write(json.dumps([page.extract_text() or "" for page in pages]))
 """
 
 
-def _finish_pypdf_workers(workers: list[_Program]) -> list[str]:
+def _finish_pypdf_workers(workers: list[TextJob]) -> list[str]:
     """The page texts the workers of an engine in a wheel wrote (JSON), in page order."""
     texts: list[str] = []
     for program in workers:
