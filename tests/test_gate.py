@@ -278,3 +278,17 @@ def test_redactor_and_gate_join_split_words_the_same_way() -> None:
     assert [v for v, _ in text_views("Noor el-Amrani")] == ["Noor el-Amrani"]  # not at a line end
     view, index = list(text_views("Am-\r\n  rani"))[1]
     assert [("Am-\r\n  rani")[i] for i in index] == list(view)
+
+
+def test_a_file_under_a_folder_with_a_non_ascii_name_is_read_by_every_engine(tmp_path: Path) -> None:
+    """A user profile like C:\\Users\\Özlem: programs get a path they can open
+    (processes.program_path: the short name on Windows), the in-process engines the path."""
+    folder = tmp_path / "Özlem Çelik" / "Documenten"
+    folder.mkdir(parents=True)
+    leaky = pdfmaker.make_rich_pdf(folder / "rijk.pdf")
+    lits = gate._Literals.build(pdfmaker.LITERALS)
+    for name, exe in gate.external_engines().items():
+        assert gate._check_texts(name, gate._engine_pages(gate._start_engine(name, exe, leaky)),
+                                 pdfmaker.finder, lits), name
+    for name in gate.BUILTIN_ENGINES:
+        assert gate._check_texts(name, gate._BUILTIN_TEXTS[name](leaky), pdfmaker.finder, lits), name

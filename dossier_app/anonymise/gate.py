@@ -44,7 +44,7 @@ from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
-from dossier_app.processes import NO_WINDOW, parallel_workers
+from dossier_app.processes import NO_WINDOW, parallel_workers, program_path
 
 log = logging.getLogger(__name__)
 
@@ -326,7 +326,7 @@ def _finish_pypdf_workers(workers: list[TextJob]) -> list[str]:
 
 def _start_engine(name: str, exe: str, path: Path) -> _Program:
     before, after = _EXTERNAL_ENGINES[name]
-    return _Program([exe, *before, str(path), *after])
+    return _Program([exe, *before, program_path(path), *after])
 
 
 def _engine_pages(engine: _Program) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 from PIL import Image
 
 from dossier_app.paths import resources_dir
+from dossier_app.processes import short_path
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +65,8 @@ def data_path_for_tesseract(folder: Path) -> str | None:
         return str(folder) + "/"
     text = str(folder)
     if not text.isascii():
-        text = _short_path(text)
+        text = short_path(text)
     return text.rstrip("\\/") + "\\" if text.isascii() else None
-
-
-def _short_path(path: str) -> str:
-    import ctypes
-
-    size = ctypes.windll.kernel32.GetShortPathNameW(path, None, 0)  # type: ignore[attr-defined]
-    if not size:
-        return path
-    buffer = ctypes.create_unicode_buffer(size)
-    ctypes.windll.kernel32.GetShortPathNameW(path, buffer, size)  # type: ignore[attr-defined]
-    return buffer.value or path
 
 
 def available() -> bool:
