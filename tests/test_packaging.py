@@ -378,3 +378,21 @@ def test_wheel_check_applies_windows_markers():
     assert not check_wheels.applies(Requirement("SecretStorage>=3.2; sys_platform=='linux'"), "3.12")
     assert not check_wheels.applies(Requirement("tomli; python_version<'3.11'"), "3.11")
     assert check_wheels.applies(Requirement("x; extra == 'namen'"), "3.11", ("namen",))
+
+
+def test_windows_build_installs_the_pinned_qt_and_runs_the_tests():
+    """PySide6 6.12.0 has the refcount crash: the Windows build takes Qt only through the
+    project's pins (Essentials, Addons for QtPdf, shiboken6 ==6.11.3), checks them, and
+    runs the test suite (also without programs on PATH) on the Windows runner."""
+    pins = [d for d in tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+            ["dependencies"] if d.lower().startswith(("pyside6", "shiboken6"))]
+    assert sorted(pins) == ["PySide6-Addons==6.11.3", "PySide6-Essentials==6.11.3", "shiboken6==6.11.3"]
+    workflow = WORKFLOW.read_text(encoding="utf-8")
+    ps1 = BUILD_PS1.read_text(encoding="utf-8")
+    for text in (workflow, ps1):
+        assert not re.search(r"pip install[^\n]*pyside6", text, re.IGNORECASE)
+    assert 'pip install ".[namen,dev]"' in workflow
+    assert "'6.11.3'" in workflow and "PySide6-Addons" in workflow
+    assert "python -m pytest" in workflow and "--plain" in workflow
+    assert "Eindcontrole: objecten, pdfium, pypdf, pdfminer" in ps1
+    assert '$env:PATH = "$env:SystemRoot\\System32;$env:SystemRoot"' in ps1
