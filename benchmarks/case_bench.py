@@ -5,7 +5,8 @@ Run: .venv/bin/python benchmarks/case_bench.py [--keep FOLDER] [--skip-libreoffi
 Generates the case of benchmarks/generate_case.py into a temp folder, then measures, each
 build in a fresh process tree (a fresh "measure" process starts the build process, which
 runs `dossier_app.cli.main(["build", ...])`, exactly what the `dossier` command runs):
-  (a) `dossier build --converter builtin`: wall time, pages/s, peak RSS;
+  (a) `dossier build --converter builtin`: wall time, pages/s, peak RSS (a2: again; p: again
+      with PATH holding only the virtual environment, no external programs);
   (b) the same with `--converter libreoffice` (the product converts in parallel);
   (c) a rebuild after editing only the `[voorblad]` text (builtin converter). The
       encrypted document cache is used only when a secure keyring is usable
@@ -210,6 +211,16 @@ def main() -> None:
         # (row a paid for it); the document cache stays off (no keyring in this row).
         print("measuring (a2) builtin, installation already used once ...", file=sys.stderr)
         rows.append(("(a2) same, second build", run_measurement(spec("a", "builtin"))))
+        # The plain profile: PATH holds only the virtual environment, as on a plain Windows
+        # laptop: the gate reads with pypdf and pdfminer instead of pdftotext and mutool, and
+        # OCR runs in the process (it does in (a) too when tesserocr is installed).
+        print("measuring (p) builtin, no programs on PATH ...", file=sys.stderr)
+        plain = run_measurement(spec("a", "builtin"), {"PATH": str(Path(sys.executable).parent)})
+        rows.append(("(p) same, no programs on PATH", plain))
+        full = dict(rows)["(a2) same, second build"]
+        if "wall" in plain and "wall" in full:
+            notes.append(f"(p)/(a2) = {plain['wall'] / full['wall']:.2f} (target <= 1.5): the gate "
+                         "without pdftotext and mutool")
         if not args.skip_libreoffice:
             print("measuring (b) libreoffice ...", file=sys.stderr)
             rows.append(("(b) build --converter libreoffice", run_measurement(spec("b", "libreoffice"))))

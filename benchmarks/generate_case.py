@@ -255,9 +255,12 @@ LO_REPORTS = [
 
 
 def register_fonts() -> None:
-    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
-        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONT_BOLD)))
+    # Each name on its own: another module in the same process (a test run) may have
+    # registered "DejaVu" without "DejaVu-Bold".
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, path in (("DejaVu", FONT), ("DejaVu-Bold", FONT_BOLD)):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
 
 
 def wrap(text: str, width: int = 88) -> list[str]:

@@ -64,6 +64,10 @@ class InputError(DossierError):
         self.code = code
 
 
+class FileInUseError(InputError):
+    """An output file cannot be replaced: another program has it open (Windows)."""
+
+
 class CaseFileError(InputError):
     """The case file is missing, not TOML, or does not follow schema 1."""
 

@@ -6,11 +6,15 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dossier_app.errors import InputError, OutputExistsError
+from dossier_app.errors import FileInUseError, InputError, OutputExistsError
+
+_REPLACE_TRIES = 5  # Windows: a virus scanner or indexer holds a new file for a moment
+_REPLACE_WAIT_S = 0.2
 
 
 def check_output(out: Path, *, force: bool) -> None:
@@ -50,11 +54,31 @@ def atomic_output(path: Path, *, prefix: str = ".tafeldossier-") -> Iterator[Pat
         yield tmp
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def replace(tmp: Path, path: Path) -> None:
+    """`os.replace`, retried briefly; a file another program keeps open (Windows refuses
+    to replace a PDF open in a viewer) becomes a Dutch message that says what to do."""
+    for attempt in range(_REPLACE_TRIES):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if attempt == _REPLACE_TRIES - 1:
+                raise FileInUseError(in_use_message(path), bestand=str(path),
+                                     code="BESTAND_IN_GEBRUIK") from None
+            time.sleep(_REPLACE_WAIT_S)
+
+
+def in_use_message(path: Path) -> str:
+    what = "de PDF" if path.suffix.lower() == ".pdf" else "het bestand"
+    return (f"Het bestand {path} kon niet worden vervangen: het is geopend in een ander "
+            f"programma of alleen-lezen. Sluit {what} en probeer het opnieuw.")
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, prefix: str = ".tafeldossier-") -> None:

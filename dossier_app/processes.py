@@ -11,13 +11,38 @@ import logging
 import multiprocessing
 import os
 import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 # Windows: a program started from the windowed app opens no console window of its own.
 NO_WINDOW: int = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+
+
+def program_path(path: Path | str) -> str:
+    """A path to pass to an external program. On Windows a program whose `main` reads its
+    arguments in the ANSI code page (poppler, MuPDF) cannot open `C:\\Users\\Özlem\\...`:
+    such a path goes as its short (8.3) name, which is plain ASCII where the volume keeps
+    short names."""
+    text = str(path)
+    if sys.platform != "win32" or text.isascii():
+        return text
+    return short_path(text)
+
+
+def short_path(path: str) -> str:
+    """Windows' short (8.3) name of an existing path; the path itself when it has none."""
+    import ctypes
+
+    size = ctypes.windll.kernel32.GetShortPathNameW(path, None, 0)  # type: ignore[attr-defined]
+    if not size:
+        return path
+    buffer = ctypes.create_unicode_buffer(size)
+    ctypes.windll.kernel32.GetShortPathNameW(path, buffer, size)  # type: ignore[attr-defined]
+    return buffer.value or path
 
 
 def parallel_workers(tasks: int, limit: int = 4) -> int:

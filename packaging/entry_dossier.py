@@ -4,9 +4,13 @@ import multiprocessing
 import sys
 
 if __name__ == "__main__":
-    # Nothing in Tafeldossier uses multiprocessing today; this keeps a frozen build safe
-    # if a dependency ever does (a child would otherwise start the whole program again).
+    # A build spawns worker processes (documents, the flagger beside a long document's
+    # redaction): in a frozen program each child starts this script again, and
+    # freeze_support() makes it run the worker instead of the whole program.
     multiprocessing.freeze_support()
+    from running import hold_running_mutex
+
+    hold_running_mutex()
     from dossier_app.cli import main
 
     sys.exit(main())

@@ -2,9 +2,10 @@
 # Proof build on Linux of the Windows package: freeze packaging/tafeldossier.spec with
 # PyInstaller into build/freeze/ (ignored by git), then run the frozen programs: `dossier
 # --versie`, `dossier build` on the example case with the built-in Word converter,
-# `dossier verify` on that bundle, `dossier anonimiseer` on a 20-page PDF (the flagger's
-# spawned worker must not fail), and `dossier-app --zelftest` offscreen. Fails on any
-# error; prints the folder's size and its ten largest items. See packaging/README.md.
+# `dossier verify` on that bundle, `dossier anonimiseer` on a 30-page PDF (the flagger's
+# spawned worker and the gate's spawned pypdf/pdfminer workers must not fail), and
+# `dossier-app --zelftest` offscreen, all with no program on PATH. Fails on any error;
+# prints the folder's size and its ten largest items. See packaging/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -26,29 +27,34 @@ built=$(date +%s)
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-# Run the frozen programs from outside the source tree, with no venv on PATH.
+# Run the frozen programs from outside the source tree, as on a plain Windows laptop: PATH
+# holds an empty folder only, so no pdftotext, mutool, Tesseract, LibreOffice or Python.
+# The gate must read with what the folder ships (pypdf, pdfminer) and OCR runs inside it.
 cd "$TMP"
 export PATH=/usr/local/bin:/usr/bin:/bin
 export QT_QPA_PLATFORM=offscreen
+mkdir "$TMP/leeg"
+plain() { env PATH="$TMP/leeg" "$@"; }
 
 echo "== dossier --versie" >&2
-"$APP/dossier" --versie
-echo "== dossier build (voorbeeldcasus, --converter builtin)" >&2
-"$APP/dossier" build "$ROOT/examples/adviestafel-den-haag/casus.toml" -o "$TMP/bundel.pdf" \
-  --converter builtin --stil
+plain "$APP/dossier" --versie
+echo "== dossier build (voorbeeldcasus, --converter builtin, lege PATH)" >&2
+plain "$APP/dossier" build "$ROOT/examples/adviestafel-den-haag/casus.toml" -o "$TMP/bundel.pdf" \
+  --converter builtin --stil 2>&1 | tee "$TMP/build.txt"
+grep -q "Tekstherkenning vond" "$TMP/build.txt" || { echo "geen OCR-voorstellen in de bevroren build" >&2; exit 1; }
 echo "== dossier verify" >&2
-"$APP/dossier" verify "$TMP/bundel.pdf"
-echo "== dossier anonimiseer (20 pagina's: de flagger draait in een werkproces)" >&2
+plain "$APP/dossier" verify "$TMP/bundel.pdf"
+echo "== dossier anonimiseer (30 pagina's: de flagger en de tekstmethoden van de eindcontrole (pypdf, pdfminer) draaien in werkprocessen)" >&2
 "$ROOT/$PY" - "$TMP/lang.pdf" <<'PDF'
 import sys
 from reportlab.pdfgen import canvas
 pdf = canvas.Canvas(sys.argv[1])
-for n in range(1, 21):
+for n in range(1, 31):
     pdf.drawString(72, 760, f"Pagina {n}: Noor el Amrani was afwezig; oom Yusuf Bakker belde.")
     pdf.showPage()
 pdf.save()
 PDF
-TAFELDOSSIER_DATA="$TMP/data" "$APP/dossier" anonimiseer \
+TAFELDOSSIER_DATA="$TMP/data" plain "$APP/dossier" anonimiseer \
   --case "$ROOT/examples/adviestafel-den-haag/casus.toml" "$TMP/lang.pdf" -o "$TMP/lang-anoniem.pdf"
 if grep -q "flagger:" "$TMP/data/logs/tafeldossier.log"; then
   echo "het werkproces van de flagger faalde in de bevroren build:" >&2
@@ -56,9 +62,14 @@ if grep -q "flagger:" "$TMP/data/logs/tafeldossier.log"; then
   exit 1
 fi
 echo "== dossier-app --zelftest (offscreen)" >&2
-"$APP/dossier-app" --zelftest
+plain "$APP/dossier-app" --zelftest | tee "$TMP/zelftest.txt"
+for needed in "Eindcontrole: objecten, pdfium, pypdf, pdfminer" "Tekstherkenning: tesseract-ingebouwd"; do
+  grep -qF "$needed" "$TMP/zelftest.txt" || { echo "zelftest zonder: $needed" >&2; exit 1; }
+done
 echo "== licentieteksten aanwezig" >&2
-for f in LICENSE.txt THIRD_PARTY_NOTICES.md _internal/resources/fonts/LICENSE-DejaVu.txt; do
+for f in LICENSE.txt THIRD_PARTY_NOTICES.md _internal/resources/fonts/LICENSE-DejaVu.txt \
+         _internal/resources/licenses/LGPL-3.0.txt _internal/resources/licenses/GPL-3.0.txt \
+         _internal/resources/tessdata/nld.traineddata _internal/resources/tessdata/LICENSE-Apache-2.0.txt; do
   [ -s "$APP/$f" ] || { echo "ontbreekt: $f" >&2; exit 1; }
 done
 ls -d "$APP"/_internal/*.dist-info | wc -l | xargs echo "dist-info-mappen:"

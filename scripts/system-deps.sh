@@ -2,10 +2,11 @@
 # Install the Debian packages Tafeldossier uses on Linux, when they are missing:
 # poppler (pdftotext) and MuPDF (mutool), the leak gate's two fast independent text
 # engines, qpdf, Tesseract with Dutch data,
-# LibreOffice Writer (optional converter), Xvfb and the libraries Qt needs offscreen.
+# LibreOffice Writer (optional converter), Xvfb and the libraries Qt needs offscreen,
+# and `locales` (localedef: the OCR test builds a cp1252 locale, as on Windows).
 set -euo pipefail
 
-PACKAGES=(poppler-utils mupdf-tools qpdf tesseract-ocr tesseract-ocr-nld libreoffice-writer-nogui gnome-keyring dbus-x11 libsecret-1-0
+PACKAGES=(locales poppler-utils mupdf-tools qpdf tesseract-ocr tesseract-ocr-nld libreoffice-writer-nogui gnome-keyring dbus-x11 libsecret-1-0
           xvfb libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)

@@ -9,3 +9,10 @@ export QT_QPA_PLATFORM=offscreen
 export TAFELDOSSIER_FREEZE_TEST=${TAFELDOSSIER_FREEZE_TEST:-1}
 .venv/bin/ruff check dossier_app tests benchmarks
 .venv/bin/python -m pytest "$@"
+# The plain profile: the end-to-end tests again with PATH holding only the virtual
+# environment (no pdftotext, mutool, Tesseract, LibreOffice), as on a plain Windows laptop.
+# Skipped when extra arguments select tests (a developer's targeted run).
+if [ $# -eq 0 ]; then
+  .venv/bin/python -m pytest -q --plain tests/test_plain.py tests/test_build.py tests/test_generated_pages.py \
+    tests/test_ocr.py tests/test_gate.py tests/test_corpus_pipeline.py
+fi

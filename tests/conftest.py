@@ -6,6 +6,8 @@ import copy
 import io
 import json
 import os
+import shutil
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +20,44 @@ import tomli_w
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
+
+# --- the "plain" profile: PATH holds only the virtual environment ----------------------------
+# `pytest --plain` (or TAFELDOSSIER_TEST_PLAIN=1) runs the tests as on a plain Windows laptop:
+# PATH is emptied of external programs before any test is collected, so the product finds
+# no pdftotext, mutool, Tesseract or LibreOffice and must protect with what it ships.
+# Tests that use such a program as an oracle (to check the product's output from outside)
+# call it by the absolute path found here, before PATH was emptied: `oracle("pdftotext")`.
+_ORACLES = {name: shutil.which(name) for name in
+            ("pdftotext", "pdftoppm", "tesseract", "mutool", "qpdf", "soffice", "localedef", "gzip")}
+VENV_BIN = str(Path(sys.executable).parent)
+
+
+def oracle(name: str) -> str:
+    """The absolute path of an installed program, for checking results (never the product)."""
+    found = _ORACLES.get(name) or shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def installed(name: str) -> str | None:
+    """Like `oracle`, None instead of a skip when the program is not installed."""
+    return _ORACLES.get(name) or shutil.which(name)
+
+
+def plain_profile() -> bool:
+    return os.environ.get("TAFELDOSSIER_TEST_PLAIN") == "1"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--plain", action="store_true",
+                     help="run with PATH holding only the virtual environment (no external programs)")
+
+
+def pytest_configure(config):
+    if config.getoption("--plain") or plain_profile():
+        os.environ["TAFELDOSSIER_TEST_PLAIN"] = "1"
+        os.environ["PATH"] = VENV_BIN
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 

@@ -350,3 +350,19 @@ def test_builtin_speed(tmp_path: Path) -> None:
     print(f"\nbuiltin: {pages} pages in {elapsed:.3f} s = {pages / elapsed:.0f} pages/s")
     assert pages >= 15
     assert pages / elapsed > 25  # product target is > 50 pages/s; leave room for slow CI
+
+
+def test_word_timeout_kills_only_the_word_started_for_this_conversion():
+    """Never the user's Word: only a WINWORD that appeared during our DispatchEx and was
+    started by COM (command line with /Automation), or the PID Word itself gave."""
+    before = {100, 200}
+    running = [
+        (100, r'"C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE" /Automation -Embedding'),
+        (200, r'"C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE" /n "C:\Users\x\b.docx"'),
+        (300, r'"C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE" /n "C:\Users\x\c.docx"'),
+        (400, r'"C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE" /AUTOMATION -Embedding'),
+    ]
+    assert word_com.started_during(before, running) == {400}
+    started = word_com._Started(pids={555}, before=None)
+    assert started.to_kill() == {555}
+    assert word_com._Started().to_kill() == set()  # nothing started yet: nothing to kill

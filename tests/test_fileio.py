@@ -102,3 +102,47 @@ def test_any_cli_start_removes_a_killed_build_s_copies_and_old_libreoffice_folde
     assert not leftover.exists() and not old_lo.exists()
     assert recent_lo.exists()  # might belong to a conversion running right now
 
+def _refuse_replacing(target, monkeypatch, calls):
+    """Windows refuses to replace a file another program has open: os.replace raises
+    PermissionError (WinError 32). Simulated here for one target path."""
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if os.fspath(dst) == os.fspath(target):
+            calls.append(dst)
+            raise PermissionError(13, "The process cannot access the file because it is being "
+                                      "used by another process")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_replacing_a_bundle_open_in_a_viewer_says_close_the_pdf(tmp_path, monkeypatch, run_cli):
+    from conftest import REPO
+
+    case = REPO / "examples" / "adviestafel-den-haag" / "casus.toml"
+    out = tmp_path / "bundel.pdf"
+    out.write_bytes(b"%PDF-1.7 de vorige bundel")
+    calls: list = []
+    _refuse_replacing(out, monkeypatch, calls)
+    monkeypatch.setattr("dossier_app.fileio._REPLACE_WAIT_S", 0.01)
+    res = run_cli("build", case, "-o", out, "--converter", "builtin", "--stil", "--force")
+    assert res.code == ExitCode.input_error
+    assert "Sluit de PDF en probeer het opnieuw" in res.err and "bundel.pdf" in res.err
+    assert "interne fout" not in res.err.lower() and "Traceback" not in res.err
+    assert len(calls) >= 2  # retried before giving up
+    assert out.read_bytes() == b"%PDF-1.7 de vorige bundel"
+    assert [p.name for p in tmp_path.iterdir()] == ["bundel.pdf"]  # no temporary file left
+
+
+def test_other_files_in_use_say_close_the_file(tmp_path, monkeypatch):
+    from dossier_app.errors import FileInUseError
+    from dossier_app.fileio import atomic_write_bytes
+
+    target = tmp_path / "casus.toml"
+    _refuse_replacing(target, monkeypatch, [])
+    monkeypatch.setattr("dossier_app.fileio._REPLACE_WAIT_S", 0.01)
+    with pytest.raises(FileInUseError) as err:
+        atomic_write_bytes(target, b"x")
+    assert "Sluit het bestand en probeer het opnieuw" in err.value.message
+    assert not list(tmp_path.iterdir())

@@ -45,22 +45,23 @@ def test_clean_output_passes(tmp_path: Path) -> None:
     report = verify_pdf(_clean_copy(tmp_path), pdfmaker.finder, pdfmaker.LITERALS)
     assert report.paginas == 2
     assert report.engines[:2] == ("objecten", "pdfium")
-    independent = set(report.engines) & {"pypdf", "pdftotext", "mutool"}
+    independent = set(report.engines) & {"pypdf", "pdfminer", "pdftotext", "mutool"}
     assert len(independent) >= gate.MIN_INDEPENDENT_ENGINES
     assert list(report.engines) == gate.engines()  # what the manifest will say
 
 
-@pytest.mark.parametrize("installed", [set(), {"pdftotext"}, {"mutool"}, {"pdftotext", "mutool"}])
-def test_pypdf_joins_when_fewer_than_two_external_engines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           installed: set[str]) -> None:
+@pytest.mark.parametrize(("installed", "from_wheels"), [
+    (set(), {"pypdf", "pdfminer"}), ({"pdftotext"}, {"pypdf"}), ({"mutool"}, {"pypdf"}),
+    ({"pdftotext", "mutool"}, set())])
+def test_engines_in_wheels_stand_in_for_missing_external_engines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: set[str], from_wheels: set[str]) -> None:
     available = {name: exe for name, exe in gate.external_engines().items() if name in installed}
     if set(available) != installed:
         pytest.skip(f"not installed: {sorted(installed - set(available))}")
     monkeypatch.setattr(gate, "external_engines", lambda: dict(available))
     report = verify_pdf(_clean_copy(tmp_path), pdfmaker.finder, pdfmaker.LITERALS)
-    assert ("pypdf" in report.engines) == (len(installed) < 2)
-    expected = {"objecten", "pdfium", *installed} | ({"pypdf"} if len(installed) < 2 else set())
-    assert set(report.engines) == expected
+    assert set(report.engines) == {"objecten", "pdfium", *installed, *from_wheels}
+    assert len(set(report.engines) - {"objecten", "pdfium"}) == gate.MIN_INDEPENDENT_ENGINES
     missing = {m.tekst.split()[0] for m in report.meldingen if m.code == "TEKSTMOTOR_ONTBREEKT"}
     assert missing == {"pdftotext", "mutool"} - installed
 
@@ -231,11 +232,39 @@ def test_text_check_still_names_every_category(tmp_path: Path) -> None:
     assert found == {"naam", "postcode"}
 
 
-def test_pypdf_worker_extracts_like_in_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("python", [True, False], ids=["python-workers", "spawned-as-frozen"])
+@pytest.mark.parametrize("name", gate.BUILTIN_ENGINES)
+def test_worker_of_an_engine_in_a_wheel_extracts_like_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, python: bool) -> None:
+    """Workers start `python -c`/`-m`; a frozen app (no interpreter to start) spawns them
+    through multiprocessing instead."""
+    monkeypatch.setattr(gate, "_can_start_python", lambda: python)
     path = pdfmaker.make_text_pdf(tmp_path / "lang.pdf", gate.PARALLEL_FROM_PAGES)
-    workers = gate._start_pypdf_workers(path)
+    workers = gate._start_builtin_workers(name, path)
+    assert all(isinstance(w, gate._Program) == python for w in workers)
     assert len(workers) == 2
-    assert gate._finish_pypdf_workers(workers) == gate.pypdf_texts(path)
+    texts = gate._finish_pypdf_workers(workers)
+    assert texts == gate._BUILTIN_TEXTS[name](path)
+    assert len(texts) == gate.PARALLEL_FROM_PAGES
+
+
+def test_pdfminer_reads_every_page_and_sees_the_leak(tmp_path: Path) -> None:
+    leaky = pdfmaker.make_rich_pdf(tmp_path / "rijk.pdf")
+    texts = gate.pdfminer_texts(leaky)
+    with pikepdf.open(leaky) as pdf:
+        assert len(texts) == len(pdf.pages)
+    lits = gate._Literals.build(pdfmaker.LITERALS)
+    assert gate._check_texts("pdfminer", texts, pdfmaker.finder, lits)
+    from reportlab.pdfgen import canvas
+
+    blank = tmp_path / "leeg.pdf"  # an empty page in the middle keeps the numbering;
+    pdf = canvas.Canvas(str(blank))  # words drawn apart stay apart
+    for words in (["een"], [], ["Noor", "drie"]):
+        for i, word in enumerate(words):
+            pdf.drawString(100 + 40 * i, 700, word)
+        pdf.showPage()
+    pdf.save()
+    assert [t.split() for t in gate.pdfminer_texts(blank)] == [["een"], [], ["Noor", "drie"]]
 
 
 def test_redactor_and_gate_join_split_words_the_same_way() -> None:
@@ -249,3 +278,17 @@ def test_redactor_and_gate_join_split_words_the_same_way() -> None:
     assert [v for v, _ in text_views("Noor el-Amrani")] == ["Noor el-Amrani"]  # not at a line end
     view, index = list(text_views("Am-\r\n  rani"))[1]
     assert [("Am-\r\n  rani")[i] for i in index] == list(view)
+
+
+def test_a_file_under_a_folder_with_a_non_ascii_name_is_read_by_every_engine(tmp_path: Path) -> None:
+    """A user profile like C:\\Users\\Özlem: programs get a path they can open
+    (processes.program_path: the short name on Windows), the in-process engines the path."""
+    folder = tmp_path / "Özlem Çelik" / "Documenten"
+    folder.mkdir(parents=True)
+    leaky = pdfmaker.make_rich_pdf(folder / "rijk.pdf")
+    lits = gate._Literals.build(pdfmaker.LITERALS)
+    for name, exe in gate.external_engines().items():
+        assert gate._check_texts(name, gate._engine_pages(gate._start_engine(name, exe, leaky)),
+                                 pdfmaker.finder, lits), name
+    for name in gate.BUILTIN_ENGINES:
+        assert gate._check_texts(name, gate._BUILTIN_TEXTS[name](leaky), pdfmaker.finder, lits), name

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, oracle
 
 from dossier_app.anonymise.hits import Hit
 from dossier_app.bundle.casekey import initialen
@@ -28,7 +28,7 @@ def noor_finder(text: str) -> list[Hit]:
 
 
 def pdftext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+    return subprocess.run([oracle("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
 
 

@@ -1,21 +1,31 @@
-"""Tesseract proposes boxes for known identifiers printed on a scan."""
+"""Tesseract proposes boxes for known identifiers printed on a scan: the built-in engine
+(tesserocr wheel + shipped Dutch data) with no program on PATH, and the Tesseract program
+when installed, also when the locale's code page is cp1252 (as on Windows)."""
 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import date
 
 import pytest
+from conftest import REPO, oracle
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from dossier_app.anonymise import ocr
 from dossier_app.anonymise.identifiers import build_identifiers
 from dossier_app.anonymise.ocr import ocr_regions, pages_without_text, tesseract_command
 from dossier_app.case_model import Leerling, Persoon
 from dossier_app.paths import resources_dir
 
-pytestmark = pytest.mark.skipif(tesseract_command() is None, reason="Tesseract (nld) not installed")
+needs_program = pytest.mark.skipif(tesseract_command() is None,
+                                   reason="the Tesseract program (nld) is not installed")
 
 
 def _scan(path, lines):
@@ -32,7 +42,15 @@ def _scan(path, lines):
     c.save()
 
 
-def test_known_names_on_a_scan_get_boxes_where_they_are(tmp_path):
+@pytest.fixture(params=["ingebouwd", pytest.param("programma", marks=needs_program)])
+def engine(request, monkeypatch):
+    """Each test below runs with the built-in engine and with the Tesseract program."""
+    if request.param == "programma":
+        monkeypatch.setattr(ocr.ocr_builtin, "available", lambda: False)
+    return request.param
+
+
+def test_known_names_on_a_scan_get_boxes_where_they_are(tmp_path, engine):
     pdf = tmp_path / "scan.pdf"
     _scan(pdf, ["Verslag van het gesprek", "Aanwezig: Sanne Visser (moeder)", "Geen bijzonderheden."])
     ids = build_identifiers(Leerling(voornamen="Mila", achternaam="Visser"),
@@ -50,8 +68,67 @@ def test_known_names_on_a_scan_get_boxes_where_they_are(tmp_path):
     assert not list(tmp_path.glob("ocr-*.png"))
 
 
-def test_nothing_proposed_when_no_identifier_is_printed(tmp_path):
+def test_nothing_proposed_when_no_identifier_is_printed(tmp_path, engine):
     pdf = tmp_path / "scan.pdf"
     _scan(pdf, ["Verzuimoverzicht groep 6", "Week 38: afwezig"])
     ids = build_identifiers(Leerling(voornamen="Mila", achternaam="Visser"), [])
     assert ocr_regions(pdf, [1], ids.finder, tmp_path) == {}
+
+
+def test_builtin_engine_needs_no_program_on_path(tmp_path, monkeypatch):
+    """A plain Windows laptop: PATH holds no program at all, OCR still proposes boxes."""
+    monkeypatch.setenv("PATH", str(tmp_path / "leeg"))
+    ocr.tesseract_command.cache_clear()
+    try:
+        assert ocr.tesseract_command() is None
+        assert ocr.ocr_engine() == "tesseract-ingebouwd"
+        pdf = tmp_path / "scan.pdf"
+        _scan(pdf, ["Leerling: Elif Özdemir", "Geboren op 3 maart 2014"])
+        ids = build_identifiers(Leerling(voornamen="Elif", achternaam="Özdemir",
+                                         geboortedatum=date(2014, 3, 3)), [])
+        boxes = ocr_regions(pdf, [1], ids.finder, tmp_path)
+        assert len(boxes.get(1, [])) >= 2  # the name and the birth date
+    finally:
+        ocr.tesseract_command.cache_clear()
+
+
+_UNDER_CP1252 = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from dossier_app.anonymise import ocr, ocr_builtin
+    from dossier_app.anonymise.identifiers import build_identifiers
+    from dossier_app.case_model import Leerling
+    if sys.argv[2] == "programma":
+        ocr_builtin.available = lambda: False  # the Tesseract program, not the library
+    ids = build_identifiers(Leerling(voornamen="Elif", achternaam="Özdemir"), [])
+    boxes = ocr.ocr_regions(Path(sys.argv[1]), [1], ids.finder, Path(sys.argv[1]).parent)
+    import locale
+    print(locale.getpreferredencoding(False), ocr.ocr_engine(), len(boxes.get(1, [])))
+""")
+
+
+def _cp1252_locale(tmp_path) -> dict[str, str]:
+    folder = tmp_path / "locale"
+    folder.mkdir()
+    tools = os.pathsep.join(os.path.dirname(oracle(name)) for name in ("localedef", "gzip"))
+    made = subprocess.run([oracle("localedef"), "-f", "CP1252", "-i", "nl_NL", str(folder / "nl_NL.CP1252")],
+                          capture_output=True, check=False, env={**os.environ, "PATH": tools})
+    assert made.returncode in (0, 1), made.stderr  # 1: warnings only (scripts/system-deps.sh: locales)
+    return {**os.environ, "LOCPATH": str(folder), "LC_ALL": "nl_NL.CP1252", "PYTHONUTF8": "0",
+            "PYTHONIOENCODING": "utf-8"}
+
+
+@pytest.mark.parametrize("engine", ["ingebouwd", pytest.param("programma", marks=needs_program)])
+def test_a_name_with_diacritics_is_found_under_a_cp1252_locale(tmp_path, engine):
+    """Windows decodes a program's output in the ANSI code page unless told otherwise:
+    "Özdemir" came back as "Ã–zdemir" and its box was not found."""
+    pdf = tmp_path / "scan.pdf"
+    _scan(pdf, ["Mevrouw Özdemir belde om 9 uur.", "Geen bijzonderheden."])
+    script = tmp_path / "ocr_cp1252.py"  # a source file is UTF-8; a -c argument is not
+    script.write_text(_UNDER_CP1252, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script), str(pdf), engine], cwd=REPO,
+                         env=_cp1252_locale(tmp_path), capture_output=True, text=True,
+                         encoding="utf-8", check=True).stdout.split()
+    expected = "tesseract" if engine == "programma" else "tesseract-ingebouwd"
+    assert out[0].lower() in ("cp1252", "windows-1252") and out[1] == expected
+    assert int(out[2]) == 1, "the box around Özdemir (the only identifier on the page)"

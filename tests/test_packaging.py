@@ -119,7 +119,8 @@ def test_spec_collects_resources_keyring_pdfium_deduce_icon():
     ("PySide6/Qt6Qml.dll", False),
     ("PySide6/Qt6Quick.dll", False),
     ("PySide6/Qt/lib/libQt6WaylandClient.so.6", False),
-    ("PySide6/opengl32sw.dll", True),
+    ("PySide6/opengl32sw.dll", False),  # 20 MB software OpenGL: widgets and QtPdf need none
+    ("PySide6/Qt6OpenGL.dll", False),
     ("pypdfium2_raw/pdfium.dll", True),
     ("resources/fonts/DejaVuSans.ttf", True),
 ])
@@ -133,7 +134,8 @@ def test_installers_take_the_version_from_pyproject():
     """The version is written only in pyproject.toml: build.ps1 reads it there and passes it
     to Inno Setup and WiX; the installer sources refuse to build without it."""
     ps1 = BUILD_PS1.read_text(encoding="utf-8")
-    assert "pyproject.toml" in ps1 and "tomllib" in ps1
+    assert "packaging/versions.py" in ps1
+    assert "tomllib" in (REPO / "packaging" / "versions.py").read_text(encoding="utf-8")
     assert "/DAppVersion=" in ps1 and "-d" in ps1 and "Version=" in ps1
     iss = ISS.read_text(encoding="utf-8")
     assert "#ifndef AppVersion" in iss and "#error" in iss
@@ -229,3 +231,168 @@ def test_frozen_linux_build():
     assert "Uitslag: in orde" in output  # dossier verify on the frozen build's bundle
     assert "Zelftest geslaagd" in output
     assert "Bevroren build geslaagd" in output
+
+
+# --- Windows versions, upgrades, uninstall ---------------------------------------------------
+
+def _versions():
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import versions
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    return versions
+
+
+@pytest.mark.parametrize(("lower", "higher"), [
+    ("2.0rc1", "2.0.0"), ("1.2.0rc1", "1.2.0"), ("1.2.0a1", "1.2.0b1"), ("1.2.0b2", "1.2.0rc1"),
+    ("1.2.0rc2", "1.2.0"), ("1.2.0.dev3", "1.2.0a1"), ("1.2.0", "1.2.0.post1"),
+    ("1.2.0.post1", "1.2.1a1"), ("1.9.9", "2.0a1"), ("0.1.0", "0.1.1"), ("1.2.3", "1.3.0rc1"),
+])
+def test_windows_version_keeps_pre_releases_below_their_final(lower, higher):
+    """Windows Installer compares three numbers: a pre-release must map below its final
+    (the first three numbers of "2.0rc1" were 2.0.1, above 2.0.0)."""
+    numeric = _versions().numeric_version
+    assert numeric(lower) < numeric(higher)
+    for version in (lower, higher):
+        major, minor, build = numeric(version)
+        assert major <= 255 and minor <= 255 and build <= 65535
+
+
+def test_windows_version_of_a_final_and_unmappable_versions():
+    versions = _versions()
+    assert versions.numeric_version("1.2") == versions.numeric_version("1.2.0") == (1, 2, 900)
+    assert versions.numeric_version("0.1.0+lokaal.1") == (0, 1, 900)
+    for bad in ("1.2.0rc100", "1", "1.2.0-beta", "300.0.0", "1.2.66", "1.0a1.dev1"):
+        with pytest.raises(ValueError):
+            versions.numeric_version(bad)
+    numeric = versions.numeric_version(VERSION)  # the project's own version maps
+    out = subprocess.run([sys.executable, str(REPO / "packaging" / "versions.py"), str(REPO)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == [VERSION, ".".join(map(str, numeric))]
+
+
+def test_the_spec_gives_the_programs_the_mapped_file_version():
+    text = SPEC.read_text(encoding="utf-8")
+    assert "numeric_version(VERSION)" in text
+    assert "re.findall(r\"\\d+\", VERSION" not in text
+
+
+def test_same_version_rebuilds_upgrade_and_pre_releases_map_below_finals():
+    wxs = WXS.read_text(encoding="utf-8")
+    assert re.search(r'<MajorUpgrade[^>]*AllowSameVersionUpgrades="yes"', wxs)
+    iss = ISS.read_text(encoding="utf-8")
+    assert "AppVersion={#AppVersion}" in iss and "VersionInfoVersion={#AppNumericVersion}" in iss
+    assert re.search(r"#if Ver < EncodeVer\(6,\s*3", iss), "x64compatible needs Inno Setup 6.3"
+    assert "x64compatible" in iss
+
+
+def test_uninstaller_removes_every_key_the_product_stores():
+    """keyring's Windows backend keeps the key stored last under "Tafeldossier" and moves
+    each earlier one to "<key>@Tafeldossier": the uninstaller must remove them all."""
+    from dossier_app.store import keys
+    from dossier_app.store.drafts import KEY_NAME
+
+    used = {KEY_NAME}
+    for source in (REPO / "dossier_app").rglob("*.py"):
+        used |= set(re.findall(r'get_or_create_key\("([^"]+)"\)', source.read_text(encoding="utf-8")))
+    assert used == set(keys.KEY_NAMES)
+    iss = ISS.read_text(encoding="utf-8")
+    deleted = set(re.findall(r"DeleteCredential\('([^']+)'\);", iss))
+    assert deleted == set(keys.windows_credential_targets())
+    assert "'/delete:' + Target" in iss and "RemoveKeys();" in iss
+
+
+def test_no_uninstall_or_upgrade_while_the_program_runs():
+    iss = ISS.read_text(encoding="utf-8")
+    mutex = re.search(r"^AppMutex=(.+)$", iss, re.MULTILINE)
+    assert mutex
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import running
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    assert mutex.group(1).strip().split(",") == list(running.MUTEX_NAMES)
+    for entry in ("entry_dossier.py", "entry_dossier_app.py"):
+        source = (REPO / "packaging" / entry).read_text(encoding="utf-8")
+        assert source.index("freeze_support()") < source.index("hold_running_mutex()")
+    running.hold_running_mutex()  # nothing to do off Windows, and no error
+
+
+def test_every_program_the_app_starts_opens_no_console_window():
+    """Windows: a program started from the windowed app without CREATE_NO_WINDOW flashes
+    a console window (taskkill in the LibreOffice converter did)."""
+    calls = []
+    for source in (REPO / "dossier_app").rglob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "subprocess"
+                    and node.func.attr in ("run", "Popen", "call", "check_call", "check_output")):
+                keywords = {k.arg for k in node.keywords}
+                calls.append((source.name, node.lineno))
+                if None in keywords:  # **kwargs: the dict must carry the flag
+                    text = source.read_text(encoding="utf-8")
+                    assert 'kwargs["creationflags"]' in text and "NO_WINDOW" in text, source.name
+                else:
+                    assert "creationflags" in keywords, (source.name, node.lineno)
+    assert len(calls) >= 6  # the gate's engines, Tesseract, Word, LibreOffice
+
+
+def test_notices_name_every_dependency_and_qt_licence_text_ships():
+    notices = (REPO / "THIRD_PARTY_NOTICES.md").read_text(encoding="utf-8").lower()
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["namen"]]:
+        name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower()
+        name = "pyside6" if name.startswith("pyside6") else name
+        assert name in notices, name
+    lgpl = (REPO / "resources" / "licenses" / "LGPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in lgpl and "Version 3, 29 June 2007" in lgpl
+    gpl = (REPO / "resources" / "licenses" / "GPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU GENERAL PUBLIC LICENSE" in gpl and "Version 3, 29 June 2007" in gpl
+    apache = (REPO / "resources" / "tessdata" / "LICENSE-Apache-2.0.txt").read_text(encoding="utf-8")
+    assert "Apache License" in apache and "Version 2.0" in apache
+    assert "resources/licenses/" in notices and "each licence is kept with its component" not in notices
+    freeze = (REPO / "scripts" / "freeze-linux.sh").read_text(encoding="utf-8")
+    assert "_internal/resources/licenses/LGPL-3.0.txt" in freeze
+
+
+def test_wheel_check_applies_windows_markers():
+    """packaging/check_wheels.py (run where a registry is reachable) asks pip for win_amd64
+    wheels; pip evaluates markers for the machine it runs on, so the script applies them
+    with Windows' values itself: pywin32 is in, Linux-only dependencies are out."""
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import check_wheels
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    from packaging.requirements import Requirement
+
+    for python in check_wheels.PYTHONS:
+        wanted = check_wheels.project_requirements(python)
+        names = {Requirement(r).name.lower() for r in wanted}
+        assert {"pywin32", "tesserocr", "pdfminer.six", "pyside6-essentials", "deduce"} <= names
+        assert "PySide6-Essentials==6.11.3" in wanted and "PySide6-Addons==6.11.3" in wanted
+        assert all(";" not in r for r in wanted)
+    assert check_wheels.applies(Requirement("pywin32-ctypes>=0.2; sys_platform=='win32'"), "3.12")
+    assert not check_wheels.applies(Requirement("SecretStorage>=3.2; sys_platform=='linux'"), "3.12")
+    assert not check_wheels.applies(Requirement("tomli; python_version<'3.11'"), "3.11")
+    assert check_wheels.applies(Requirement("x; extra == 'namen'"), "3.11", ("namen",))
+
+
+def test_windows_build_installs_the_pinned_qt_and_runs_the_tests():
+    """PySide6 6.12.0 has the refcount crash: the Windows build takes Qt only through the
+    project's pins (Essentials, Addons for QtPdf, shiboken6 ==6.11.3), checks them, and
+    runs the test suite (also without programs on PATH) on the Windows runner."""
+    pins = [d for d in tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+            ["dependencies"] if d.lower().startswith(("pyside6", "shiboken6"))]
+    assert sorted(pins) == ["PySide6-Addons==6.11.3", "PySide6-Essentials==6.11.3", "shiboken6==6.11.3"]
+    workflow = WORKFLOW.read_text(encoding="utf-8")
+    ps1 = BUILD_PS1.read_text(encoding="utf-8")
+    for text in (workflow, ps1):
+        assert not re.search(r"pip install[^\n]*pyside6", text, re.IGNORECASE)
+    assert 'pip install ".[namen,dev]"' in workflow
+    assert "'6.11.3'" in workflow and "PySide6-Addons" in workflow
+    assert "python -m pytest" in workflow and "--plain" in workflow
+    assert "Eindcontrole: objecten, pdfium, pypdf, pdfminer" in ps1
+    assert '$env:PATH = "$env:SystemRoot\\System32;$env:SystemRoot"' in ps1

@@ -3,8 +3,10 @@
 The redactor checks its own work with PDFium's text page. The gate re-extracts the
 text of the final file with PDFium through a different call (bounded text) and with
 at least two text engines the redactor does not use at all: poppler's `pdftotext` and
-MuPDF's `mutool` when they are installed (programs on PATH, not bundled), and pypdf
-(pure Python, always there) whenever fewer than two of those are. It runs the Finder
+MuPDF's `mutool` when they are installed (programs on PATH, not bundled), and the engines
+that ship as wheels, pypdf and pdfminer.six (pure Python, always there), for each of the
+two that is missing: with no program on PATH (a plain Windows laptop) the gate still
+reads every page with two independent engines plus PDFium. It runs the Finder
 over every page text, and walks every string object and every decoded stream with
 pikepdf looking for the literal variants of the identifiers in the encodings PDFs use.
 It also refuses attachments, JavaScript and annotations. Any finding raises LeakError;
@@ -14,7 +16,8 @@ its message names the category and the place (page, "metadata", "bladwijzer",
 
 Speed: the external engines run as separate processes while the engines in this
 process run, so the gate uses both cores. pypdf is ten times slower than the C
-engines; on long documents it runs in two worker processes.
+engines and pdfminer twice as slow as pypdf; on long documents each runs in two worker
+processes.
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ from pikepdf import Array, Dictionary, Name
 from dossier_app.anonymise.hits import Finder, joined_lines
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.anonymise.pdfium_chars import page_texts
+from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
-from dossier_app.processes import NO_WINDOW
+from dossier_app.processes import NO_WINDOW, parallel_workers, program_path
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +156,8 @@ _EXTERNAL_ENGINES = {
     "mutool": (["draw", "-q", "-F", "txt", "-o", "-"], []),  # MuPDF
 }
 MIN_INDEPENDENT_ENGINES = 2
+# The engines in wheels, in the order they stand in for missing external engines.
+BUILTIN_ENGINES = ("pypdf", "pdfminer")
 
 
 def external_engines() -> dict[str, str]:
@@ -166,11 +172,12 @@ def engines() -> list[str]:
 
 
 def _engine_names(external: list[str]) -> list[str]:
-    return ["objecten", "pdfium", *(["pypdf"] if _needs_pypdf(external) else []), *external]
+    return ["objecten", "pdfium", *_builtin_engines(external), *external]
 
 
-def _needs_pypdf(external: list[str]) -> bool:
-    return len(external) < MIN_INDEPENDENT_ENGINES
+def _builtin_engines(external: list[str]) -> list[str]:
+    """The engines in wheels that make up for missing external engines."""
+    return list(BUILTIN_ENGINES[:max(0, MIN_INDEPENDENT_ENGINES - len(external))])
 
 
 def verify_pdf(path: Path, identifiers_finder: Finder,
@@ -184,15 +191,17 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
     external = {name: _start_engine(name, exe, path) for name, exe in external_engines().items()}
-    use_pypdf = _needs_pypdf(list(external))
-    workers: list[_Program] = []
+    builtin = _builtin_engines(list(external))
+    workers: dict[str, list[TextJob]] = {}
     try:
-        workers = _start_pypdf_workers(path) if use_pypdf else []
+        for name in builtin:
+            workers[name] = _start_builtin_workers(name, path)
         pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
         findings += _check_texts("pdfium", page_texts(path, bounded=True), identifiers_finder, lits)
-        if use_pypdf:
-            texts = _finish_pypdf_workers(workers) if workers else pypdf_texts(path)
-            findings += _check_texts("pypdf", texts, identifiers_finder, lits)
+        for name in builtin:
+            texts = (_finish_pypdf_workers(workers[name]) if workers[name]
+                     else _BUILTIN_TEXTS[name](path))
+            findings += _check_texts(name, texts, identifiers_finder, lits)
         for name, engine in external.items():
             findings += _check_texts(name, _engine_pages(engine), identifiers_finder, lits)
     except LeakError:
@@ -203,7 +212,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                         "persoonsgegevens en is daarom niet geschreven. Meld dit probleem "
                         "met het logbestand.") from exc
     finally:
-        for program in [*external.values(), *workers]:
+        for program in [*external.values(), *(p for ps in workers.values() for p in ps)]:
             program.stop()
     if findings:
         raise _leak(findings)
@@ -267,18 +276,32 @@ def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str
         logging.getLogger("pypdf").disabled = False
 
 
-def _start_pypdf_workers(path: Path) -> list[_Program]:
-    """pypdf is pure Python and the slowest engine: on long documents it runs in two
+_BUILTIN_TEXTS = {"pypdf": pypdf_texts, "pdfminer": pdfminer_texts}
+
+
+def _start_builtin_workers(name: str, path: Path) -> list[TextJob]:
+    """The engines in wheels are pure Python and slow: on long documents each runs in two
     worker processes, each on half the pages, beside the engines in this process."""
-    if getattr(sys, "frozen", False):
-        return []  # a frozen app has no interpreter to start: run in-process
     with pikepdf.open(path) as pdf:
         count = len(pdf.pages)
-    if count < PARALLEL_FROM_PAGES:
+    if count < PARALLEL_FROM_PAGES or parallel_workers(2) < 2:
         return []
     middle = count // 2
-    return [_Program([sys.executable, "-c", _PYPDF_WORKER, str(path), str(a), str(b)])
-            for a, b in ((0, middle), (middle, count))]
+    halves = [(0, middle), (middle, count)]
+    if not _can_start_python():
+        return spawned_jobs(name, path, halves)
+    start = (["-c", _PYPDF_WORKER] if name == "pypdf"
+             else ["-m", "dossier_app.anonymise.text_engines", name])
+    return [_Program([sys.executable, *start, str(path), str(a), str(b)]) for a, b in halves]
+
+
+def _can_start_python() -> bool:
+    """A frozen app has no interpreter to start (`sys.executable` is the app itself)."""
+    return not getattr(sys, "frozen", False)
+
+
+def _start_pypdf_workers(path: Path) -> list[TextJob]:
+    return _start_builtin_workers("pypdf", path)
 
 
 # The worker imports pypdf only, not this module (pikepdf, PDFium and the app): that
@@ -293,7 +316,8 @@ sys.stdout.write(json.dumps([page.extract_text() or "" for page in pages]))
 """
 
 
-def _finish_pypdf_workers(workers: list[_Program]) -> list[str]:
+def _finish_pypdf_workers(workers: list[TextJob]) -> list[str]:
+    """The page texts the workers of an engine in a wheel wrote (JSON), in page order."""
     texts: list[str] = []
     for program in workers:
         texts += json.loads(program.output(PDFTOTEXT_TIMEOUT * 5))
@@ -302,7 +326,7 @@ def _finish_pypdf_workers(workers: list[_Program]) -> list[str]:
 
 def _start_engine(name: str, exe: str, path: Path) -> _Program:
     before, after = _EXTERNAL_ENGINES[name]
-    return _Program([exe, *before, str(path), *after])
+    return _Program([exe, *before, program_path(path), *after])
 
 
 def _engine_pages(engine: _Program) -> list[str]:

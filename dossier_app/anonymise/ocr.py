@@ -1,9 +1,15 @@
-"""Optical character recognition on pages without a text layer (Tesseract, when installed).
+"""Optical character recognition on pages without a text layer (Tesseract).
 
 A safety net, never a replacement for the person looking at a scan: it finds printed
 known identifiers on scanned pages and proposes boxes for them. The pipeline burns those
 boxes in like manual regions, but the page stays "not checked" unless the user marked
-it. Tesseract runs as a subprocess with one thread and a timeout.
+it.
+
+Two ways to run Tesseract, the first that works here: the built-in one (`ocr_builtin`:
+the tesserocr wheel with the Dutch data Tafeldossier ships, so no program on PATH is
+needed), else the `tesseract` program when it is installed with Dutch data (a subprocess
+with one thread and a timeout, the page image on standard input, its UTF-8 output
+decoded as UTF-8 whatever the code page of Windows).
 """
 
 from __future__ import annotations
@@ -13,13 +19,15 @@ import io
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import Image
 
+from dossier_app.anonymise import ocr_builtin
 from dossier_app.anonymise.hits import Finder
 from dossier_app.anonymise.pdfium_chars import has_text_object
 from dossier_app.case_model import Lakvlak
@@ -29,6 +37,10 @@ DPI = 200
 MAX_PIXELS = 40_000_000  # a bigger page is rendered at a lower dpi
 PAD_PT = 2.0
 TIMEOUT_S = 60
+
+
+_TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+                "left", "top", "width", "height", "conf", "text")
 
 
 @dataclass(frozen=True)
@@ -47,11 +59,29 @@ def tesseract_command() -> str | None:
     if not exe:
         return None
     try:
-        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20,
-                               check=False, creationflags=NO_WINDOW).stdout.split()
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, timeout=20,
+                               check=False, creationflags=NO_WINDOW).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return exe if "nld" in langs else None
+    return exe if "nld" in langs.decode("utf-8", "replace").split() else None
+
+
+def ocr_engine() -> str | None:
+    """Which OCR runs on this machine: "tesseract-ingebouwd", "tesseract" (the program)
+    or None (no proposals on scans)."""
+    if ocr_builtin.available():
+        return "tesseract-ingebouwd"
+    return "tesseract" if tesseract_command() else None
+
+
+def _words_reader() -> Callable[[Image.Image], list[list[_Word]]] | None:
+    engine = ocr_engine()
+    if engine == "tesseract-ingebouwd":
+        return lambda image: _tsv_words(ocr_builtin.tsv(image))
+    exe = tesseract_command()
+    if exe is None:
+        return None
+    return lambda image: _tesseract_words(exe, image)
 
 
 def pages_without_text(pdf_path: Path) -> list[int]:
@@ -78,17 +108,17 @@ def pages_without_text(pdf_path: Path) -> list[int]:
 def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,
                 workdir: Path) -> dict[int, list[Lakvlak]]:
     """Boxes (as Lakvlak, PDF points from the top-left as shown) around known identifiers
-    that Tesseract reads on the given pages. Empty when Tesseract is not installed."""
-    exe = tesseract_command()
-    if not exe or not pages:
+    that Tesseract reads on the given pages. Empty when no OCR engine is available.
+    (`workdir` is kept for callers; the page image never goes to disk.)"""
+    read = _words_reader() if pages else None
+    if read is None:
         return {}
     found: dict[int, list[Lakvlak]] = {}
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         for number in pages:
-            image_path, scale = _render(doc[number - 1], workdir / f"ocr-{number}.png")
-            words = _tesseract_words(exe, image_path)
-            image_path.unlink(missing_ok=True)
+            image, scale = _render(doc[number - 1])
+            words = read(image)
             boxes = [_to_points(box, scale, number) for box in _hit_boxes(words, finder)]
             if boxes:
                 found[number] = boxes
@@ -97,27 +127,38 @@ def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,
     return found
 
 
-def _render(page: pdfium.PdfPage, target: Path) -> tuple[Path, float]:
+def _render(page: pdfium.PdfPage) -> tuple[Image.Image, float]:
     width, height = page.get_size()
     scale = DPI / 72
     if width * height * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (width * height)) ** 0.5
     bitmap = page.render(scale=scale, grayscale=True)
-    bitmap.to_pil().save(target)
-    return target, scale
+    return bitmap.to_pil(), scale
 
 
-def _tesseract_words(exe: str, image: Path) -> list[list[_Word]]:
-    """Words grouped per text line, in reading order."""
+def _tesseract_words(exe: str, image: Image.Image) -> list[list[_Word]]:
+    """Words grouped per text line, in reading order, from the Tesseract program.
+
+    The image goes in on standard input (no file path, which may hold characters the
+    ANSI code page lacks); the TSV comes back as UTF-8 bytes and is decoded as such."""
+    png = io.BytesIO()
+    image.save(png, format="PNG")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        out = subprocess.run([exe, str(image), "stdout", "-l", "nld", "--psm", "3", "tsv"],
-                             capture_output=True, text=True, timeout=TIMEOUT_S, env=env, check=False,
-                             creationflags=NO_WINDOW).stdout
+        out = subprocess.run([exe, "stdin", "stdout", "-l", "nld", "--psm", "3", "tsv"],
+                             input=png.getvalue(), capture_output=True, timeout=TIMEOUT_S,
+                             env=env, check=False, creationflags=NO_WINDOW).stdout
     except subprocess.TimeoutExpired:
         return []
+    return _tsv_words(out.decode("utf-8", "replace"))
+
+
+def _tsv_words(out: str) -> list[list[_Word]]:
+    """Tesseract's TSV (level 5 rows are words) as words grouped per text line. The
+    program writes a header row, the library does not: the columns are the same."""
     lines: dict[tuple[str, str, str], list[_Word]] = {}
-    for row in csv.DictReader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE):
+    for row in csv.DictReader(io.StringIO(out), fieldnames=_TSV_COLUMNS, delimiter="\t",
+                              quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
             continue

@@ -11,6 +11,9 @@ import logging
 from dossier_app.store.vault import KEY_BYTES, new_key
 
 SERVICE = "Tafeldossier"
+# Every key the product stores (drafts, document cache). The per-user uninstaller removes
+# each from Windows Credential Manager: packaging/windows/tafeldossier.iss.
+KEY_NAMES = ("concepten", "document-cache")
 _INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 log = logging.getLogger("tafeldossier.keys")
 
@@ -48,6 +51,12 @@ def get_or_create_key(name: str) -> bytes | None:
     except Exception as exc:  # any keyring failure: behave as if there is none
         log.warning("sleutelbos niet bruikbaar (%s)", type(exc).__name__)
         return None
+
+
+def windows_credential_targets() -> list[str]:
+    """The Credential Manager entries keyring's Windows backend makes for KEY_NAMES: the
+    key stored last sits under the service name, each earlier one moves to "key@service"."""
+    return [SERVICE, *(f"{name}@{SERVICE}" for name in KEY_NAMES)]
 
 
 def delete_key(name: str) -> None:

@@ -78,6 +78,18 @@ def _step_resources(say: Callable[[str], None]) -> None:
         say(f"Formulieren: {len(names)}")
 
 
+def _step_protection(say: Callable[[str], None]) -> None:
+    """Two text engines beside PDFium, OCR in the program, on Windows pywin32 and
+    Credential Manager (dossier_app/installcheck.py)."""
+    from dossier_app.installcheck import InstallCheckError, checks
+
+    for check in checks():
+        try:
+            say(check())
+        except InstallCheckError as exc:
+            raise SelftestError(exc.message) from exc
+
+
 def _step_build_and_verify(work: Path, say: Callable[[str], None]) -> None:
     from dossier_app.bundle.build import BuildOptions, build_bundle
     from dossier_app.bundle.verify import verify_bundle
@@ -160,6 +172,7 @@ def run(say: Callable[[str], None]) -> None:
                                      ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         _step_resources(say)
+        _step_protection(say)
         _step_build_and_verify(work, say)
         _step_window(work, say)
 

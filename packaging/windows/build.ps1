@@ -36,15 +36,14 @@ function Invoke-Native {
 
 # --- version: written only in pyproject.toml ----------------------------------------------
 $VersionCode = @'
-import re, tomllib
-version = tomllib.load(open("pyproject.toml", "rb"))["project"]["version"]
-print(version)
-print(".".join((re.findall(r"\d+", version.split("+")[0]) + ["0", "0"])[:3]))
+import runpy, sys
+sys.argv = ["versions.py", "."]
+runpy.run_path("packaging/versions.py", run_name="__main__")
 '@
 $lines = @($VersionCode | & $Python -)
 if ($LASTEXITCODE -ne 0 -or $lines.Count -lt 2) { throw "versie niet gelezen uit pyproject.toml" }
 $Version = $lines[0].Trim()          # e.g. 1.2.0rc1: names, display
-$NumericVersion = $lines[1].Trim()   # e.g. 1.2.0: MSI ProductVersion, file version
+$NumericVersion = $lines[1].Trim()   # e.g. 1.2.501 for 1.2.0rc1, 1.2.900 for 1.2.0 (packaging\versions.py)
 Write-Host "Tafeldossier $Version (numeriek $NumericVersion)"
 
 $App = Join-Path $Root "dist\Tafeldossier"
@@ -58,9 +57,14 @@ Invoke-Native "PyInstaller: packaging\tafeldossier.spec" $Python @("-m", "PyInst
   "packaging\tafeldossier.spec")
 
 # --- 2. smoke test of the frozen programs ---------------------------------------------------
+# As on a plain school laptop: PATH holds only Windows itself, so no pdftotext, mutool,
+# Tesseract, LibreOffice or Python the runner may have. The gate must use the engines in
+# the folder (pypdf, pdfminer) and OCR must run inside the program.
 $Tmp = Join-Path ([IO.Path]::GetTempPath()) ("tafeldossier-rooktest-" + [guid]::NewGuid())
 New-Item -ItemType Directory -Path $Tmp | Out-Null
 $env:QT_QPA_PLATFORM = "offscreen"
+$SavedPath = $env:PATH
+$env:PATH = "$env:SystemRoot\System32;$env:SystemRoot"
 try {
   Write-Host "== dossier.exe --versie" -ForegroundColor Cyan
   $shown = (& "$App\dossier.exe" --versie | Out-String).Trim()
@@ -82,7 +86,14 @@ try {
     if (Test-Path "$Tmp\zelftest-fout.txt") { Get-Content "$Tmp\zelftest-fout.txt" }
     throw "dossier-app.exe --zelftest mislukt (exitcode $($proc.ExitCode))"
   }
+  # What protects without programs on PATH (dossier_app/installcheck.py prints it).
+  $said = Get-Content "$Tmp\zelftest.txt" -Raw -Encoding UTF8
+  foreach ($needed in @("Eindcontrole: objecten, pdfium, pypdf, pdfminer",
+                        "Tekstherkenning: tesseract-ingebouwd", "Sleutelbos: Windows Referentiebeheer")) {
+    if (-not $said.Contains($needed)) { throw "zelftest zonder '$needed'" }
+  }
 } finally {
+  $env:PATH = $SavedPath
   Remove-Item -Recurse -Force $Tmp -ErrorAction SilentlyContinue
   Remove-Item Env:\QT_QPA_PLATFORM -ErrorAction SilentlyContinue
 }

@@ -10,6 +10,11 @@
 ; them when it runs silently. Silent install: tafeldossier-<versie>-setup.exe /VERYSILENT
 ; /SUPPRESSMSGBOXES /NORESTART. See packaging\README.md.
 
+; ArchitecturesAllowed=x64compatible (below) is understood from Inno Setup 6.3 on; an older
+; compiler would stop with an unclear message.
+#if Ver < EncodeVer(6,3,0)
+  #error Inno Setup 6.3 of nieuwer is nodig (x64compatible)
+#endif
 #ifndef AppVersion
   #error AppVersion ontbreekt: bouw met packaging\windows\build.ps1 of iscc /DAppVersion=...
 #endif
@@ -50,6 +55,9 @@ WizardStyle=modern
 ; Close a running Tafeldossier before files are replaced.
 CloseApplications=yes
 RestartApplications=no
+; The frozen programs hold this mutex while they run (packaging\entry_*.py): setup and
+; the uninstaller ask the user to close Tafeldossier first (also in other sessions).
+AppMutex=Tafeldossier-draait,Global\Tafeldossier-draait
 
 [Languages]
 Name: "dutch"; MessagesFile: "compiler:Languages\Dutch.isl"
@@ -70,13 +78,31 @@ Name: "{autodesktop}\Tafeldossier"; Filename: "{app}\dossier-app.exe"; WorkingDi
 Filename: "{app}\dossier-app.exe"; Description: "{cm:LaunchProgram,Tafeldossier}"; Flags: nowait postinstall skipifsilent
 
 [Code]
+// The keys in Windows Credential Manager (keyring service "Tafeldossier"; keys "concepten"
+// for the drafts and "document-cache" for the cache, dossier_app/store/keys.py KEY_NAMES).
+// keyring's Windows backend keeps the key stored last under the service name and moves
+// each earlier one to "<key>@Tafeldossier": remove all of them.
+procedure DeleteCredential(Target: String);
+var
+  ResultCode: Integer;
+begin
+  Exec(ExpandConstant('{sys}\cmdkey.exe'), '/delete:' + Target, '', SW_HIDE,
+       ewWaitUntilTerminated, ResultCode);
+end;
+
+procedure RemoveKeys();
+begin
+  DeleteCredential('Tafeldossier');
+  DeleteCredential('concepten@Tafeldossier');
+  DeleteCredential('document-cache@Tafeldossier');
+end;
+
 // The user's own data lives outside {app}: drafts (encrypted), settings, logs, cache.
 // Removing them loses work, so the uninstaller asks, with "No" as the default, and
 // never removes them when it runs silently.
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 var
   DataDir: String;
-  ResultCode: Integer;
 begin
   if CurUninstallStep <> usPostUninstall then
     Exit;
@@ -89,8 +115,6 @@ begin
             'gaan dan definitief verloren.', mbConfirmation, MB_YESNO or MB_DEFBUTTON2) = IDYES then
   begin
     DelTree(DataDir, True, True, True);
-    // The drafts' key in Windows Credential Manager (keyring service "Tafeldossier").
-    Exec(ExpandConstant('{sys}\cmdkey.exe'), '/delete:Tafeldossier', '', SW_HIDE,
-         ewWaitUntilTerminated, ResultCode);
+    RemoveKeys();
   end;
 end;

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from dossier_app.errors import DocumentError
+from dossier_app.processes import NO_WINDOW
 from dossier_app.store.workdir import private_workdir
 
 _PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"false"},'
@@ -112,7 +113,7 @@ def run_with_timeout(command: list[str], timeout: float, *, cwd: Path) -> int:
                                  "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     if sys.platform == "win32":
         kwargs["creationflags"] = (subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
-                                   | subprocess.CREATE_NO_WINDOW)  # type: ignore[attr-defined]
+                                   | NO_WINDOW)
     else:
         kwargs["start_new_session"] = True
     process = subprocess.Popen(command, **kwargs)  # type: ignore[call-overload]
@@ -126,7 +127,7 @@ def run_with_timeout(command: list[str], timeout: float, *, cwd: Path) -> int:
 def kill_tree(process: subprocess.Popen) -> None:
     if sys.platform == "win32":
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)],
-                       capture_output=True, check=False)
+                       capture_output=True, check=False, creationflags=NO_WINDOW)
     else:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

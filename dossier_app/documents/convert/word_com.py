@@ -5,8 +5,16 @@ user's open Word and close their documents), invisible and without alerts or
 macros, open the file read-only without touching the recent-files list, export it
 with `ExportAsFixedFormat` (document content only: no comments/markup, no document
 properties) and close without saving. Word can hang on a dialog nobody sees, so the
-work runs in a worker thread; on timeout we kill the WINWORD process we started,
-found by comparing the running WINWORD PIDs before and after starting it.
+work runs in a worker thread; on timeout we kill the WINWORD process we started, and
+never another one (the user's Word with unsaved work):
+
+- Word is identified from itself: right after `DispatchEx` we give its (hidden) main
+  window a caption no other window has and ask Windows which process owns that window.
+- Only one conversion through Word runs at a time on the computer (a named mutex held
+  by every Tafeldossier process: document workers convert in parallel).
+- A hang inside `DispatchEx` itself (before Word can be asked anything): we kill the
+  WINWORD processes that appeared during that call *and* were started by COM (their
+  command line holds `/Automation`); a Word the user opens has no such command line.
 
 pywin32 is imported lazily: it is a Windows-only dependency
 (`pywin32; sys_platform == 'win32'`).
@@ -20,7 +28,8 @@ import io
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,9 +84,16 @@ def export_arguments(dst: Path) -> dict[str, Any]:
 
 @dataclass
 class _Started:
-    """PIDs of the WINWORD processes this conversion started (for the timeout kill)."""
+    """The WINWORD process this conversion started (for the timeout kill): its PID once
+    Word told us; until then the PIDs running before `DispatchEx` was called."""
 
     pids: set[int] = field(default_factory=set)
+    before: set[int] | None = None  # set while DispatchEx runs
+
+    def to_kill(self) -> set[int]:
+        if self.pids or self.before is None:
+            return set(self.pids)
+        return started_during(self.before, automation_words())
 
 
 def convert(src: Path, dst: Path, *, timeout: float, bestand: str) -> None:
@@ -85,8 +101,15 @@ def convert(src: Path, dst: Path, *, timeout: float, bestand: str) -> None:
         raise DocumentError("Microsoft Word is niet beschikbaar op deze computer. Kies een "
                             "andere omzetter.", bestand=bestand, code="OMZETTER_ONTBREEKT")
     started = _Started()
-    outcome = run_with_timeout(lambda: _export(src, dst, started), timeout,
-                               on_timeout=lambda: _kill(started.pids))
+    try:
+        with _one_word_at_a_time(timeout):
+            outcome = run_with_timeout(lambda: _export(src, dst, started), timeout,
+                                       on_timeout=lambda: _kill(started.to_kill()))
+    except TimeoutError:
+        raise DocumentError(
+            f"Word was te lang bezig met een ander document; {bestand} is niet omgezet. "
+            "Probeer het opnieuw, of kies een andere omzetter.", bestand=bestand,
+            code="OMZETTEN_TIJD") from None
     if outcome.timed_out:
         raise DocumentError(
             f"Word reageerde niet binnen {timeout:g} seconden bij het omzetten van {bestand}. "
@@ -135,9 +158,10 @@ def _export(src: Path, dst: Path, started: _Started) -> None:
     pythoncom.CoInitialize()  # COM is per thread
     word = None
     try:
-        before = word_pids()
+        started.before = word_pids()
         word = win32com.client.DispatchEx("Word.Application")
-        started.pids |= word_pids() - before
+        started.pids |= _own_pid(word)
+        started.before = None
         word.Visible = False
         word.DisplayAlerts = WD_ALERTS_NONE
         word.AutomationSecurity = MSO_AUTOMATION_SECURITY_FORCE_DISABLE
@@ -152,6 +176,60 @@ def _export(src: Path, dst: Path, started: _Started) -> None:
             with contextlib.suppress(Exception):
                 word.Quit(SaveChanges=WD_DO_NOT_SAVE_CHANGES)
         pythoncom.CoUninitialize()
+
+
+def _own_pid(word: Any) -> set[int]:
+    """The PID of this Word, asked from Word itself: a caption no other window has, then
+    the process that owns Word's main window (class "OpusApp") with that caption."""
+    import win32gui
+    import win32process
+
+    caption = f"Tafeldossier-{uuid.uuid4().hex}"
+    word.Caption = caption
+    hwnd = win32gui.FindWindow("OpusApp", caption)
+    if not hwnd:
+        return set()
+    _thread, pid = win32process.GetWindowThreadProcessId(hwnd)
+    return {int(pid)}
+
+
+@contextlib.contextmanager
+def _one_word_at_a_time(timeout: float) -> Iterator[None]:
+    """A named mutex for the whole computer (session): conversions through Word, also
+    from parallel worker processes, run one after the other."""
+    import win32event
+
+    mutex = win32event.CreateMutex(None, False, "Local\\Tafeldossier-word")
+    waited = win32event.WaitForSingleObject(mutex, int(max(timeout, 1) * 4 * 1000))
+    if waited not in (win32event.WAIT_OBJECT_0, win32event.WAIT_ABANDONED):
+        mutex.Close()
+        raise TimeoutError("another Word conversion did not finish")
+    try:
+        yield
+    finally:
+        win32event.ReleaseMutex(mutex)
+        mutex.Close()
+
+
+def started_during(before: set[int], running: list[tuple[int, str]]) -> set[int]:
+    """WINWORD processes (PID, command line) that COM started after `before` was taken:
+    Word started for automation has `/Automation` on its command line, a Word the user
+    opened does not."""
+    return {pid for pid, command in running
+            if pid not in before and "/automation" in command.lower()}
+
+
+def automation_words() -> list[tuple[int, str]]:
+    """Running WINWORD processes with their command lines (WMI)."""
+    try:
+        import win32com.client
+
+        wmi = win32com.client.GetObject("winmgmts:")
+        found = wmi.ExecQuery("SELECT ProcessId, CommandLine FROM Win32_Process "
+                              "WHERE Name = 'WINWORD.EXE'")
+        return [(int(p.ProcessId), str(p.CommandLine or "")) for p in found]
+    except Exception:  # WMI unavailable: kill nothing rather than a Word not ours
+        return []
 
 
 def word_pids() -> set[int]:
