@@ -404,7 +404,7 @@ def test_image_page_without_ocr_is_named(fresh, monkeypatch):
     from dossier_app.anonymise import ocr
 
     add_name_image_with_recomputed_digests(fresh)
-    monkeypatch.setattr(ocr, "tesseract_command", lambda: None)  # an installation without Tesseract
+    monkeypatch.setattr(ocr, "_words_reader", lambda: None)  # an installation without any Tesseract
     report = verify(fresh)
     notes = [m.tekst for m in report.meldingen if m.code == "AFBEELDING_NIET_GELEZEN"]
     assert notes and notes[0].startswith("Pagina 3 bevat naast tekst ook afbeeldingen")

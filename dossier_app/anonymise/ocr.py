@@ -195,14 +195,12 @@ def _to_points(box: tuple[int, int, int, int], scale: float, page: int) -> Lakvl
 
 
 def page_text(page: pdfium.PdfPage, workdir: Path) -> str | None:
-    """What Tesseract reads on the rendered page, one line per text line; None without
-    Tesseract (verify reads the images on a page that has a text layer this way)."""
-    exe = tesseract_command()
-    if not exe:
+    """What Tesseract (built in, or the program) reads on the rendered page, one line per
+    text line; None without Tesseract (verify reads the images on a page that has a text
+    layer this way). The image stays in memory: `workdir` is not written to."""
+    read = _words_reader()
+    if read is None:
         return None
-    image_path, _ = _render(page, workdir / "ocr-pagina.png")
-    try:
-        lines = _tesseract_words(exe, image_path)
-    finally:
-        image_path.unlink(missing_ok=True)
+    image, _ = _render(page)
+    lines = read(image)
     return "\n".join(" ".join(w.text for w in line) for line in lines)
