@@ -331,3 +331,35 @@ def test_two_hundred_pages_timing(tmp_path):
     elapsed = time.perf_counter() - started
     print(f"\n200-page assembly: {elapsed:.2f} s ({result.paginas} pages)")
     assert result.paginas == 200
+
+
+def test_streams_from_sources_are_written_in_encodings_verify_measures(tmp_path):
+    """reportlab writes a JPEG as ASCII85 + DCT; the loket's check refuses encodings it cannot
+    measure without trusting them, so the bundle takes such text layers off (the JPEG stays)."""
+    from PIL import Image
+
+    from dossier_app.bundle.verify import verify_bundle
+
+    jpeg = tmp_path / "foto.jpg"
+    Image.new("RGB", (200, 100), (200, 30, 30)).save(jpeg)
+    scan = tmp_path / "parts" / "scan.pdf"
+    scan.parent.mkdir()
+    c = canvas.Canvas(str(scan), pagesize=A4)
+    c.drawImage(str(jpeg), 72, 600, 200, 100)
+    c.drawString(72, 560, "Toestemming voor het delen van het dossier met het loket.")
+    c.showPage()
+    c.save()
+    with pikepdf.open(scan) as pdf:
+        chains = [list(o.Filter) for o in pdf.objects
+                  if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+    assert chains == [["/ASCII85Decode", "/DCTDecode"]]  # the kind of source this is about
+    parts = make_parts(tmp_path / "rest")
+    parts[1] = Part(parts[1].onderdeel, parts[1].naam, (scan,))
+    out = tmp_path / "bundel.pdf"
+    assemble(parts, make_info(), out, manifest_extra=EXTRA)
+    with pikepdf.open(out) as pdf:
+        images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+        assert [str(o.Filter) for o in images] == ["/DCTDecode"]
+        assert images[0].read_raw_bytes()[:2] == b"\xff\xd8"  # still the JPEG, not re-encoded
+    report = verify_bundle(out, bestand="bundel.pdf")
+    assert report.intact and report.schoon, [m.tekst for m in report.problemen]

@@ -22,7 +22,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
 from dossier_app import __version__
-from dossier_app.bundle import hashing, manifest, stamp
+from dossier_app.bundle import guard, hashing, manifest, stamp
 from dossier_app.errors import InputError
 from dossier_app.fileio import atomic_output
 
@@ -82,6 +82,7 @@ def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
     started = time.perf_counter()
     with pikepdf.new() as pdf:
         ranges = _merge(pdf, parts)
+        normalise_streams(pdf)  # before the digests: they are of what is written
         stamp.apply_stamps(pdf, _footers(info, ranges), concept=info.concept)
         _add_outline(pdf, ranges)
         _add_page_labels(pdf, ranges)
@@ -206,6 +207,43 @@ def _set_catalog_and_metadata(pdf: pikepdf.Pdf, info: BundleInfo) -> None:
         Title=pikepdf.String(bundle_title(info)), Producer=pikepdf.String(f"Tafeldossier {__version__}")))
     if "/Metadata" in pdf.Root:
         del pdf.Root.Metadata
+
+
+def normalise_streams(pdf: pikepdf.Pdf) -> int:
+    """Every stream in the encodings the loket's check can measure without trusting it
+    (`guard.decoded_size`: none, Flate, an image codec, Flate before an image codec).
+    Source documents bring other chains (reportlab writes JPEGs as ASCII85 + DCT; old tools
+    LZW, RunLength, ASCIIHex): those text layers are taken off here, and the data is then
+    compressed with Flate on saving. Returns how many streams were rewritten."""
+    rewritten = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") in (Name.ObjStm, Name.XRef):
+            continue
+        if guard.decoded_size(obj, guard.PEEK_BYTES) is not None:
+            continue
+        filters = guard.filter_names(obj)
+        if filters is None:
+            continue  # not a list of names: left for the verifier to refuse, never guessed at
+        keep = next((i for i, f in enumerate(filters) if f in guard.IMAGE_FILTERS), len(filters))
+        parms = obj.get("/DecodeParms")
+        parms_list = list(parms) if isinstance(parms, pikepdf.Array) else [parms] * len(filters)
+        layer = pikepdf.Stream(pdf, obj.read_raw_bytes())
+        layer.Filter = pikepdf.Array([Name(f) for f in filters[:keep]])
+        if any(p is not None for p in parms_list[:keep]):
+            layer.DecodeParms = pikepdf.Array([p if p is not None else pikepdf.Dictionary()
+                                               for p in parms_list[:keep]])
+        data = layer.read_bytes()
+        rest = filters[keep:]
+        if rest:
+            rest_parms = parms_list[keep:]
+            obj.write(data, filter=pikepdf.Array([Name(f) for f in rest]),
+                      decode_parms=(pikepdf.Array([p if p is not None else pikepdf.Dictionary()
+                                                   for p in rest_parms])
+                                    if any(p is not None for p in rest_parms) else None))
+        else:
+            obj.write(data)  # compressed with Flate on saving
+        rewritten += 1
+    return rewritten
 
 
 def _write_atomically(pdf: pikepdf.Pdf, out: Path) -> None:

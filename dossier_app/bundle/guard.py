@@ -21,7 +21,8 @@ from dossier_app.errors import NotABundleError
 _CHUNK = 1024 * 1024
 # Filters the assembler's output can hold: Flate (qpdf writes every stream it can
 # decode with it) and image codecs it keeps as they are (measured by their pixels).
-_IMAGE_FILTERS = frozenset({"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode"})
+IMAGE_FILTERS = _IMAGE_FILTERS = frozenset({"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode"})
+PEEK_BYTES = 1  # decoded_size(stream, PEEK_BYTES): is the encoding one verify measures?
 TE_GROOT = ("Dat is te groot om veilig te controleren; vraag de school om de bundel opnieuw te maken met "
             "Tafeldossier.")
 
@@ -111,6 +112,10 @@ def _pixels(obj: pikepdf.Stream, bestand: str, limits: Limits) -> None:
         return
     if pixels > limits.max_pdf_image_pixels:
         raise _refuse(bestand, f"bevat een afbeelding van {describe_pixels(pixels)}")
+
+
+def filter_names(stream: pikepdf.Stream) -> list[str] | None:
+    return _filters(stream)
 
 
 def _filters(stream: pikepdf.Stream) -> list[str] | None:
