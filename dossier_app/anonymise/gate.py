@@ -35,7 +35,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from dossier_app.anonymise.hits import Finder, joined_lines
+from dossier_app.anonymise.hits import Finder, text_views
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.errors import LeakError
@@ -249,9 +249,10 @@ def _text_hits(text: str, finder: Finder, lits: _Literals) -> set[str]:
 
 
 def _views(text: str) -> list[str]:
-    """The text, and the text with line-end hyphenation joined ("Jan-\\nsen")."""
-    joined = joined_lines(text)
-    return [text] if joined is None else [text, joined[0]]
+    """The text and, where lines end on a hyphen or another separator, both readings of
+    it as the redactor has them (`hits.text_views`): "Jan-\\nsen" as "Jansen", and
+    "09-09-\\n2011" as "09-09-2011"."""
+    return [view for view, _ in text_views(text)]
 
 
 def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str]:
