@@ -224,6 +224,9 @@ class ReviewPage(Page):
         lay.addWidget(heading("Pagina's zonder tekst", 2))
         self.pages = QListWidget()
         self.pages.setAccessibleName("Pagina's zonder tekst")
+        lay.addWidget(hint("Tekstherkenning lakt gedrukte gegevens die u invulde, maar leest geen "
+                           "handschrift en geen slecht leesbare scans: bekijk deze pagina's altijd "
+                           "zelf."))
         self.pages.itemActivated.connect(self._jump_to_page)
         self.pages.currentItemChanged.connect(lambda item, _old: self._jump_to_page(item))
         lay.addWidget(self.pages)
