@@ -255,9 +255,11 @@ LO_REPORTS = [
 
 
 def register_fonts() -> None:
-    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
-        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONT_BOLD)))
+    # Each on its own: the tests' pdfmaker may have registered "DejaVu" alone already.
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, path in (("DejaVu", FONT), ("DejaVu-Bold", FONT_BOLD)):
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
 
 
 def wrap(text: str, width: int = 88) -> list[str]:
