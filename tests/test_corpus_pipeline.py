@@ -78,7 +78,7 @@ def test_corpus_file_gets_its_expected_behaviour(row, tmp_path):
     # A guard against a hang, not a speed test: scans are read by Tesseract up to three
     # times (proposals, the re-read after burning, the gate), seconds per page on 2 cores.
     proc = subprocess.run([sys.executable, "-c", RUNNER, str(CORPUS / row["file"]), shown],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]  # no crash, no traceback
     assert "Traceback" not in proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
