@@ -214,6 +214,7 @@ def test_finder_hits_span_both_lines() -> None:
     ("Bel 06-\n12345678 voor info", ("06-\n12345678", "telefoon")),
     ("BSN 1234.56.\n782 staat erin", ("1234.56.\n782", "bsn")),
     ("mail naar piet.de-\nvries@hotmail.\ncom graag", ("piet.de-\nvries@hotmail.\ncom", "email")),
+    ("Gesprek met moeder Fatima Kramer-\nÖzdemir over verzuim.", ("Fatima Kramer-\nÖzdemir", "naam")),
 ])
 def test_flagger_reads_wrapped_personal_data(text: str, found: tuple[str, str]) -> None:
     flagged = [(text[f.start:f.end], f.categorie)

@@ -33,7 +33,7 @@ import logging
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -116,20 +116,32 @@ def _spans_in_all_views(text: str, today: date, detector: NameDetector) -> list[
     ("09-09-" / "2011" is a date, "06-" / "41528376" a phone number, "Kramer-" / "Özdemir"
     a name). The reading that drops a line-end hyphen is searched for what a word split
     by hyphenation can hide (e-mail addresses and streets): numbers are not hyphenated,
-    and "09-09" + "2011" would read as a phone number. Names are not looked for there:
-    the name detector is slow and dropping the hyphen makes no name the others miss."""
+    and "09-09" + "2011" would read as a phone number. Both only around each join, for
+    what crosses it: the rest is the text itself, already searched."""
     spans = _view_spans(text, today, detector)
     soft = joined_lines(text)
     if soft is not None:
-        view, index = soft
-        found = [*_find_emails(view), *_find_addresses(view)]
-        spans += [(index[s], index[e - 1] + 1, cat, review) for s, e, cat, review in found]
+        spans += _across_joins(*soft, lambda part: [*_find_emails(part), *_find_addresses(part)])
     hard = kept_separator_lines(text)
     if hard is not None:
-        view, index = hard
-        spans += [(index[s], index[e - 1] + 1, cat, review)
-                  for s, e, cat, review in _view_spans(view, today, detector)]
+        spans += _across_joins(*hard, lambda part: _view_spans(part, today, detector))
     return spans
+
+
+_JOIN_WINDOW = 100  # characters of a joined reading searched on each side of a join
+
+
+def _across_joins(view: str, index: list[int],
+                  find: Callable[[str], list[_Span]]) -> list[_Span]:
+    """What `find` sees in `view` across a join (where the view skips characters of the
+    text), searched in a window around each join, as spans of the original text."""
+    found: list[_Span] = []
+    for join in (k for k in range(1, len(index)) if index[k] - index[k - 1] > 1):
+        first = max(0, join - _JOIN_WINDOW)
+        for s, e, cat, review in find(view[first:join + _JOIN_WINDOW]):
+            if first + s < join < first + e:
+                found.append((index[first + s], index[first + e - 1] + 1, cat, review))
+    return found
 
 
 def _view_spans(text: str, today: date, detector: NameDetector) -> list[_Span]:
