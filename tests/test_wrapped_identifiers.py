@@ -197,6 +197,10 @@ def test_both_readings_of_a_line_end_separator() -> None:
     assert [v for v, _ in text_views("BSN 2433.90.\n117")][-1] == "BSN 2433.90.117"
     assert [v for v, _ in text_views("mail@hotmail.\ncom")][-1] == "mail@hotmail.com"
     assert kept_separator_lines("Het ging goed.\nDaarna niet.") is None
+    assert kept_separator_lines("met de mentor.\nde jeugdarts belt") is None
+    assert kept_separator_lines("mail naar noor@example.nl.\nDe school belt") is None
+    assert [v for v, _ in text_views("ilse.\nkramer@school.nl")][-1] == "ilse.kramer@school.nl"
+    assert [v for v, _ in text_views("09/09/\n2011")][-1] == "09/09/2011"
     assert kept_separator_lines("Een lijst:\n- punt") is None
 
 

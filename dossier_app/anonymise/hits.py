@@ -78,9 +78,8 @@ def kept_separator_lines(text: str) -> tuple[str, list[int]] | None:
     The other reading of a line-end hyphen: in "09-09-" / "2011" or "Kramer-" / "Özdemir"
     the hyphen belongs to the identifier ("09-09-2011"), where `joined_lines` would make
     "09-092011". PDFium's line-end marks become a hyphen. A dot, slash, at sign or
-    underscore at a line end is joined the same way when a letter or digit precedes it
-    and a digit or lowercase letter follows (a sentence's full stop before a capital is
-    left alone)."""
+    underscore at a line end is joined the same way inside a number or an e-mail address
+    (`_joins_here`), not at the end of a sentence."""
     if not any(mark in text for mark in _HARD_SPLIT_STARTS):
         return None
     pieces: list[str] = []
@@ -91,9 +90,9 @@ def kept_separator_lines(text: str) -> tuple[str, list[int]] | None:
         after = text[end:end + 1]
         if not (start and text[start - 1].isalnum() and after.isalnum()):
             continue
-        separator = text[start]
-        if separator in ".@_/" and not (after.isdigit() or after.islower()):
+        if not _joins_here(text, start, end):
             continue
+        separator = text[start]
         pieces.append(text[done:start])
         index.extend(range(done, start))
         pieces.append("-" if separator in LINE_END_MARKS else separator)
@@ -104,6 +103,25 @@ def kept_separator_lines(text: str) -> tuple[str, list[int]] | None:
     pieces.append(text[done:])
     index.extend(range(done, len(text)))
     return "".join(pieces), index
+
+
+def _joins_here(text: str, start: int, end: int) -> bool:
+    """Whether the separator at `start` (its line break up to `end`) is one inside an
+    identifier: a hyphen between letters or digits; a dot, slash or underscore between
+    digits ("2433.90." / "117", "09/09/" / "2011") or in a word that is part of an e-mail
+    address ("hotmail." / "com", "ilse." / "kramer@..."); an at sign. A full stop at the
+    end of a sentence is none, also after an address or when the next line goes on in
+    lowercase."""
+    separator = text[start]
+    if separator in HYPHENS or separator in LINE_END_MARKS or separator == "@":
+        return True
+    if text[start - 1].isdigit() and text[end].isdigit():
+        return True
+    word_start = max(text.rfind(c, 0, start) for c in " \t\r\n") + 1
+    next_end = min((k for k in (text.find(c, end) for c in " \t\r\n") if k >= 0),
+                   default=len(text))
+    in_address = "@" in text[word_start:start] or "@" in text[end:next_end]
+    return in_address and not text[end].isupper()  # "...@school.nl." / "De ..." ends a sentence
 
 
 def text_views(text: str) -> Iterator[tuple[str, list[int] | None]]:
