@@ -35,6 +35,7 @@ from dossier_app.anonymise.ocr import (
     _Word,
     tesseract_command,
 )
+from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
 
@@ -71,22 +72,33 @@ def image_pages(pdf_path: Path) -> list[int]:
 
 
 def _image_share(page: pdfium.PdfPage) -> float:
+    """The share of the page that images cover: image objects, and forms that draw an
+    image (a bundle draws each source page as a form), by their bounds on the page."""
     left, bottom, right, top = page.get_bbox()
     area = max((right - left) * (top - bottom), 1.0)
     covered = 0.0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
-        x0, y0, x1, y1 = _bounds(obj)
-        width = max(0.0, min(x1, right) - max(x0, left))
-        height = max(0.0, min(y1, top) - max(y0, bottom))
-        covered += width * height
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if _draws_image(obj, 0):
+            x0, y0, x1, y1 = _bounds(obj)
+            covered += max(0.0, min(x1, right) - max(x0, left)) * max(0.0, min(y1, top) - max(y0, bottom))
     return covered / area
 
 
-def _bounds(obj: pdfium.PdfObject) -> tuple[float, float, float, float]:
-    """An object's bounding box in page space (the raw call: its name in pypdfium2's own
-    API changed between major versions)."""
+def _draws_image(obj: object, depth: int) -> bool:
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        return True
+    if kind != pdfium_c.FPDF_PAGEOBJ_FORM or depth >= MAX_FORM_DEPTH:
+        return False
+    return any(_draws_image(pdfium_c.FPDFFormObj_GetObject(obj, k), depth + 1)
+               for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)))
+
+
+def _bounds(obj: object) -> tuple[float, float, float, float]:
+    """An object's bounding box in page space."""
     box = [ctypes.c_float() for _ in range(4)]
-    if not pdfium_c.FPDFPageObj_GetBounds(obj.raw, *(ctypes.byref(v) for v in box)):
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box)):
         return 0.0, 0.0, 0.0, 0.0
     left, bottom, right, top = (v.value for v in box)
     return left, bottom, right, top
