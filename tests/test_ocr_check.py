@@ -176,3 +176,23 @@ def test_image_share_counts_only_the_page(tmp_path: Path) -> None:
     with pikepdf.open(path) as pdf:
         assert len(pdf.pages) == 1
     assert ocr_check.image_pages(path) == []
+
+
+@needs_tesseract
+def test_still_readable_after_the_last_round_is_a_warning_naming_the_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no rounds left (the limit set to 0 here), what the re-read still finds is a
+    LET OP naming the page; the gate then refuses the file."""
+    from dossier_app.documents import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_ROUNDS", 0)
+    src = _scan_pdf(tmp_path / "toestemming.pdf", _consent_form())
+    work = tmp_path / "werk"
+    work.mkdir()
+    doc = Document("toestemming-ouders", "toestemming.pdf", src)
+    done = process_document(doc, IDS, work, PipelineOptions(flagger=False, gate=False))
+    (warning,) = [m for m in done.meldingen if m.code == "OCR_NOG_LEESBAAR"]
+    assert warning.niveau == "waarschuwing" and "pagina('s) 1 " in warning.tekst
+    assert "ilse" not in warning.tekst.lower()
+    with pytest.raises(LeakError):
+        process_document(doc, IDS, work, PipelineOptions(flagger=False))
