@@ -152,6 +152,7 @@ class PageCanvas(QWidget):
 
 
 class ReviewPage(Page):
+    canvas: PageCanvas  # made in _splitter, after the checkbox whose slot uses it
     title = "Anonimiseren controleren"
     intro = ("Zo komen de stukken in de bundel: zwarte vlakken zijn verwijderde gegevens. Kies "
              "'Alles voorbereiden', bekijk daarna elk document. Pagina's zonder tekst (scans) kan "
