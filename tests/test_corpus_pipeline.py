@@ -80,6 +80,8 @@ def _rows() -> list[dict[str, str]]:
 @pytest.mark.parametrize("row", _rows(), ids=lambda r: r["file"])
 def test_corpus_file_gets_its_expected_behaviour(row, tmp_path):
     shown = f"stukken/{row['file']}"
+    # A guard against a hang, not a speed test: scans are read by Tesseract up to three
+    # times (proposals, the re-read after burning, the gate), seconds per page on 2 cores.
     proc = subprocess.run([sys.executable, "-c", RUNNER, str(CORPUS / row["file"]), shown],
                           capture_output=True, text=True, timeout=HANG_S, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]  # no crash, no traceback

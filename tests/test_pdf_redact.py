@@ -170,11 +170,13 @@ def test_scan_page_with_region_and_without(tmp_path: Path) -> None:
     _, plain = _clean(src, tmp_path)
     assert plain.niet_gecontroleerd == [1]
     assert any(m.code == "GEEN_TEKSTLAAG" and m.pagina == 1 for m in plain.meldingen)
-    region = Lakvlak(pagina=1, x=30, y=40, breedte=300, hoogte=50)  # over the name
+    # over the name (drawn at 100, 150 px of a 100 dpi scan: 72, 108 pt); the gate reads
+    # the page with Tesseract, so a region beside the name would be refused
+    region = Lakvlak(pagina=1, x=60, y=95, breedte=300, hoogte=50)
     dst, result = _clean(src, tmp_path, [region])
     assert result.niet_gecontroleerd == []
     assert result.gerasterd == {1: "handmatig lakvlak"}
-    box = render(dst, 1.0)[0].crop((32, 42, 328, 88))
+    box = render(dst, 1.0)[0].crop((62, 97, 358, 143))
     assert box.getextrema()[1] < 20
     verify_pdf(dst, pdfmaker.finder, pdfmaker.LITERALS)  # EXIF artist gone too
 
@@ -326,12 +328,14 @@ def test_libreoffice_header_footer_footnote_table(tmp_path: Path) -> None:
 
 
 def test_glyph_alignment_refuses_to_guess() -> None:
-    from dossier_app.anonymise.pdf_redact import _Advances, _align_glyphs, _FontInfo, _TextOp
+    from dossier_app.anonymise.pdf_redact.content import TextOp
+    from dossier_app.anonymise.pdf_redact.fonts import Advances, FontInfo
+    from dossier_app.anonymise.pdf_redact.remove import align_glyphs
 
-    font = _FontInfo("byte", {c: 500.0 for c in range(256)}, 0.0, True,
+    font = FontInfo("byte", {c: 500.0 for c in range(256)}, 0.0, True,
                      names=[chr(c) if 33 <= c < 127 else None for c in range(256)])
     font.names[32] = "space"  # type: ignore[index]
-    advances = _Advances(font, _TextOp((), 0, None, 0.0, 0.0, 10.0))
+    advances = Advances(font, TextOp((), 0, None, 0.0, 0.0, 10.0))
     elements: list = [list(b"ab  c"), -200.0, list(b"d")]
 
     def chars(text: str, xs: list[float]) -> list[tuple[str, float, float, bool]]:
@@ -339,17 +343,17 @@ def test_glyph_alignment_refuses_to_guess() -> None:
 
     # PDFium: one space for the run, a space of its own for the gap; origins 5 pt apart
     good = chars("ab c d", [0, 5, 10, 20, 25, 27])
-    assert _align_glyphs(elements, font, advances, good) == [(0, False), (1, False),
+    assert align_glyphs(elements, font, advances, good) == [(0, False), (1, False),
                                                            (4, True), (5, False)]
     # other letters, letters in another order, or a char not where its glyph is: refuse
-    assert _align_glyphs(elements, font, advances, chars("ab x d", [0, 5, 10, 20, 25, 27])) is None
-    assert _align_glyphs(elements, font, advances, chars("ba c d", [0, 5, 10, 20, 25, 27])) is None
-    assert _align_glyphs(elements, font, advances, chars("ab c d", [0, 5, 10, 15, 25, 27])) is None
-    assert _align_glyphs(elements, font, advances, chars("ab c", [0, 5, 10, 20])) is None
+    assert align_glyphs(elements, font, advances, chars("ab x d", [0, 5, 10, 20, 25, 27])) is None
+    assert align_glyphs(elements, font, advances, chars("ba c d", [0, 5, 10, 20, 25, 27])) is None
+    assert align_glyphs(elements, font, advances, chars("ab c d", [0, 5, 10, 15, 25, 27])) is None
+    assert align_glyphs(elements, font, advances, chars("ab c", [0, 5, 10, 20])) is None
 
 
 def test_to_unicode_cmap() -> None:
-    from dossier_app.anonymise.pdf_redact import _ToUnicode
+    from dossier_app.anonymise.pdf_redact.fonts import ToUnicode
 
     pdf = pikepdf.new()
     cmap = (b"/CIDInit /ProcSet findresource begin begincmap\n"
@@ -357,7 +361,7 @@ def test_to_unicode_cmap() -> None:
             b"2 beginbfrange <0020> <0022> <0041>\n<0030> <0031> [<00E9> <D83DDE00>]\n"
             b"endbfrange endcmap end")
     font = pikepdf.Dictionary(ToUnicode=pdf.make_stream(cmap))
-    table = _ToUnicode.load(font)
+    table = ToUnicode.load(font)
     assert table is not None
     assert [table.lookup(c) for c in (3, 0x11, 0x20, 0x22, 0x30, 0x31, 0x23)] == \
         [" ", "fi", "A", "C", "é", "\U0001F600", None]

@@ -35,7 +35,7 @@ import re
 import secrets
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,7 +45,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import phonenumbers
 
-from dossier_app.anonymise.hits import Hit, hits_in_all_views
+from dossier_app.anonymise.hits import (
+    Hit,
+    hits_in_all_views,
+    joined_lines,
+    kept_separator_lines,
+)
 
 if TYPE_CHECKING:
     from dossier_app.anonymise.identifiers import IdentifierSet
@@ -98,13 +103,52 @@ def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
         hits = sorted(hits_in_all_views(known.finder, text), key=lambda h: (h.start, h.end))
         # The detectors see the text as the redactor leaves it: known identifiers blanked.
         scan = _blanked(text, hits)
-    spans = [*_find_numbers(scan), *_find_dates(scan, today), *_find_addresses(scan),
-             *_name_spans(scan, detector)]
-    chosen = _without_overlaps(spans)
+    chosen = _without_overlaps(_spans_in_all_views(scan, today, detector))
     if hits:
         chosen = _without_known(text, chosen, [(h.start, h.end) for h in hits])
     masks = hits if mask_known else []
     return [Finding(s, e, cat, _context(text, s, e, masks), review) for s, e, cat, review in chosen]
+
+
+def _spans_in_all_views(text: str, today: date, detector: NameDetector) -> list[_Span]:
+    """Findings in the text and in both readings of its line-end splits (as in
+    `hits.text_views`), as spans of `text`.
+
+    Where a separator ends a line, the reading that keeps it is searched for everything
+    ("09-09-" / "2011" is a date, "06-" / "41528376" a phone number, "Kramer-" / "Özdemir"
+    a name). The reading that drops a line-end hyphen is searched for what a word split
+    by hyphenation can hide (e-mail addresses and streets): numbers are not hyphenated,
+    and "09-09" + "2011" would read as a phone number. Both only around each join, for
+    what crosses it: the rest is the text itself, already searched."""
+    spans = _view_spans(text, today, detector)
+    soft = joined_lines(text)
+    if soft is not None:
+        spans += _across_joins(*soft, lambda part: [*_find_emails(part), *_find_addresses(part)])
+    hard = kept_separator_lines(text)
+    if hard is not None:
+        spans += _across_joins(*hard, lambda part: _view_spans(part, today, detector))
+    return spans
+
+
+_JOIN_WINDOW = 100  # characters of a joined reading searched on each side of a join
+
+
+def _across_joins(view: str, index: list[int],
+                  find: Callable[[str], list[_Span]]) -> list[_Span]:
+    """What `find` sees in `view` across a join (where the view skips characters of the
+    text), searched in a window around each join, as spans of the original text."""
+    found: list[_Span] = []
+    for join in (k for k in range(1, len(index)) if index[k] - index[k - 1] > 1):
+        first = max(0, join - _JOIN_WINDOW)
+        for s, e, cat, review in find(view[first:join + _JOIN_WINDOW]):
+            if first + s < join < first + e:
+                found.append((index[first + s], index[first + e - 1] + 1, cat, review))
+    return found
+
+
+def _view_spans(text: str, today: date, detector: NameDetector) -> list[_Span]:
+    return [*_find_numbers(text), *_find_dates(text, today), *_find_addresses(text),
+            *_name_spans(text, detector)]
 
 
 # --- numbers, e-mail, postcode -----------------------------------------------------------
@@ -118,9 +162,13 @@ _POSTCODE = re.compile(r"(?<![^\W_])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![^\W_])")
 _Span = tuple[int, int, str, bool]  # start, end, categorie, review
 
 
-def _find_numbers(text: str) -> Iterable[_Span]:
+def _find_emails(text: str) -> Iterable[_Span]:
     for m in _EMAIL.finditer(text):
         yield m.start(), m.end(), EMAIL, False
+
+
+def _find_numbers(text: str) -> Iterable[_Span]:
+    yield from _find_emails(text)
     for m in _IBAN.finditer(text):
         end = _valid_iban_end(m.group())
         if end:
@@ -139,7 +187,7 @@ def _find_numbers(text: str) -> Iterable[_Span]:
 def _written_as_date(raw: str) -> bool:
     """"09-09-2026" is also a valid premium-rate number (0909...) to phonenumbers; written
     like a date, in a school document, it is one (absence registers are full of them)."""
-    m = _DATES.match(raw)
+    m = _DATES.match(raw.lstrip("(["))  # "(09-09-2011)": phonenumbers takes the "("
     return m is not None and _parse_date(m, date.today()) is not None
 
 
@@ -230,12 +278,15 @@ def _could_be_birth_date(day: date, today: date, cue: bool) -> bool:
 _STREET_TYPES = (r"straat|str\.|laan|weg|plein|kade|gracht|singel|dijk|hof|park|dreef|pad"
                  r"|steeg|markt|baan|plantsoen|wal|veld|ring|erf|boulevard|dam|haven|werf"
                  r"|burg|zijde|kanaal|hoeve|akker|wijk|poort|straatweg")
+# A house-number addition is a whole word on the number's line, not the "E" of "E-mail"
+# on the next line or beside it.
+_ADDITION_END = r"(?![^\W_])(?![-\u2010\u2011][^\W\d_])"
 _ADDRESS = re.compile(
     r"(?<![^\W_])(?P<street>(?:(?:[^\W\d_][\w'’.\-]*|\d+e)\s+){0,3}"
     rf"[^\W\d_][\w'’\-]*?(?:{_STREET_TYPES}))"
-    r"\.?,?\s+(?:nr\.?\s*)?\d{1,5}(?:(?:\s?[-/]\s?)?[a-zA-Z]{1,2}(?![^\W_])"
-    r"|\s[a-zA-Z](?![^\W_])|\s?[-/]\s?\d{1,4}"
-    r"|\s(?:hs|bis|huis|I{1,3}|bg|zw)(?![^\W_]))?(?!\d)"
+    r"\.?,?\s+(?:nr\.?\s*)?\d{1,5}(?:(?:[^\S\r\n]?[-/][^\S\r\n]?)?[a-zA-Z]{1,2}"
+    rf"{_ADDITION_END}|[^\S\r\n][a-zA-Z]{_ADDITION_END}|[^\S\r\n]?[-/][^\S\r\n]?\d{{1,4}}"
+    rf"|[^\S\r\n](?:hs|bis|huis|I{{1,3}}|bg|zw){_ADDITION_END})?(?!\d)"
 )
 
 

@@ -14,6 +14,10 @@ its message names the category and the place (page, "metadata", "bladwijzer",
 "bijlage"), never the value; an engine that fails means the file was not checked
 (LeakError too: fail closed).
 
+Pages that are images (scans, pages the redactor rendered) are read with Tesseract, when
+installed, at 300 dpi with the black boxes blanked (`ocr_check`); a known identifier
+readable there blocks too. Without Tesseract they stay "not checked" for the user.
+
 Speed: the external engines run as separate processes while the engines in this
 process run, so the gate uses both cores. pypdf is ten times slower than the C
 engines and pdfminer twice as slow as pypdf; on long documents each runs in two worker
@@ -38,8 +42,9 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from dossier_app.anonymise.hits import Finder, joined_lines
+from dossier_app.anonymise.hits import Finder, text_views
 from dossier_app.anonymise.matcher import trie_pattern
+from dossier_app.anonymise.ocr_check import readable_categories
 from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
 from dossier_app.errors import LeakError
@@ -204,6 +209,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
             findings += _check_texts(name, texts, identifiers_finder, lits)
         for name, engine in external.items():
             findings += _check_texts(name, _engine_pages(engine), identifiers_finder, lits)
+        findings += _check_image_pages(path, identifiers_finder)
     except LeakError:
         raise
     except Exception as exc:  # any engine failing means the file was not checked
@@ -258,9 +264,10 @@ def _text_hits(text: str, finder: Finder, lits: _Literals) -> set[str]:
 
 
 def _views(text: str) -> list[str]:
-    """The text, and the text with line-end hyphenation joined ("Jan-\\nsen")."""
-    joined = joined_lines(text)
-    return [text] if joined is None else [text, joined[0]]
+    """The text and, where lines end on a hyphen or another separator, both readings of
+    it as the redactor has them (`hits.text_views`): "Jan-\\nsen" as "Jansen", and
+    "09-09-\\n2011" as "09-09-2011"."""
+    return [view for view, _ in text_views(text)]
 
 
 def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str]:
@@ -372,6 +379,22 @@ class _Program:
         self._reader.join(5)
         if self._proc.stdout is not None:
             self._proc.stdout.close()
+
+
+# --------------------------------------------------------------------------- image pages
+
+
+def _check_image_pages(path: Path, finder: Finder) -> list[_Finding]:
+    """Pages that are images (scans, pages the redactor rendered), read with Tesseract at
+    300 dpi with the black boxes blanked (`ocr_check`): a known identifier still readable
+    blocks like one in the text. Without Tesseract nothing is read here; those pages stay
+    "not checked" for the user to look at."""
+    from dossier_app.store.workdir import private_workdir
+
+    with private_workdir() as folder:
+        found = readable_categories(path, finder, folder)
+    return [_Finding(categorie, f"pagina {page}", "tekstherkenning")
+            for page, categories in sorted(found.items()) for categorie in sorted(categories)]
 
 
 # --------------------------------------------------------------------------- object walk

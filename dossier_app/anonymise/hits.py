@@ -61,13 +61,78 @@ def joined_lines(text: str) -> tuple[str, list[int]] | None:
     return "".join(pieces), index
 
 
+# A separator that may end a line inside an identifier: a hyphen (or a line-end mark
+# standing for one), or a dot, slash, at sign or underscore inside a number, date or
+# e-mail address ("09-09-" / "2011", "2433.90." / "117", "hotmail." / "com").
+_KEPT_SEPARATORS = "".join(sorted(HYPHENS)) + "./@_"
+_LINE_END_SEPARATOR = re.compile(
+    "[" + "".join(sorted(LINE_END_MARKS)) + r"][^\S\r\n]*(?:(?:\r\n|[\r\n])\s*)?"
+    "|[" + re.escape(_KEPT_SEPARATORS) + r"][^\S\r\n]*(?:\r\n|[\r\n])\s*")
+_HARD_SPLIT_STARTS = (*LINE_END_MARKS, *(c + b for c in _KEPT_SEPARATORS for b in "\r\n"))
+
+
+def kept_separator_lines(text: str) -> tuple[str, list[int]] | None:
+    """`text` with the line breaks after a separator taken out and the separator kept,
+    and per char of it its index in `text`; None when there is nothing to join.
+
+    The other reading of a line-end hyphen: in "09-09-" / "2011" or "Kramer-" / "Özdemir"
+    the hyphen belongs to the identifier ("09-09-2011"), where `joined_lines` would make
+    "09-092011". PDFium's line-end marks become a hyphen. A dot, slash, at sign or
+    underscore at a line end is joined the same way inside a number or an e-mail address
+    (`_joins_here`), not at the end of a sentence."""
+    if not any(mark in text for mark in _HARD_SPLIT_STARTS):
+        return None
+    pieces: list[str] = []
+    index: list[int] = []
+    done = 0
+    for m in _LINE_END_SEPARATOR.finditer(text):
+        start, end = m.span()
+        after = text[end:end + 1]
+        if not (start and text[start - 1].isalnum() and after.isalnum()):
+            continue
+        if not _joins_here(text, start, end):
+            continue
+        separator = text[start]
+        pieces.append(text[done:start])
+        index.extend(range(done, start))
+        pieces.append("-" if separator in LINE_END_MARKS else separator)
+        index.append(start)
+        done = end
+    if not done:
+        return None
+    pieces.append(text[done:])
+    index.extend(range(done, len(text)))
+    return "".join(pieces), index
+
+
+def _joins_here(text: str, start: int, end: int) -> bool:
+    """Whether the separator at `start` (its line break up to `end`) is one inside an
+    identifier: a hyphen between letters or digits; a dot, slash or underscore between
+    digits ("2433.90." / "117", "09/09/" / "2011") or in a word that is part of an e-mail
+    address ("hotmail." / "com", "ilse." / "kramer@..."); an at sign. A full stop at the
+    end of a sentence is none, also after an address or when the next line goes on in
+    lowercase."""
+    separator = text[start]
+    if separator in HYPHENS or separator in LINE_END_MARKS or separator == "@":
+        return True
+    if text[start - 1].isdigit() and text[end].isdigit():
+        return True
+    word_start = max(text.rfind(c, 0, start) for c in " \t\r\n") + 1
+    next_end = min((k for k in (text.find(c, end) for c in " \t\r\n") if k >= 0),
+                   default=len(text))
+    in_address = "@" in text[word_start:start] or "@" in text[end:next_end]
+    return in_address and not text[end].isupper()  # "...@school.nl." / "De ..." ends a sentence
+
+
 def text_views(text: str) -> Iterator[tuple[str, list[int] | None]]:
-    """The raw text, and if it has any, the view with line-end hyphenation undone (with,
-    per char of the view, its index in `text`)."""
+    """The raw text and, if it has any line-end splits, the two ways of reading them:
+    with line-end hyphenation undone (the hyphen dropped) and with the separator kept
+    (with, per char of a view, its index in `text`). A hit found in either view is a
+    hit on both lines."""
     yield text, None
-    joined = joined_lines(text)
-    if joined is not None:
-        yield joined
+    for joined in (joined_lines(text), kept_separator_lines(text)):
+        if joined is not None:
+            yield joined
 
 
 def hits_in_all_views(finder: Finder, text: str) -> list[Hit]:

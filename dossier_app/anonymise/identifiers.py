@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
@@ -51,6 +51,11 @@ LABELS = {
     TELEFOON: "[telefoon]", EMAIL: "[e-mail]", EXTRA: "[verwijderd]",
 }
 LEERLING_LABEL = "[leerling]"
+# A name part that several people share (the family surname of a pupil and a parent)
+# belongs to none of them alone: it gets a neutral label, unless it follows a person's
+# own name ("Mirjam van der Berg" is all "[moeder]").
+SHARED_SURNAME_LABEL = "[achternaam]"
+SHARED_NAME_LABEL = "[naam]"
 
 # Lowercase tussenvoegsels (Dutch, and the particles common in the region's names).
 PARTICLES = frozenset({
@@ -69,10 +74,14 @@ _STREET_ABBREVIATIONS = {
     "straat": ("str.", "str"), "laan": ("ln.", "ln"), "plein": ("pln.", "pln", "pl."),
     "gracht": ("gr.", "gr"), "singel": ("sngl.",), "kade": ("kd.",),
 }
-# What may follow a house number: 41b, 41-b, 12-2, 12 hs, 12 bis, 12 a (not "12 en").
+# What may follow a house number: 41b, 41-b, 12-2, 12 hs, 12 bis, 12 a (not "12 en", not
+# the "E" of "E-mail"). An addition is a whole word that does not go on with a hyphen; it
+# stands on the number's line (checked on the original text: see `_addition_on_next_line`).
+_ADDITION_END = r"(?![^\W_])(?!-[^\W\d_])"
 _HOUSE_NUMBER_ADDITIONS = (
-    r"(?:\ ?[-/]\ ?)?[a-z]{1,2}(?![^\W_])|\ [a-z](?![^\W_])|\ ?[-/]\ ?\d{1,4}(?!\d)"
-    r"|\ (?:hs|h|bis|bg|huis|i{1,3}|iv|zw|rd|boven|beneden)(?![^\W_])"
+    rf"(?:\ ?[-/]\ ?)?[a-z]{{1,2}}{_ADDITION_END}|\ [a-z]{_ADDITION_END}"
+    r"|\ ?[-/]\ ?\d{1,4}(?!\d)"
+    rf"|\ (?:hs|h|bis|bg|huis|i{{1,3}}|iv|zw|rd|boven|beneden){_ADDITION_END}"
 )
 _DIGIT_SEP_BSN = r"[ .\-]?"
 _DIGIT_SEP_PHONE = r"[ .\-/()]{0,3}"
@@ -90,6 +99,8 @@ _MONTHS = (
 class _Entry:
     categorie: str
     label: str
+    neutral: str = field(default="", compare=False)  # the label when another person shares it
+    shared: bool = False  # the form belongs to several people
 
 
 @dataclass(frozen=True)
@@ -111,15 +122,17 @@ class _Collector:
         self.street_first_chars: set[str] = set()
         self.display: dict[str, str] = {}
         self.counts: Counter[str] = Counter()
+        self.numbers: dict[str, str] = {}  # street pattern -> the pattern of its house number
 
     def literal(self, form: str, entry: _Entry, *, cased: bool) -> None:
         folded = fold_text(form).strip()
         if not folded:
             return
-        if cased:
-            self.cs.setdefault(folded, entry)
-        else:
-            self.ci.setdefault(folded.lower(), entry)
+        table, key = (self.cs, folded) if cased else (self.ci, folded.lower())
+        first = table.setdefault(key, entry)
+        if first.label != entry.label and first.categorie == entry.categorie == NAAM:
+            table[key] = _Entry(NAAM, first.neutral or entry.neutral or SHARED_NAME_LABEL,
+                                shared=True)
 
     def show(self, form: str, categorie: str) -> None:
         if form.strip():
@@ -134,6 +147,9 @@ class IdentifierSet:
         self._cs_lookup = dict(collected.cs)
         self._patterns = [(re.compile(p), e)
                           for p, e in collected.street_patterns + collected.patterns]
+        # Street+number patterns, matched again with the number's end marked, to keep an
+        # addition from the next line out of a hit ("Weimarstraat 212" + "E-mail").
+        self._numbers = [re.compile(n) for n in collected.numbers.values()]
         self._ci_regex = re.compile(_ci_pattern(collected))
         # None when there are no case-sensitive literals: a regex that can never match
         # still costs a lookbehind at every position of every page.
@@ -170,10 +186,26 @@ class IdentifierSet:
         return [Hit(*norm.span(s, e), entry.categorie, entry.label)
                 for s, e, entry in _resolve(found, norm.text)]
 
+    def _addition_on_next_line(self, norm: Normalised, start: int, end: int) -> int:
+        """Where a street+number hit must end: after the number when the addition the
+        pattern took stands on the next line in the original text, else `end`."""
+        for regex in self._numbers:
+            m = regex.match(norm.lower, start, end)
+            if m is not None and m.end() < end:
+                gap_start = norm.span(m.end() - 1, m.end())[1]
+                gap_end = norm.span(m.end(), m.end() + 1)[0]
+                if any(c in "\r\n\v\f\x85\u2028\u2029" for c in norm.original[gap_start:gap_end]):
+                    return m.end()
+                return end
+        return end
+
     def _ci_hits(self, norm: Normalised) -> Iterable[tuple[int, int, _Entry]]:
         for m in self._ci_regex.finditer(norm.lower):
             entry = self._ci_lookup.get(m.group()) or self._pattern_entry(m.group())
-            yield m.start(), m.end(), entry
+            end = m.end()
+            if entry.categorie == ADRES and self._numbers:
+                end = self._addition_on_next_line(norm, m.start(), end)
+            yield m.start(), end, entry
 
     def _cs_hits(self, norm: Normalised) -> Iterable[tuple[int, int, _Entry]]:
         if self._cs_regex is None:
@@ -242,12 +274,18 @@ def _resolve(found: list[tuple[int, int, _Entry]], text: str) -> list[tuple[int,
     for start, end, entry in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
         if kept:
             p_start, p_end, p_entry = kept[-1]
-            if start < p_end or (p_entry == entry
+            if start < p_end or ((p_entry == entry or _owned_shared(p_entry, entry))
                                  and _JOINABLE_GAP.fullmatch(text, p_end, start)):
                 kept[-1] = (p_start, max(p_end, end), p_entry)
                 continue
         kept.append((start, end, entry))
     return kept
+
+
+def _owned_shared(before: _Entry, shared: _Entry) -> bool:
+    """A shared name right after one person's own name is that person's ("Mirjam" +
+    "van der Berg")."""
+    return shared.shared and before.categorie == NAAM and not before.shared
 
 
 # --- people ---------------------------------------------------------------------------
@@ -356,11 +394,14 @@ def is_word_like(name_part: str) -> bool:
 # --- name variants ----------------------------------------------------------------------
 
 def _add_name(collected: _Collector, name: _ParsedName, entry: _Entry) -> None:
-    forms = _first_name_forms(name.first_names)
     surnames = _surname_forms(name.particle, name.core)
-    forms += surnames
-    for form, cased in forms:
+    surname_entry = _Entry(entry.categorie, entry.label, neutral=SHARED_SURNAME_LABEL)
+    for form, cased in _first_name_forms(name.first_names):
         _add_name_form(collected, form, cased, entry, possessive=True)
+        for shown in _case_forms(form, cased):
+            collected.show(shown, NAAM)
+    for form, cased in surnames:
+        _add_name_form(collected, form, cased, surname_entry, possessive=True)
         for shown in _case_forms(form, cased):
             collected.show(shown, NAAM)
     for form, cased in _initial_combinations(name.initials, surnames):
@@ -589,9 +630,10 @@ def _add_street_number(collected: _Collector, streets: list[str], number: str, t
     if tail.strip():  # the entered addition as written, e.g. "zwart" in "12 zwart"
         written = re.escape(fold_text(tail).strip().lower()).replace(r"\ ", r"\ ?")
         additions.insert(0, rf"\ ?[-/]?\ ?{written}{AFTER_WORD}")
-    pattern = (rf"(?:{names}),?\ ?(?:(?:nr|no)\.?\ ?)?{number}(?!\d)"
-               rf"(?:{'|'.join(additions)})?")
+    street_number = rf"(?:{names}),?\ ?(?:(?:nr|no)\.?\ ?)?{number}(?!\d)"
+    pattern = rf"{street_number}(?:{'|'.join(additions)})?"
     collected.street_patterns.append((pattern, entry))
+    collected.numbers[pattern] = street_number
     collected.street_first_chars.update(s[0] for s in folded)
     for street in streets:
         collected.show(f"{street} {number}{tail}".strip(), ADRES)

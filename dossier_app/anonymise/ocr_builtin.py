@@ -73,11 +73,18 @@ def available() -> bool:
     return _api() is not None
 
 
-def tsv(image: Image.Image) -> str:
-    """Tesseract's TSV output (the same columns as `tesseract ... tsv`) for one page."""
+def tsv(image: Image.Image, psm: int | None = None) -> str:
+    """Tesseract's TSV output (the same columns as `tesseract ... tsv`) for one page; `psm`
+    a page-segmentation mode other than automatic (3), as `--psm` of the program."""
     api = _api()
     if api is None:
         return ""
     with _lock:
-        api.SetImage(image)
-        return str(api.GetTSVText(0))
+        if psm is not None:
+            api.SetPageSegMode(psm)
+        try:
+            api.SetImage(image)
+            return str(api.GetTSVText(0))
+        finally:
+            if psm is not None:
+                api.SetPageSegMode(3)

@@ -20,8 +20,9 @@ from dossier_app.anonymise.docx_redact import anonymise_docx
 from dossier_app.anonymise.flag_pdf import Bevinding, PageFlagger, page_count, without_pages
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
-from dossier_app.anonymise.ocr import ocr_regions, pages_without_text
-from dossier_app.anonymise.pdf_redact import clean_pdf
+from dossier_app.anonymise.ocr import ocr_regions, pages_without_text, tesseract_command
+from dossier_app.anonymise.ocr_check import MAX_ROUNDS, readable_identifiers
+from dossier_app.anonymise.pdf_redact import PdfCleanResult, clean_pdf
 from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.convert import convert_docx
 from dossier_app.documents.docx_package import NS_W
@@ -106,16 +107,23 @@ def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
 def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOptions,
                      flagging: PageFlagger | None) -> ProcessedDocument:
     doc = prepared.document
-    ocr = _ocr_boxes(prepared.pdf, ids, prepared.folder) if options.ocr else {}
+    scans = _scan_pages(prepared.pdf) if options.ocr else []
+    ocr = ocr_regions(prepared.pdf, scans, ids.finder, prepared.folder) if scans else {}
     lakken = list(doc.lakken) + [box for boxes in ocr.values() for box in boxes]
     clean = prepared.folder / "schoon.pdf"
     result = clean_pdf(prepared.pdf, clean, ids.finder, lakken, bestand=doc.bestand,
                        on_page_text=flagging.feed if flagging is not None else None)
+    still_readable: list[int] = []
+    boxed = sorted(set(scans) & {lak.pagina for lak in lakken})
+    if boxed:
+        result, still_readable = _reread_scans(prepared, ids, lakken, result, ocr, boxed)
     if options.gate:
         verify_pdf(clean, ids.finder, ids.literal_variants())
     meldingen = list(prepared.meldingen)
     if ocr:
         meldingen.append(_ocr_melding(ocr))
+    if still_readable:
+        meldingen.append(_still_readable_melding(still_readable))
     return ProcessedDocument(
         document=doc, pdf=clean, paginas=result.paginas, converter=prepared.converter,
         meldingen=_with_document(meldingen + result.meldingen, doc),
@@ -155,12 +163,37 @@ def _body_has_text(docx: Path) -> bool:
     return any((t.text or "").strip() for t in root.iter(f"{_W}t"))
 
 
-def _ocr_boxes(pdf: Path, ids: IdentifierSet, workdir: Path) -> dict[int, list[Lakvlak]]:
+def _scan_pages(pdf: Path) -> list[int]:
+    """The pages OCR looks at (none when Tesseract is not installed)."""
+    if tesseract_command() is None:
+        return []
     try:
-        empty = pages_without_text(pdf)
+        return pages_without_text(pdf)
     except pdfium.PdfiumError:
-        return {}  # clean_pdf reports the unreadable file with a clear message
-    return ocr_regions(pdf, empty, ids.finder, workdir)
+        return []  # clean_pdf reports the unreadable file with a clear message
+
+
+def _reread_scans(prepared: Prepared, ids: IdentifierSet, lakken: list[Lakvlak],
+                  result: PdfCleanResult, ocr: dict[int, list[Lakvlak]],
+                  pages: list[int]) -> tuple[PdfCleanResult, list[int]]:
+    """Read the scans with boxes (`pages`) again as they came out, the boxes blanked
+    (`ocr_check`): a word that touched a dark region is readable now. What is, gets a box
+    and the document is redacted again, until nothing is readable or MAX_ROUNDS; returns
+    the last result and the pages where a known identifier is still readable. New boxes
+    join `ocr`. (A scan without boxes is read the same way by the gate, which refuses the
+    file when a known identifier is readable on it.)"""
+    clean = prepared.folder / "schoon.pdf"
+    for round_ in range(MAX_ROUNDS + 1):
+        found = readable_identifiers(clean, pages, ids.finder, prepared.folder, result.vlakken)
+        if not found or round_ == MAX_ROUNDS:
+            return result, sorted(found)
+        for page, boxes in found.items():
+            ocr.setdefault(page, []).extend(boxes)
+            lakken = lakken + boxes
+        result = clean_pdf(prepared.pdf, clean, ids.finder, lakken,
+                           bestand=prepared.document.bestand)
+        pages = sorted(found)
+    return result, []
 
 
 def _not_checked(pages: list[int], doc: Document, ocr: dict[int, list[Lakvlak]]) -> list[int]:
@@ -176,6 +209,13 @@ def _ocr_melding(ocr: dict[int, list[Lakvlak]]) -> Melding:
     return Melding("OCR_GELAKT", f"Tekstherkenning vond {n} bekende persoonsgegeven(s) op gescande "
                    f"pagina('s) {pages} en heeft die gelakt. Bekijk de pagina toch zelf: tekstherkenning "
                    "mist handschrift en slecht leesbare tekst.", "waarschuwing")
+
+
+def _still_readable_melding(pages: list[int]) -> Melding:
+    lijst = ", ".join(str(p) for p in pages)
+    return Melding("OCR_NOG_LEESBAAR", f"Op gescande pagina('s) {lijst} leest tekstherkenning "
+                   "na het lakken nog een bekend persoonsgegeven. Bekijk deze pagina('s) en teken "
+                   "een vak over wat weg moet.", "waarschuwing")
 
 
 def _totals(docx_counts: dict[str, int], pdf_counts: dict[int, dict[str, int]]) -> dict[str, int]:

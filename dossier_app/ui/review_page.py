@@ -199,6 +199,7 @@ class PageCanvas(QWidget):
 
 
 class ReviewPage(Page):
+    canvas: PageCanvas  # made in _splitter, after the checkbox whose slot uses it
     title = "Anonimiseren controleren"
     intro = ("Zo komen de stukken in de bundel: zwarte vlakken zijn verwijderde gegevens. Kies "
              "'Alles voorbereiden', bekijk daarna elk document. Pagina's zonder tekst (scans) kan "
@@ -333,6 +334,9 @@ class ReviewPage(Page):
         lay.addWidget(heading("Pagina's zonder tekst", 2))
         self.pages = QListWidget()
         self.pages.setAccessibleName("Pagina's zonder tekst")
+        lay.addWidget(hint("Tekstherkenning lakt gedrukte gegevens die u invulde, maar leest geen "
+                           "handschrift en geen slecht leesbare scans: bekijk deze pagina's altijd "
+                           "zelf."))
         self.pages.itemActivated.connect(self._jump_to_page)
         self.pages.currentItemChanged.connect(lambda item, _old: self._jump_to_page(item))
         lay.addWidget(self.pages)

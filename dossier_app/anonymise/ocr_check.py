@@ -1,0 +1,273 @@
+"""Reading image pages again: is a known identifier still readable after redaction?
+
+Tesseract does not return a word that touches a dark region: on a scanned form whose
+surname was blacked out, the first name just before the box stays readable to a person
+and invisible to the first OCR pass. So a page that is an image is read again after its
+regions are burnt in: rendered at 300 dpi, with every black box painted white (the
+regions the redactor drew when they are known, else every solid dark rectangle found in
+the pixels), in more than one page-segmentation mode. The pipeline boxes what is still
+readable and burns again (`recheck_rounds`); the gate reads every image page of the final
+file this way and refuses it when a known identifier is readable.
+
+Handwriting and bad scans are not read: those pages stay a warning for the user to look
+at. Without Tesseract (with Dutch data) nothing here runs and the warning stays as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import ctypes
+import io
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageDraw, ImageFilter
+
+from dossier_app.anonymise import ocr_builtin
+from dossier_app.anonymise.hits import Finder
+from dossier_app.anonymise.ocr import (
+    TIMEOUT_S,
+    _hit_boxes,
+    _to_points,
+    _Word,
+    tesseract_command,
+)
+from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH
+from dossier_app.case_model import Lakvlak
+from dossier_app.processes import NO_WINDOW
+
+DPI = 300
+# 3: automatic page layout (running text); 11: sparse text, every word on its own (forms,
+# where words stand between boxes and lines and layout analysis drops some).
+PSM_MODES = ("3", "11")
+MAX_ROUNDS = 3  # re-reads with new boxes before the page is reported as still readable
+IMAGE_SHARE = 0.25  # a page is an image page when images cover this share of it
+MAX_PIXELS = 9_000_000  # A4 at 300 dpi is 8.7 million; a bigger page is read at a lower dpi
+_DARK = 64  # grey value below which a pixel counts as black (JPEG blurs the burnt boxes)
+_SOLID_PX = 12  # a black area at least this thick is a box, never a stroke of text
+_PAD_PX = 3  # antialiased and JPEG-smeared edges around a burnt box
+_MORPH_STEP = 3  # the black boxes are looked for at a third of the resolution
+
+
+def image_pages(pdf_path: Path) -> list[int]:
+    """1-based numbers of the pages where images cover at least IMAGE_SHARE of the page:
+    scans, photos, and pages the redactor turned into an image (in a bundle these also
+    carry the footer's text, so they are not "pages without text")."""
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        found = []
+        for index in range(len(doc)):
+            page = doc[index]
+            try:
+                if _image_share(page) >= IMAGE_SHARE:
+                    found.append(index + 1)
+            finally:
+                page.close()
+        return found
+    finally:
+        doc.close()
+
+
+def _image_share(page: pdfium.PdfPage) -> float:
+    """The share of the page that images cover: image objects, and forms that draw an
+    image (a bundle draws each source page as a form), by their bounds on the page."""
+    left, bottom, right, top = page.get_bbox()
+    area = max((right - left) * (top - bottom), 1.0)
+    covered = 0.0
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if _draws_image(obj, 0):
+            x0, y0, x1, y1 = _bounds(obj)
+            covered += max(0.0, min(x1, right) - max(x0, left)) * max(0.0, min(y1, top) - max(y0, bottom))
+    return covered / area
+
+
+def _draws_image(obj: object, depth: int) -> bool:
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        return True
+    if kind != pdfium_c.FPDF_PAGEOBJ_FORM or depth >= MAX_FORM_DEPTH:
+        return False
+    return any(_draws_image(pdfium_c.FPDFFormObj_GetObject(obj, k), depth + 1)
+               for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)))
+
+
+def _bounds(obj: object) -> tuple[float, float, float, float]:
+    """An object's bounding box in page space."""
+    box = [ctypes.c_float() for _ in range(4)]
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box)):
+        return 0.0, 0.0, 0.0, 0.0
+    left, bottom, right, top = (v.value for v in box)
+    return left, bottom, right, top
+
+
+def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, workdir: Path,
+                         boxes: dict[int, list[Lakvlak]] | None = None) -> dict[int, list[Lakvlak]]:
+    """Regions (as Lakvlak) around known identifiers Tesseract can still read on `pages`,
+    with the black boxes blanked white: `boxes` per page (the redactor's regions, when the
+    caller knows them) and every solid dark rectangle found in the pixels (a printed
+    black field on a form touches words the same way). Empty without Tesseract."""
+    exe = _engine()
+    if not exe:
+        return {}
+    found: dict[int, list[Lakvlak]] = {}
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for number in pages:
+            page = doc[number - 1]
+            try:
+                image, scale = _render(page)
+            finally:
+                page.close()
+            _blank_regions(image, (boxes or {}).get(number, []), scale)
+            blank_dark_boxes(image)
+            regions = _readable(exe, image, finder, workdir / f"herlees-{number}.png")
+            if regions:
+                found[number] = [_to_points(r, scale, number) for r in regions]
+    finally:
+        doc.close()
+    return found
+
+
+def readable_categories(pdf_path: Path, finder: Finder, workdir: Path) -> dict[int, set[str]]:
+    """Per image page, the categories of the known identifiers still readable on it (for
+    the gate: it knows no regions, so black boxes are found in the pixels)."""
+    exe = _engine()
+    pages = image_pages(pdf_path) if exe else []
+    if not exe or not pages:
+        return {}
+    found: dict[int, set[str]] = {}
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for number in pages:
+            page = doc[number - 1]
+            try:
+                image, _scale = _render(page)
+            finally:
+                page.close()
+            blank_dark_boxes(image)
+            categories = _readable_categories(exe, image, finder, workdir / f"poort-{number}.png")
+            if categories:
+                found[number] = categories
+    finally:
+        doc.close()
+    return found
+
+
+def _render(page: pdfium.PdfPage) -> tuple[Image.Image, float]:
+    width, height = page.get_size()
+    scale = DPI / 72
+    if width * height * scale * scale > MAX_PIXELS:
+        scale = (MAX_PIXELS / (width * height)) ** 0.5
+    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False, draw_annots=False)
+    try:
+        return bitmap.to_pil().convert("L"), scale
+    finally:
+        bitmap.close()
+
+
+def _blank_regions(image: Image.Image, regions: Sequence[Lakvlak], scale: float) -> None:
+    draw = ImageDraw.Draw(image)
+    for r in regions:
+        draw.rectangle((r.x * scale - _PAD_PX, r.y * scale - _PAD_PX,
+                        (r.x + r.breedte) * scale + _PAD_PX,
+                        (r.y + r.hoogte) * scale + _PAD_PX), fill=255)
+
+
+def blank_dark_boxes(image: Image.Image) -> None:
+    """Paint every solid black area (thicker than any stroke of text) white, in place.
+
+    A morphological opening of the dark pixels: erode by `_SOLID_PX` (what survives lies
+    inside a black area at least that thick), grow back by as much plus the smeared edge.
+    Text strokes, even bold, are thinner and are left alone; a letter that touches a box
+    keeps all but its outermost pixels. Done at a third of the resolution (a box edge is
+    then placed to within 3 pixels, which the padding covers): 9 times fewer pixels."""
+    dark = image.point(lambda v: 255 if v < _DARK else 0)
+    small = dark.reduce(_MORPH_STEP).point(lambda v: 255 if v >= 128 else 0)
+    radius = _SOLID_PX // (2 * _MORPH_STEP)
+    solid = _repeat(small, ImageFilter.MinFilter(3), radius)
+    if solid.getbbox() is None:
+        return
+    grown = _repeat(solid, ImageFilter.MaxFilter(3), radius + 1 + _PAD_PX // _MORPH_STEP)
+    image.paste(255, mask=grown.resize(image.size, Image.Resampling.NEAREST))
+
+
+def _repeat(image: Image.Image, kernel: ImageFilter.Filter, times: int) -> Image.Image:
+    """A 3x3 min or max filter applied `times` times: the same as one square filter of
+    side 2*times+1, at a fraction of its cost."""
+    for _ in range(times):
+        image = image.filter(kernel)
+    return image
+
+
+def _readable(exe: str, image: Image.Image, finder: Finder,
+              target: Path) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes around known identifiers Tesseract reads in any of the PSM modes."""
+    boxes: list[tuple[int, int, int, int]] = []
+    for lines in _read_modes(exe, image, target):
+        boxes += [b for b in _hit_boxes(lines, finder) if b not in boxes]
+    return boxes
+
+
+def _readable_categories(exe: str, image: Image.Image, finder: Finder, target: Path) -> set[str]:
+    categories: set[str] = set()
+    for lines in _read_modes(exe, image, target):
+        for words in lines:
+            text = " ".join(w.text for w in words)
+            categories |= {hit.categorie for hit in finder(text)}
+    return categories
+
+
+BUILTIN = "ingebouwd"
+
+
+def _engine() -> str | None:
+    """The Tesseract to read with: the one inside the program (tesserocr with the shipped
+    Dutch data, so a laptop with no program on PATH has it too), else the program."""
+    return BUILTIN if ocr_builtin.available() else tesseract_command()
+
+
+def _read_modes(exe: str, image: Image.Image, target: Path) -> list[list[list[_Word]]]:
+    """The words Tesseract reads in each of PSM_MODES, grouped per line. The program's
+    modes run at the same time (one process each): on two cores a page costs the time of
+    one; the built-in engine reads them one after the other, in memory."""
+    if exe == BUILTIN:
+        return [_tsv_lines(ocr_builtin.tsv(image, int(psm))) for psm in PSM_MODES]
+    image.save(target)
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        runs = [subprocess.Popen([exe, str(target), "stdout", "-l", "nld", "--psm", psm, "tsv"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                                 creationflags=NO_WINDOW) for psm in PSM_MODES]
+        return [_tsv_lines(_output(run)) for run in runs]
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def _output(run: subprocess.Popen[bytes]) -> str:
+    """What a Tesseract run wrote, decoded (UTF-8 whatever the system's code page); empty
+    when it takes longer than TIMEOUT_S."""
+    try:
+        out, _ = run.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.communicate()
+        return ""
+    return out.decode("utf-8", "replace")
+
+
+def _tsv_lines(out: str) -> list[list[_Word]]:
+    """Tesseract's TSV as words grouped per text line, in reading order."""
+    lines: dict[tuple[str, str, str], list[_Word]] = {}
+    for row in csv.DictReader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        key = (row["block_num"], row["par_num"], row["line_num"])
+        lines.setdefault(key, []).append(_Word(text, int(row["left"]), int(row["top"]),
+                                               int(row["width"]), int(row["height"])))
+    return list(lines.values())
