@@ -17,14 +17,14 @@ from reportlab.pdfgen import canvas
 from dossier_app.anonymise import ocr_check
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import build_identifiers
-from dossier_app.anonymise.ocr import ocr_regions, pages_without_text, tesseract_command
+from dossier_app.anonymise.ocr import ocr_regions, pages_without_text
 from dossier_app.anonymise.pdf_redact import clean_pdf
 from dossier_app.case_model import Document, Leerling, Persoon
 from dossier_app.documents.pipeline import PipelineOptions, process_document
 from dossier_app.errors import LeakError
 from dossier_app.paths import resources_dir
 
-needs_tesseract = pytest.mark.skipif(tesseract_command() is None,
+needs_tesseract = pytest.mark.skipif(ocr_check._engine() is None,
                                      reason="Tesseract (nld) not installed")
 
 IDS = build_identifiers(
@@ -93,7 +93,7 @@ def test_scan_without_manual_regions_leaves_nothing_readable(tmp_path: Path) -> 
     assert "OCR_NOG_LEESBAAR" not in {m.code for m in done.meldingen}
     assert done.niet_gecontroleerd == [1]  # still for the user to look at
     words = " ".join(w.text for line in ocr_check._read_modes(
-        tesseract_command() or "", _rendered(done.pdf), tmp_path / "uit.png")[0] for w in line)
+        ocr_check._engine() or "", _rendered(done.pdf), tmp_path / "uit.png")[0] for w in line)
     assert "TOESTEMMINGSFORMULIER" in words and "toestemming" in words
 
 
@@ -140,7 +140,7 @@ def test_gate_reads_image_pages_that_carry_a_text_footer(tmp_path: Path) -> None
 def test_without_tesseract_the_gate_reads_no_image(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """No OCR engine: today's behaviour (the page stays "not checked" for the user)."""
-    monkeypatch.setattr(ocr_check, "tesseract_command", lambda: None)
+    monkeypatch.setattr(ocr_check, "_engine", lambda: None)  # neither built in nor a program
     path = _scan_pdf(tmp_path / "scan.pdf", _consent_form())
     assert ocr_check.readable_categories(path, IDS.finder, tmp_path) == {}
     verify_pdf(path, IDS.finder, IDS.literal_variants())
