@@ -77,7 +77,7 @@ def ocr_engine() -> str | None:
 def _words_reader() -> Callable[[Image.Image], list[list[_Word]]] | None:
     engine = ocr_engine()
     if engine == "tesseract-ingebouwd":
-        return lambda image: _tsv_words(ocr_builtin.tsv(image, dpi=DPI))
+        return lambda image: _tsv_words(ocr_builtin.tsv(image))
     exe = tesseract_command()
     if exe is None:
         return None

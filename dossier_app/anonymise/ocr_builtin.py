@@ -73,7 +73,7 @@ def available() -> bool:
     return _api() is not None
 
 
-def tsv(image: Image.Image, psm: int | None = None, dpi: float = 300) -> str:
+def tsv(image: Image.Image, psm: int | None = None, dpi: float | None = None) -> str:
     """Tesseract's TSV output (the same columns as `tesseract ... tsv`) for one page; `psm`
     a page-segmentation mode other than automatic (3), as `--psm` of the program."""
     api = _api()
@@ -86,7 +86,8 @@ def tsv(image: Image.Image, psm: int | None = None, dpi: float = 300) -> str:
             api.SetImage(image)
             # the program reads the resolution from the PNG; an image in memory has none, and
             # Tesseract then assumes 70 dpi, which changes what it reads
-            api.SetSourceResolution(int(dpi))
+            if dpi is not None:
+                api.SetSourceResolution(int(dpi))
             return str(api.GetTSVText(0))
         finally:
             if psm is not None:

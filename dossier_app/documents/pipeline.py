@@ -20,7 +20,7 @@ from dossier_app.anonymise.docx_redact import anonymise_docx
 from dossier_app.anonymise.flag_pdf import Bevinding, PageFlagger, page_count, without_pages
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
-from dossier_app.anonymise.ocr import ocr_regions, pages_without_text, tesseract_command
+from dossier_app.anonymise.ocr import ocr_engine, ocr_regions, pages_without_text
 from dossier_app.anonymise.ocr_check import MAX_ROUNDS, readable_identifiers
 from dossier_app.anonymise.pdf_redact import PdfCleanResult, clean_pdf
 from dossier_app.case_model import Document, Lakvlak
@@ -164,8 +164,8 @@ def _body_has_text(docx: Path) -> bool:
 
 
 def _scan_pages(pdf: Path) -> list[int]:
-    """The pages OCR looks at (none when Tesseract is not installed)."""
-    if tesseract_command() is None:
+    """The pages OCR looks at (none without any Tesseract: built in or the program)."""
+    if ocr_engine() is None:
         return []
     try:
         return pages_without_text(pdf)
