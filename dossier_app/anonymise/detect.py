@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import phonenumbers
 
+from dossier_app.anonymise import detect_context as context
 from dossier_app.anonymise.hits import Hit, hits_in_all_views
 
 if TYPE_CHECKING:
@@ -56,9 +57,13 @@ POSTCODE, DATUM, ADRES, NAAM = "postcode", "datum", "adres", "naam"
 _PRIORITY = (EMAIL, IBAN, BSN, TELEFOON, POSTCODE, DATUM, ADRES, NAAM)
 
 _CONTEXT_CHARS = 30
-_MAX_AGE_WITHOUT_CUE = 25
-_MIN_AGE_WITHOUT_CUE = 3
 _MAX_AGE_WITH_CUE = 110
+# Relatives: cues of a name after them, and of a birth date near them.
+_KIN = ("moeder", "vader", "broertje", "broers", "broer", "zusjes", "zussen", "zusje", "zus", "zoon",
+        "dochter", "grootmoeder", "grootvader", "oma", "opa")
+_KIN_WORDS = (*(prefix + kin for prefix in ("half", "stief", "pleeg", "schoon", "over") for kin in _KIN),
+              *_KIN, "tante", "oom", "neefje", "neef", "nichtje", "nicht", "buurman", "buurvrouw",
+              "vriendin", "vriend", "partner")
 
 
 @dataclass(frozen=True)
@@ -183,18 +188,39 @@ _DATES = re.compile(
     r"(?P<ny>\d{4}|'\d{2}))(?!\d)",
     re.IGNORECASE,
 )
-_BIRTH_CUE = re.compile(r"(?:geboren|geb\.|geb\b|geboortedatum|geboortedag|dob\b|born|°)",
+# A birth cue; not the redaction label "[geboortedatum]" that stands for the pupil's own.
+_BIRTH_CUE = re.compile(r"(?<!\[)(?:geboren|geb\.|geb\b|geboortedatum|geboortedag|dob\b|born|°)",
                         re.IGNORECASE)
+# Right before a date, these make it the date of an event: "ingestroomd op", "d.d.", "per".
+_EVENT_CUE = re.compile(
+    r"(?<![\w'’])(?:op|d\.\s?d\.?|dd|per|vanaf|sinds|tot|t/m|tm|na|voor|vóór|van|datum|dag|d\.d"
+    r"|gehouden|ingestroomd|ingeschreven|aangemeld|gestart|verhuisd|overgestapt|uitgeschreven"
+    r"|ma|di|wo|do|vr|za|zo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+    r"\s*[:.,]?\s*$", re.IGNORECASE)
+# ("moeder" and "vader" are entered in the case and named on every page: no cue here)
+_KIN_NEAR = re.compile(rf"(?<![\w'’])(?:{'|'.join(w for w in _KIN_WORDS if w not in ('moeder', 'vader'))})"
+                       r"(?![\w'’])", re.IGNORECASE)
 
 
 def _find_dates(text: str, today: date) -> Iterable[_Span]:
     for m in _DATES.finditer(text):
         day = _parse_date(m, today)
-        if day is None:
-            continue
-        cue = _BIRTH_CUE.search(text, max(0, m.start() - 40), m.start()) is not None
-        if _could_be_birth_date(day, today, cue):
+        if day is not None and _could_be_birth_date(day, today, _birth_context(text, m.start())):
             yield m.start(), m.end(), DATUM, False
+
+
+def _birth_context(text: str, start: int) -> bool:
+    """A date is taken for a birth date only in a birth context: a birth cue just before
+    it ("geb.", "geboren op", "Geboortedatum:"), or a relative named just before it on the
+    same line ("zus Mila, 12-05-2012", a family table's row) and no event cue right before
+    it ("broer is op 01-09-2020 ingestroomd" is an event)."""
+    if _BIRTH_CUE.search(text, max(0, start - 40), start) is not None:
+        return True
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 60)
+    before = text[line_start:start]
+    if _EVENT_CUE.search(before[-25:]) is not None:
+        return False
+    return _KIN_NEAR.search(before) is not None
 
 
 def _parse_date(m: re.Match[str], today: date) -> date | None:
@@ -215,12 +241,10 @@ def _parse_date(m: re.Match[str], today: date) -> date | None:
 
 
 def _could_be_birth_date(day: date, today: date, cue: bool) -> bool:
-    if day > today:
+    if day > today or not cue:
         return False
     age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
-    if cue:
-        return age <= _MAX_AGE_WITH_CUE
-    return _MIN_AGE_WITHOUT_CUE <= age <= _MAX_AGE_WITHOUT_CUE
+    return age <= _MAX_AGE_WITH_CUE
 
 
 # --- addresses --------------------------------------------------------------------------
@@ -247,8 +271,14 @@ def _find_addresses(text: str) -> Iterable[_Span]:
         return
     for m in _ADDRESS.finditer(text):
         start = _street_start(m)
-        if start is not None:
+        if start is not None and not _number_is_a_date(text, m):
             yield start, m.end(), ADRES, False
+
+
+def _number_is_a_date(text: str, m: re.Match[str]) -> bool:
+    """"Plaats en datum Rijswijk, 2 juni 2026": the "house number" starts a date."""
+    number = re.search(r"\d", text[m.end("street"):m.end()])
+    return number is not None and _DATES.match(text, m.end("street") + number.start()) is not None
 
 
 def _street_start(m: re.Match[str]) -> int | None:
@@ -271,9 +301,12 @@ def _street_start(m: re.Match[str]) -> int | None:
 
 _NAME_PARTICLES = frozenset({"van", "der", "den", "de", "het", "ter", "ten", "te", "el", "al",
                              "ben", "la", "le", "du", "da", "von", "'t"})
-_FAMILY_CUES = (r"moeder|vader|ouders?|stiefmoeder|stiefvader|pleegmoeder|pleegvader|broer"
-                r"|broertje|zus|zusje|zussen|oma|opa|tante|oom|neef|nicht|leerling|zoon"
-                r"|dochter|kind|grootmoeder|grootvader")
+_FAMILY_CUES = "|".join([
+    *(prefix + kin for prefix in ("half", "stief", "pleeg", "schoon", "over") for kin in _KIN), *_KIN,
+    "ouders", "ouder", "tante", "oom", "neefje", "neef", "nichtje", "nicht", "leerling", "kind",
+    "familie", "gezin", "buurman", "buurvrouw", "buren", "buurjongen", "buurmeisje",
+    "vriendinnetje", "vriendin", "vriendje", "vriend", "oppas", "partner", "grootouders",
+    "peetoom", "peettante"])
 _PROFESSIONAL_CUES = (r"juf|juffrouw|meester|mentor|docent|leerkracht|ib'er|ib-er"
                       r"|intern begeleider|leerplichtambtenaar|leerplicht|consulent|adviseur"
                       r"|jeugdarts|schoolarts|psycholoog|orthopedagoog|huisarts|casemanager"
@@ -307,7 +340,13 @@ _PROFESSIONAL_ROLE = re.compile(rf"(?:{_PROFESSIONAL_CUES})", re.IGNORECASE)
 # The words a cue-based match may take that are not names ("moeder Is", "zus En").
 _COMMON_CAPITALISED = frozenset({"de", "het", "een", "en", "is", "zij", "hij", "ze", "die",
                                  "dat", "op", "in", "met", "van", "heeft", "was", "wil", "aan",
-                                 "bij", "naar", "uit", "woont", "wonen", "adres", "via", "tot"})
+                                 "bij", "naar", "uit", "woont", "wonen", "adres", "via", "tot",
+                                 "door", "voor", "om", "als", "maar", "ook", "nu", "toen", "dan",
+                                 "daarna", "volgens", "sinds", "tijdens", "omdat", "want", "wel",
+                                 "niet", "geen", "alleen", "samen", "zonder", "over", "onder", "na",
+                                 "beste", "geachte", "dag", "hallo", "lieve", "haar", "zijn", "hun",
+                                 "mijn", "onze", "ons", "jullie", "wij", "we", "ik", "u", "er",
+                                 "hier", "daar", "waar", "wat", "wie", "hoe", "deze", "dit"})
 
 
 class CueNames:
@@ -322,7 +361,28 @@ class CueNames:
         for m in _INITIALS_NAME.finditer(text):
             if not m.group().upper().startswith(_NOT_INITIALS):
                 spans.append((m.start(), m.end()))
+        spans += [span for m in _RELATION_AFTER.finditer(text)
+                  if (span := _name_before(text, m.start())) is not None]
         return spans
+
+
+# "Kacper (broer, 16)", "Mila (zus)": a relation in parentheses after a name.
+_RELATION_AFTER = re.compile(rf"\s*\(\s*(?:de\s+|haar\s+|zijn\s+|hun\s+)?(?i:{_FAMILY_CUES})(?![^\W_])")
+_WORDS_BEFORE = re.compile(rf"(?:{_NAME_WORD}\s+(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*){{0,2}}"
+                           rf"{_NAME_WORD}$")
+
+
+def _name_before(text: str, end: int) -> tuple[int, int] | None:
+    """The capitalised words right before `end` (at most three), without leading common
+    words ("Door Kacper" -> "Kacper")."""
+    m = _WORDS_BEFORE.search(text, max(0, end - 60), end)
+    if m is None:
+        return None
+    words = list(re.finditer(r"\S+", m.group()))
+    while words and (words[0].group().lower() in _COMMON_CAPITALISED | _NAME_PARTICLES
+                     or words[0].group().lower() in domain_words()):
+        words.pop(0)
+    return (m.start() + words[0].start(), end) if words else None
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -341,10 +401,37 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
+    institutions: list[tuple[int, int]] | None = None
     for found in detector.find_names(text):
         start, end = _strip_title(text, *found)
+        start = _with_particles(text, start)
         for s, e in _plausible_parts(text, start, end):
+            if institutions is None:
+                institutions = context.institution_spans(text)
+            if any(s < i_end and i_start < e for i_start, i_end in institutions):
+                continue  # "Juliana Kinderziekenhuis", "IKC Anne Frank"
+            if context.not_a_name(text[s:e].split(), _cued(text, s)):
+                continue  # "Engels 7,2", "beroepswens Kok", "Relatie Geboortedatum"
             yield s, e, NAAM, _is_professional(text, s, e)
+
+
+_PERSON_CUE_BEFORE = re.compile(rf"(?<![^\W_])(?i:{_FAMILY_CUES}|{_NEUTRAL_CUES}|{_PROFESSIONAL_CUES})"
+                                r"[:,]?\s+$")
+
+
+def _cued(text: str, start: int) -> bool:
+    return _PERSON_CUE_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
+# A capitalised tussenvoegsel right before a name ("mevrouw Van den Broek"), which deduce
+# leaves out.
+_PARTICLES_BEFORE = re.compile(r"(?<![^\W_])(?:Van|De|Den|Der|Ter|Ten|El|Al|Le|La|Du|Da|In)"
+                               r"(?:\s+(?:van|de|den|der|het|'t|ter|ten|in))*\s+$")
+
+
+def _with_particles(text: str, start: int) -> int:
+    m = _PARTICLES_BEFORE.search(text, max(0, start - 20), start)
+    return m.start() if m else start
 
 
 # Names do not cross a table cell or our footer's separators (they may wrap to the next line).
@@ -358,23 +445,51 @@ def _plausible_parts(text: str, start: int, end: int) -> Iterable[tuple[int, int
     domain words (tafel, gemeente and component names) at its edges, and bare initials
     (the bundle's own pseudonym)."""
     for piece in _PIECE.finditer(text, start, end):
-        words = [w for w in _WORD.finditer(text, piece.start(), piece.end())]
-        while words and _not_a_name_word(text, words[0]):
-            words.pop(0)
-        while words and _not_a_name_word(text, words[-1]):
-            words.pop()
-        if words and not all(_ONLY_INITIALS.fullmatch(w.group()) for w in words):
-            yield words[0].start(), words[-1].end()
+        for words in _sentences(list(_WORD.finditer(text, piece.start(), piece.end()))):
+            while words and _not_a_name_word(text, words[0]) and not _leading_particle(words):
+                words.pop(0)
+            while words and _not_a_name_word(text, words[-1]):
+                words.pop()
+            if words and not all(_ONLY_INITIALS.fullmatch(w.group()) for w in words):
+                yield words[0].start(), words[-1].end() - _sentence_end(words[-1].group())
+
+
+def _sentence_end(word: str) -> int:
+    """1 if `word` ends a sentence ("College." but not the initial "J." or "Dr.")."""
+    return 1 if word.endswith(".") and len(word) > 3 and word[-2].islower() else 0
+
+
+def _sentences(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """"Edith Stein College. Training Rots" -> two groups: a name ends with its sentence."""
+    groups: list[list[re.Match[str]]] = [[]]
+    for word in words:
+        groups[-1].append(word)
+        if _sentence_end(word.group()):
+            groups.append([])
+    return [g for g in groups if g]
+
+
+def _leading_particle(words: list[re.Match[str]]) -> bool:
+    """A capitalised tussenvoegsel opening a name ("Van den Broek") stays."""
+    return len(words) > 1 and words[0].group()[:1].isupper() and words[0].group().lower() in _NAME_PARTICLES
 
 
 def _not_a_name_word(text: str, word: re.Match[str]) -> bool:
     token = word.group().rstrip(".")
-    if word.group().endswith(":") or text[word.end():word.end() + 1] == ":":
-        return True  # a form label
+    base = re.sub(r"['’]s$", "", token.rstrip(":").lower())
+    if (word.group().endswith(":") or text[word.end():word.end() + 1] == ":") and (
+            _at_line_start(text, word.start()) or base in domain_words()):
+        return True  # a form label ("Mentor:"), not "zus Mehmet: ..."
     if not token[:1].isalpha():
         return True
-    base = re.sub(r"['’]s$", "", token.rstrip(":").lower())
+    if base in context.role_words():
+        return True  # "Priya Mangal / Intern begeleider": the next row's role
     return all(part in domain_words() for part in base.split("-") if part)
+
+
+def _at_line_start(text: str, start: int) -> bool:
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    return not line.strip() or line.endswith(("\t", "|", "  "))
 
 
 @cache
@@ -417,7 +532,9 @@ def _is_professional(text: str, start: int, end: int) -> bool:
     if _PROFESSIONAL_BEFORE.search(before):
         return True
     after = _ROLE_AFTER.match(text, end)
-    return bool(after and _PROFESSIONAL_ROLE.fullmatch(after["role"]))
+    if after and _PROFESSIONAL_ROLE.fullmatch(after["role"]):
+        return True
+    return context.is_professional(text, start, end)
 
 
 class CombinedNames:

@@ -52,7 +52,11 @@ class Bevinding:
     categorie: str
     context: str
     review: bool  # a professional's name: review, not remove
-    tekst: str = ""  # what was found (screen only: may be personal data)
+    tekst: str = ""  # the whole value found, white space folded (screen only: personal data)
+    # Where on the page: PDFium char indices [start, end) of the page text as the redactor
+    # read it (before redaction, which moves no glyph), e.g. for FPDFText_GetCharBox.
+    start: int = 0
+    end: int = 0
 
 
 def findings(pdf_path: Path, ids: IdentifierSet | None,
@@ -81,7 +85,7 @@ def without_pages(found: list[Bevinding], pages: set[int]) -> list[Bevinding]:
 
 def _bevinding(page: int, f: Finding, found: str) -> Bevinding:
     return Bevinding(pagina=page, categorie=f.categorie, context=f.context, review=f.review,
-                     tekst=" ".join(found.split()))
+                     tekst=" ".join(found.split()), start=f.start, end=f.end)
 
 
 class PageFlagger:

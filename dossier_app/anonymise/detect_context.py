@@ -1,0 +1,188 @@
+"""Context rules of the flagger: who is a professional, and what looks like a name but is none.
+
+`detect.flag_personal_data` finds candidate names (deduce and our cues); these rules then
+decide, by class and never by single string:
+
+- a professional (`is_professional`): a role just before the name ("de wijkagent, Dennis
+  Kuipers", "Schoolmaatschappelijk werk | Priya Mangal"), a role or an organisation just
+  after it ("R. Hoogland, verzuimcoördinator", "mevrouw Bouwman (GGD Haaglanden)",
+  "Erik Mol (LPA)", "Marloes Verhoef (intern begeleider)" also wrapped over a line), "namens
+  het CJG Mirjam de Lange", and the name of a signature block ("Met vriendelijke groet, /
+  Fatima Ouali / Schoolmaatschappelijk werker"). Roles come from resources/detect/
+  rollen.txt (words and word endings: "-coördinator" covers verzuimcoördinator),
+  organisations from organisaties.txt plus any acronym of two to six capitals;
+- a later mention of a professional without the role ("mevrouw Bouwman", "Petra") is one
+  too, within a document (`ProfessionalNames`);
+- no name at all (`not_a_name`): school subjects and languages (vakken.txt: "Engels 7,2",
+  "de lessen Frans"), names that are ordinary words (naamwoorden.txt: "beroepswens Kok of
+  Bakker", "Groen" in a traffic light), form labels and headings (labels.txt), unless a
+  person cue stands right before them ("zus Roos");
+- institutions (`institution_spans`): schools, hospitals and programmes named after people
+  ("Juliana Kinderziekenhuis", "Johan de Witt-scholengroep", "IKC Anne Frank", "Rots en
+  Water"), by their head noun or prefix, or from instellingen.txt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from dossier_app.paths import resources_dir
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: frozenset[str]  # whole words or phrases, lowercase
+    endings: tuple[str, ...]  # word endings ("-coördinator" -> "coördinator")
+
+
+@cache
+def lexicon(name: str) -> Lexicon:
+    """resources/detect/<name>.txt: one entry a line, `#` comments, `-x` a word ending."""
+    lines = (resources_dir() / "detect" / f"{name}.txt").read_text("utf-8").splitlines()
+    entries = [line.split("#", 1)[0].strip() for line in lines]
+    entries = [e for e in entries if e]
+    if name != "instellingen":
+        entries = [e.lower() for e in entries]
+    return Lexicon(frozenset(e for e in entries if not e.startswith("-")),
+                   tuple(e[1:] for e in entries if e.startswith("-")))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    # longest first, so "intern begeleider" wins over "intern"
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _role() -> str:
+    roles = lexicon("rollen")
+    endings = _alternation(roles.endings)
+    return (rf"(?<![\w'’])(?:{_alternation(roles.words)}|[\w'’\-]*(?:{endings}))"
+            r"(?![\w'’])")
+
+
+@cache
+def _organisation() -> str:
+    orgs = lexicon("organisaties")
+    endings = _alternation(orgs.endings)
+    return (rf"(?<![\w'’])(?:{_alternation(orgs.words)}|[\w'’\-]*(?:{endings}))(?![\w'’])")
+
+
+# an organisation's acronym ("(GGD Haaglanden)", "(LPA)"), only in parentheses
+_ACRONYM = r"(?-i:[A-Z][A-Za-z]?[A-Z][A-Z0-9&]{0,4})(?![\w'’])"
+
+
+# separators between a role and the name it belongs to: white space (also a line break),
+# a colon, comma, dash, bar or tab (table columns)
+_SEP = r"[\s:,|\-–—]*"
+
+
+@cache
+def _role_before() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?:(?<![\w'’])(?:{_role()})\s*(?:\([^()\n]{{0,40}}\))?{_SEP}"
+        rf"|(?<![\w'’])namens\s+(?:het\s+|de\s+)?(?:[^\s,;.]+\s+){{1,4}}"
+        r"|(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|hartelijke\s+groet(?:en)?"
+        r"|hoogachtend|groet(?:en)?)\s*,?\s*(?:\n\s*)*)$",
+        re.IGNORECASE)
+
+
+@cache
+def _role_after() -> re.Pattern[str]:
+    return re.compile(
+        rf"\s*(?:\(\s*(?:de\s+|het\s+)?(?:{_ACRONYM}|{_role()}|{_organisation()})"
+        rf"|[,\-–—|]\s*(?:de\s+|het\s+|onze\s+|jullie\s+)?(?:{_role()}|{_organisation()})"
+        rf"|\s*\n\s*(?:{_role()})"
+        rf"|\s+(?:van|namens)\s+(?:het\s+|de\s+)?(?:{_ACRONYM}|{_organisation()}))",
+        re.IGNORECASE)
+
+
+def is_professional(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is named as a professional (see the module)."""
+    before = text[max(0, start - 80):start]
+    if _role_before().search(before):
+        return True
+    return _role_after().match(text, end) is not None
+
+
+def role_words() -> frozenset[str]:
+    return frozenset(w for phrase in lexicon("rollen").words for w in phrase.split())
+
+
+# --- no names ---------------------------------------------------------------------------
+
+@cache
+def _no_name_words() -> frozenset[str]:
+    return lexicon("vakken").words | lexicon("naamwoorden").words | lexicon("labels").words
+
+
+def not_a_name(words: list[str], cued: bool) -> bool:
+    """A candidate name made only of subjects, ordinary words or form labels, without a
+    person cue right before it ("zus Roos" is a name, "op Groen" is not)."""
+    if cued or not words:
+        return False
+    keys = [re.sub(r"['’]s$", "", w.strip(".,;:()").lower()) for w in words]
+    return all(k in _no_name_words() for k in keys if k)
+
+
+# --- institutions ----------------------------------------------------------------------
+
+_HEADS = (r"college|lyceum|gymnasium|atheneum|mavo|havo|vwo|ziekenhuis|kliniek|instituut|academie"
+          r"|universiteit|hogeschool|scholengemeenschap|scholengroep|school|kindcentrum|centrum"
+          r"|stichting|campus|praktijk")
+_PARTICLE = r"(?:van|de|der|den|het|ter|ten|'t|en|&)"
+_CAP = r"[^\W\d_a-z][\w'’]*"
+# capitalised words, then a capitalised word ending in a head noun: "Juliana Kinderziekenhuis",
+# "Johan de Witt-scholengroep", "Dr. Schaepmanschool", "Jan Ligthart School"
+_INSTITUTION_HEAD = re.compile(
+    rf"(?<![\w'’])(?:(?:Dr|St|Sint|Mr)\.\s*)?(?:{_CAP}\s+(?:{_PARTICLE}\s+)*){{0,4}}"
+    rf"(?=[^\W\d_a-z])[\w'’\-]*?(?i:{_HEADS})(?![\w'’])")
+_INSTITUTION_PREFIX = re.compile(
+    r"(?<![\w'’])(?:basisschool|school|scholengemeenschap|kindcentrum|(?-i:OBS|CBS|PCBS|RKBS|IKC|SBO|SO"
+    r"|VSO|KDV|BSO|ISK)|ziekenhuis|praktijk|stichting|training|methode|cursus|programma)"
+    rf"\s+(?:(?i:de|het|'t)\s+)?(?P<name>{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{0,3}})",
+    re.IGNORECASE)
+_PREFILTER = re.compile(rf"{_HEADS}|training|methode|cursus|programma|OBS|CBS|IKC|SBO|SO|KDV|BSO|ISK",
+                        re.IGNORECASE)
+
+
+@cache
+def _gazetteer() -> re.Pattern[str]:
+    names = lexicon("instellingen").words
+    return re.compile(rf"(?<![\w'’])(?:{_alternation(names)})(?![\w'’])")
+
+
+def institution_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _gazetteer().finditer(text)]
+    if _PREFILTER.search(text):
+        spans += [m.span() for m in _INSTITUTION_HEAD.finditer(text)]
+        spans += [m.span("name") for m in _INSTITUTION_PREFIX.finditer(text)]
+    return spans
+
+
+# --- later mentions of a professional ------------------------------------------------------
+
+_PARTICLES = frozenset({"van", "der", "den", "de", "het", "ter", "ten", "te", "el", "al", "ben",
+                        "la", "le", "du", "da", "von", "'t"})
+
+
+def _name_words(name: str) -> list[str]:
+    words = [w.strip(".,;:()'’").lower() for w in name.split()]
+    return [w for w in words if len(w) > 1 and w not in _PARTICLES]
+
+
+@dataclass
+class ProfessionalNames:
+    """The words of the names of professionals seen in a document; a name made only of
+    those words ("Bouwman", "Petra", "P. Smit") is that professional mentioned again."""
+
+    words: set[str] = field(default_factory=set)
+
+    def add(self, name: str) -> None:
+        self.words.update(_name_words(name))
+
+    def known(self, name: str) -> bool:
+        words = _name_words(name)
+        return bool(words) and all(w in self.words for w in words)
