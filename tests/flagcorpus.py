@@ -97,9 +97,10 @@ RELATIONS = ["broer", "zus", "oom", "tante", "neef", "nicht", "opa", "oma", "buu
              "stiefvader", "halfbroer", "halfzus", "grootmoeder", "vriend van moeder"]
 PHONES = ["06-51234987", "06 23 45 67 81", "+31 6 41236587", "070 345 6712", "06-19283746",
           "+48 601 234 567", "010-4567123", "06-87654123", "+32 470 12 34 56", "0174 234567"]
-ADDRESSES = ["Laakkade 14b", "Prins Hendrikstraat 3-2", "Weimarstraat 212", "Hoefkade 88",
+ADDRESSES = ["Laakkade 14b", "Prins Hendrikstraat 3-2", "Weimarstraat 212",
              "Vaillantlaan 21", "Zuiderparklaan 301", "Loosduinseweg 17a", "Paul Krugerlaan 44",
-             "Stationsweg 9", "Herengracht 5 hs", "Fahrenheitstraat 620", "Bazarstraat 12"]
+             "Stationsweg 9", "Herengracht 5 hs", "Fahrenheitstraat 620", "Bazarstraat 12",
+             "Kamperfoeliestraat 7"]
 EMAILS = ["oma.truus@hotmail.com", "k.nowak1985@gmail.com", "gezin.doelwijt@ziggo.nl",
           "yusuf.k@outlook.com", "rinus.verbeek@kpnmail.nl", "ayse.demir@live.nl"]
 BSNS = ["111222333", "123456782", "234567892"]
@@ -272,7 +273,7 @@ def _mdo(doc: Doc, ppl: People, n: int) -> None:
     subj1, subj2 = ppl.take("subj"), ppl.take("subj")
     doc.p(f"Op school gaat het wisselend. Bij de lessen {{d.vak:{subj1}}} doet {fam.roepnaam} "
           f"goed mee; de vorderingen bij {{d.vak:{subj2}}} blijven achter. "
-          f"Eerder volgde {fam.roepnaam} de training {{d.instelling:{ppl.take('inst')}}}.")
+          f"Eerder kreeg {fam.roepnaam} begeleiding via {{d.instelling:{ppl.take('inst')}}}.")
     doc.p(f"Afspraken: {a_later} neemt contact op met {{p.familie:de familie {ppl.take('fam')}}} "
           f"over het vervoer; {c_later} plant een huisbezoek. "
           f"{{p.tussen:Mevrouw {ppl.take('tus')}}}, de buurvrouw, past soms op.")
@@ -600,6 +601,8 @@ def _score_document(score: Score, doc: Doc, texts: list[str], found: list) -> No
                 taken.append(m.span())
                 hits = [b for b in page if b.start < m.end() and m.start() < b.end]
                 raised = [b for b in hits if not b.review]
+                if cls.startswith("p.") and re.search(r"[\n\ufffe\x02]", m.group()):
+                    cls = "p.afgebroken"  # wrapped over a line here: joining it is issue 13's
                 score.outcomes.append(Outcome(
                     cls, value, doc.name, bool(raised), bool(hits) and not raised,
                     any(b.start <= m.start() and b.end >= m.end() for b in raised)))

@@ -102,10 +102,11 @@ def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
         # The detectors see the text as the redactor leaves it: known identifiers blanked.
         scan = _blanked(text, hits)
     spans = [*_find_numbers(scan), *_find_dates(scan, today), *_find_addresses(scan),
-             *_name_spans(scan, detector)]
+             *_name_spans(scan, detector), *_relatives_of_known(scan, hits)]
     chosen = _without_overlaps(spans)
     if hits:
         chosen = _without_known(text, chosen, [(h.start, h.end) for h in hits])
+    chosen = _professionals_again(text, chosen)
     masks = hits if mask_known else []
     return [Finding(s, e, cat, _context(text, s, e, masks), review) for s, e, cat, review in chosen]
 
@@ -405,6 +406,7 @@ def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
     for found in detector.find_names(text):
         start, end = _strip_title(text, *found)
         start = _with_particles(text, start)
+        end = context.without_organisation(text, start, _with_surname_after(text, end))
         for s, e in _plausible_parts(text, start, end):
             if institutions is None:
                 institutions = context.institution_spans(text)
@@ -434,6 +436,15 @@ def _with_particles(text: str, start: int) -> int:
     return m.start() if m else start
 
 
+# A name wrapped after its tussenvoegsel ("Marloes van / Dijk"): deduce stops at the break.
+_SURNAME_AFTER = re.compile(rf"\s+(?:(?:van|de|den|der|ter|ten|het|'t|in)\s+)+{_NAME_WORD}")
+
+
+def _with_surname_after(text: str, end: int) -> int:
+    m = _SURNAME_AFTER.match(text, end)
+    return m.end() if m and text[m.end():m.end() + 1] != ":" else end
+
+
 # Names do not cross a table cell or our footer's separators (they may wrap to the next line).
 _PIECE = re.compile(r"[^·|\t]+")
 _WORD = re.compile(r"[^\s,;()]+")
@@ -446,7 +457,8 @@ def _plausible_parts(text: str, start: int, end: int) -> Iterable[tuple[int, int
     (the bundle's own pseudonym)."""
     for piece in _PIECE.finditer(text, start, end):
         for words in _sentences(list(_WORD.finditer(text, piece.start(), piece.end()))):
-            while words and _not_a_name_word(text, words[0]) and not _leading_particle(words):
+            while words and (_not_a_name_word(text, words[0]) or _common_at_start(words)) and \
+                    not _leading_particle(words):
                 words.pop(0)
             while words and _not_a_name_word(text, words[-1]):
                 words.pop()
@@ -470,8 +482,18 @@ def _sentences(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
 
 
 def _leading_particle(words: list[re.Match[str]]) -> bool:
-    """A capitalised tussenvoegsel opening a name ("Van den Broek") stays."""
-    return len(words) > 1 and words[0].group()[:1].isupper() and words[0].group().lower() in _NAME_PARTICLES
+    """A capitalised tussenvoegsel opening a name ("Van den Broek") stays; not "Den Haag"."""
+    if len(words) < 2 or not words[0].group()[:1].isupper():
+        return False
+    rest = [w.group().lower() for w in words]
+    while rest and rest[0] in _NAME_PARTICLES:
+        rest.pop(0)
+    return len(rest) < len(words) and bool(rest) and rest[0].rstrip(".,:") not in domain_words()
+
+
+def _common_at_start(words: list[re.Match[str]]) -> bool:
+    """"Volgens Dijk", "Door Kacper": a capitalised function word opens the sentence."""
+    return len(words) > 1 and words[0].group().lower() in _COMMON_CAPITALISED - _NAME_PARTICLES
 
 
 def _not_a_name_word(text: str, word: re.Match[str]) -> bool:
@@ -535,6 +557,61 @@ def _is_professional(text: str, start: int, end: int) -> bool:
     if after and _PROFESSIONAL_ROLE.fullmatch(after["role"]):
         return True
     return context.is_professional(text, start, end)
+
+
+def _professionals_again(text: str, spans: list[_Span]) -> list[_Span]:
+    """A name made only of words of a professional's name found in the same text ("mevrouw
+    Bouwman (GGD)" ... "Bouwman belde") is that professional again: a review item too."""
+    names = context.ProfessionalNames()
+    for start, end, categorie, review in spans:
+        if categorie == NAAM and review:
+            names.add(text[start:end])
+    if not names.words:
+        return spans
+    return [(s, e, c, r or (c == NAAM and names.known(text[s:e]))) for s, e, c, r in spans]
+
+
+# A capitalised word right before a known surname, on the same line: "Oliwia Verkerk" in
+# the family table is the pupil's sister (her first name was not entered).
+_WORD_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<w>{_NAME_WORD})[ \t]+$")
+
+
+def _relatives_of_known(scan: str, hits: Sequence[Hit]) -> Iterable[_Span]:
+    for hit in hits:
+        if hit.categorie != "naam":
+            continue
+        m = _WORD_BEFORE.search(scan, max(0, hit.start - 40), hit.start)
+        if m is None:
+            continue
+        word = m["w"].lower()
+        if (word in _COMMON_CAPITALISED or word in _NAME_PARTICLES or word in domain_words()
+                or _CUE_WORD.fullmatch(word) or word in context.role_words()
+                or context.not_a_name([word], cued=False) or _common_word(word)):
+            continue
+        yield m.start("w"), m.end("w"), NAAM, False
+
+
+_CUE_WORD = re.compile(rf"(?:{_CUES})\.?", re.IGNORECASE)
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """deduce's lists of common Dutch words and stop words, when deduce is installed."""
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    folder = Path(spec.origin).parent / "data" / "lookup" / "src" / "whitelist"
+    words: set[str] = set()
+    for listing in ("lst_common_word", "lst_stop_word"):
+        try:
+            words.update((folder / listing / "items.txt").read_text("utf-8").lower().split())
+        except OSError:
+            continue
+    return frozenset(words)
+
+
+def _common_word(word: str) -> bool:
+    return word in _common_words()
 
 
 class CombinedNames:

@@ -107,6 +107,19 @@ def is_professional(text: str, start: int, end: int) -> bool:
     return _role_after().match(text, end) is not None
 
 
+@cache
+def _organisation_after() -> re.Pattern[str]:
+    return re.compile(rf"\s+(?:van|namens)\s+(?:het\s+|de\s+)?(?:{_ACRONYM}|{_organisation()})",
+                      re.IGNORECASE)
+
+
+def without_organisation(text: str, start: int, end: int) -> int:
+    """The end of a name that ran on into its organisation ("Petra Mangal van Youz")."""
+    m = _organisation_after().search(text, start, end)
+    return m.start() if m else end
+
+
+@cache
 def role_words() -> frozenset[str]:
     return frozenset(w for phrase in lexicon("rollen").words for w in phrase.split())
 
@@ -119,12 +132,14 @@ def _no_name_words() -> frozenset[str]:
 
 
 def not_a_name(words: list[str], cued: bool) -> bool:
-    """A candidate name made only of subjects, ordinary words or form labels, without a
-    person cue right before it ("zus Roos" is a name, "op Groen" is not)."""
-    if cued or not words:
+    """A candidate name made only of form labels, or only of subjects, ordinary words or
+    labels without a person cue right before it ("zus Roos" is a name, "op Groen" is not)."""
+    keys = [k for k in (re.sub(r"['’]s$", "", w.strip(".,;:()").lower()) for w in words) if k]
+    if not keys:
         return False
-    keys = [re.sub(r"['’]s$", "", w.strip(".,;:()").lower()) for w in words]
-    return all(k in _no_name_words() for k in keys if k)
+    if all(k in lexicon("labels").words for k in keys):
+        return True  # "Naam Relatie Geboortedatum": labels, also after the cue "Naam"
+    return not cued and all(k in _no_name_words() for k in keys)
 
 
 # --- institutions ----------------------------------------------------------------------
@@ -140,10 +155,9 @@ _INSTITUTION_HEAD = re.compile(
     rf"(?<![\w'’])(?:(?:Dr|St|Sint|Mr)\.\s*)?(?:{_CAP}\s+(?:{_PARTICLE}\s+)*){{0,4}}"
     rf"(?=[^\W\d_a-z])[\w'’\-]*?(?i:{_HEADS})(?![\w'’])")
 _INSTITUTION_PREFIX = re.compile(
-    r"(?<![\w'’])(?:basisschool|school|scholengemeenschap|kindcentrum|(?-i:OBS|CBS|PCBS|RKBS|IKC|SBO|SO"
-    r"|VSO|KDV|BSO|ISK)|ziekenhuis|praktijk|stichting|training|methode|cursus|programma)"
-    rf"\s+(?:(?i:de|het|'t)\s+)?(?P<name>{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{0,3}})",
-    re.IGNORECASE)
+    r"(?<![\w'’])(?:(?i:basisschool|school|scholengemeenschap|kindcentrum|ziekenhuis|praktijk|stichting"
+    r"|training|methode|cursus|programma)|OBS|CBS|PCBS|RKBS|IKC|SBO|SO|VSO|KDV|BSO|ISK)"
+    rf"\s+(?:(?i:de|het|'t)\s+)?(?P<name>{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{0,3}})")
 _PREFILTER = re.compile(rf"{_HEADS}|training|methode|cursus|programma|OBS|CBS|IKC|SBO|SO|KDV|BSO|ISK",
                         re.IGNORECASE)
 

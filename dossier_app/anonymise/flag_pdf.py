@@ -24,14 +24,15 @@ import multiprocessing
 import queue
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import pypdfium2 as pdfium
 
-from dossier_app.anonymise.detect import Finding, flag_personal_data, warm_up
+from dossier_app.anonymise.detect import NAAM, Finding, flag_personal_data, warm_up
+from dossier_app.anonymise.detect_context import ProfessionalNames
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.privacy import confirmation_hash
@@ -76,7 +77,18 @@ def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | Non
         out += [_bevinding(index + 1, f, text[f.start:f.end])
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
                 if confirmation_hash(text[f.start:f.end]) not in confirmed]
-    return out
+    return professionals_again(out)
+
+
+def professionals_again(found: list[Bevinding]) -> list[Bevinding]:
+    """A professional named with the role on one page and without it on another
+    ("Bouwman belde") is a review item on every page of the document."""
+    names = ProfessionalNames()
+    for b in found:
+        if b.categorie == NAAM and b.review:
+            names.add(b.tekst)
+    return [replace(b, review=True) if b.categorie == NAAM and not b.review and names.known(b.tekst)
+            else b for b in found]
 
 
 def without_pages(found: list[Bevinding], pages: set[int]) -> list[Bevinding]:
@@ -126,7 +138,7 @@ class PageFlagger:
             finally:
                 self._stop()
             if found is not None:
-                return found
+                return professionals_again(found)
         return findings_in_texts(sorted(self._texts.items()), self._ids, self._confirmed,
                                  before_redaction=True)
 
