@@ -406,7 +406,8 @@ def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
     for found in detector.find_names(text):
         start, end = _strip_title(text, *found)
         start = _with_particles(text, start)
-        end = context.without_organisation(text, start, _with_surname_after(text, end))
+        end = _with_surname_after(text, _with_wrapped_surname(text, end))
+        end = context.without_organisation(text, start, end)
         for s, e in _plausible_parts(text, start, end):
             if institutions is None:
                 institutions = context.institution_spans(text)
@@ -431,9 +432,42 @@ _PARTICLES_BEFORE = re.compile(r"(?<![^\W_])(?:Van|De|Den|Der|Ter|Ten|El|Al|Le|L
                                r"(?:\s+(?:van|de|den|der|het|'t|ter|ten|in))*\s+$")
 
 
+# ... or a lowercase one after a first name ("Özlem van Leeuwen" found as "Leeuwen").
+_FIRST_NAME_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<first>{_NAME_WORD})\s+(?:(?:van|de|den|der|ter|ten|het"
+                                r"|'t|in|el|al)\s+)+$")
+
+
+_FIRST_NAME_ONLY_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<first>{_NAME_WORD})[ \t]+$")
+
+
 def _with_particles(text: str, start: int) -> int:
     m = _PARTICLES_BEFORE.search(text, max(0, start - 20), start)
-    return m.start() if m else start
+    if m:
+        return m.start()
+    m = _FIRST_NAME_BEFORE.search(text, max(0, start - 40), start)
+    if m is None and text[start:start + 1].islower():  # deduce found "van Leeuwen"
+        m = _FIRST_NAME_ONLY_BEFORE.search(text, max(0, start - 40), start)
+    if m and not _not_a_first_name(m["first"]):
+        return m.start("first")
+    return start
+
+
+def _not_a_first_name(word: str) -> bool:
+    key = word.lower()
+    return (key in _COMMON_CAPITALISED or key in _NAME_PARTICLES or key in domain_words()
+            or _CUE_WORD.fullmatch(key) is not None or key in context.role_words()
+            or context.not_a_name([key], cued=False))
+
+
+# A name wrapped over a line between first name and surname ("Priya / Sitompul (Raad ..."):
+# deduce stops at the line end. The next line's first word is taken when it is capitalised
+# and not followed by a lowercase word ("Priya / Verder is ..." is a new sentence).
+_WRAPPED_SURNAME = re.compile(rf"[ \t]*\r?\n[ \t]*(?P<w>{_NAME_WORD})(?=\s*(?:[(),.;:]|$|[^\W\d_a-z]))")
+
+
+def _with_wrapped_surname(text: str, end: int) -> int:
+    m = _WRAPPED_SURNAME.match(text, end)
+    return m.end() if m and not _not_a_first_name(m["w"]) else end
 
 
 # A name wrapped after its tussenvoegsel ("Marloes van / Dijk"): deduce stops at the break.
@@ -583,10 +617,7 @@ def _relatives_of_known(scan: str, hits: Sequence[Hit]) -> Iterable[_Span]:
         m = _WORD_BEFORE.search(scan, max(0, hit.start - 40), hit.start)
         if m is None:
             continue
-        word = m["w"].lower()
-        if (word in _COMMON_CAPITALISED or word in _NAME_PARTICLES or word in domain_words()
-                or _CUE_WORD.fullmatch(word) or word in context.role_words()
-                or context.not_a_name([word], cued=False) or _common_word(word)):
+        if _not_a_first_name(m["w"]) or _common_word(m["w"].lower()):
             continue
         yield m.start("w"), m.end("w"), NAAM, False
 

@@ -83,6 +83,8 @@ _SEP = r"[\s:,|\-–—]*"
 def _role_before() -> re.Pattern[str]:
     return re.compile(
         rf"(?:(?<![\w'’])(?:{_role()})\s*(?:\([^()\n]{{0,40}}\))?{_SEP}"
+        # "teamleider onderbouw, Erik Bos", "leerkracht groep 6: ..."
+        rf"|(?<![\w'’])(?:{_role()})(?:\s+[a-z0-9][\w'’\-]*){{1,3}}\s*[,:|]\s*"
         rf"|(?<![\w'’])namens\s+(?:het\s+|de\s+)?(?:[^\s,;.]+\s+){{1,4}}"
         r"|(?:met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|hartelijke\s+groet(?:en)?"
         r"|hoogachtend|groet(?:en)?)\s*,?\s*(?:\n\s*)*)$",
@@ -134,9 +136,12 @@ def _no_name_words() -> frozenset[str]:
 def not_a_name(words: list[str], cued: bool) -> bool:
     """A candidate name made only of form labels, or only of subjects, ordinary words or
     labels without a person cue right before it ("zus Roos" is a name, "op Groen" is not)."""
-    keys = [k for k in (re.sub(r"['’]s$", "", w.strip(".,;:()").lower()) for w in words) if k]
+    keys = [k for k in (re.sub(r"['’]s$", "", w.strip(".,;:()").lower()) for w in words)
+            if k and k not in _PARTICLES]
     if not keys:
         return False
+    if all(k in lexicon("organisaties").words for k in keys):
+        return True  # "(casemanager, Youz)"
     if all(k in lexicon("labels").words for k in keys):
         return True  # "Naam Relatie Geboortedatum": labels, also after the cue "Naam"
     return not cued and all(k in _no_name_words() for k in keys)
