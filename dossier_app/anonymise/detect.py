@@ -101,7 +101,7 @@ def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
         hits = sorted(hits_in_all_views(known.finder, text), key=lambda h: (h.start, h.end))
         # The detectors see the text as the redactor leaves it: known identifiers blanked.
         scan = _blanked(text, hits)
-    spans = [*_find_numbers(scan), *_find_dates(scan, today), *_find_addresses(scan),
+    spans = [*_find_numbers(scan, text), *_find_dates(scan, today), *_find_addresses(scan),
              *_name_spans(scan, detector), *_relatives_of_known(scan, hits)]
     chosen = _without_overlaps(spans)
     if hits:
@@ -122,8 +122,9 @@ _POSTCODE = re.compile(r"(?<![^\W_])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![^\W_])")
 _Span = tuple[int, int, str, bool]  # start, end, categorie, review
 
 
-def _find_numbers(text: str) -> Iterable[_Span]:
-    for m in _EMAIL.finditer(text):
+def _find_numbers(text: str, raw: str) -> Iterable[_Span]:
+    # e-mail in the text as it is: an address may hold a known name ("esmee.smeets@...")
+    for m in _EMAIL.finditer(raw):
         yield m.start(), m.end(), EMAIL, False
     for m in _IBAN.finditer(text):
         end = _valid_iban_end(m.group())
@@ -135,9 +136,19 @@ def _find_numbers(text: str) -> Iterable[_Span]:
     for number in phonenumbers.PhoneNumberMatcher(text, "NL",
                                                   leniency=phonenumbers.Leniency.VALID):
         if not _written_as_date(number.raw_string):
-            yield number.start, number.end, TELEFOON, False
+            review = _business_number(number.raw_string) or context.role_on_line_before(
+                text, number.start)
+            yield number.start, number.end, TELEFOON, review
     for m in _POSTCODE.finditer(text):
         yield m.start(), m.end(), POSTCODE, False
+
+
+# 088, 085, 0800, 0900 and 14 0xx: numbers of organisations, never of a person
+_BUSINESS = re.compile(r"(?:\+31|0031|0)\s*\(?0?\)?\s*(?:88|85|800|900|90[69])|14\s?0\d\d(?!\d)")
+
+
+def _business_number(raw: str) -> bool:
+    return _BUSINESS.match(raw.replace("-", " ").strip()) is not None
 
 
 def _written_as_date(raw: str) -> bool:
@@ -406,7 +417,8 @@ def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
     for found in detector.find_names(text):
         start, end = _strip_title(text, *found)
         start = _with_particles(text, start)
-        end = _with_surname_after(text, _with_wrapped_surname(text, end))
+        end = _with_surname_after(text, _with_next_name_word(text, _with_wrapped_surname(
+            text, _without_trailing_particle(text, start, end))))
         end = context.without_organisation(text, start, end)
         for s, e in _plausible_parts(text, start, end):
             if institutions is None:
@@ -474,6 +486,26 @@ def _with_wrapped_surname(text: str, end: int) -> int:
 _SURNAME_AFTER = re.compile(rf"\s+(?:(?:van|de|den|der|ter|ten|het|'t|in)\s+)+{_NAME_WORD}")
 
 
+def _without_trailing_particle(text: str, start: int, end: int) -> int:
+    """"Peter-Jan de" (deduce stopped at a line break after the tussenvoegsel) -> "Peter-Jan"."""
+    m = re.search(r"\s+(?:(?:van|de|den|der|ter|ten|het|'t|in)\s*)+$", text[start:end])
+    return start + m.start() if m and m.start() > 0 else end
+
+
+# The surname right after a first name on the same line, also when it is an ordinary word
+# ("Yvonne Bakker (RT)"): deduce may stop at the first name.
+_NEXT_NAME_WORD = re.compile(rf"[ \t]+(?P<w>{_NAME_WORD})(?![\w'’\-])")
+
+
+def _with_next_name_word(text: str, end: int) -> int:
+    m = _NEXT_NAME_WORD.match(text, end)
+    if m is None or _not_a_first_name(m["w"]) and m["w"].lower() not in context.surname_words():
+        return end
+    if m["w"].lower() in context.subject_words():
+        return end  # "Mila Engels 7,2" stays apart
+    return m.end()
+
+
 def _with_surname_after(text: str, end: int) -> int:
     m = _SURNAME_AFTER.match(text, end)
     return m.end() if m and text[m.end():m.end() + 1] != ":" else end
@@ -538,8 +570,8 @@ def _not_a_name_word(text: str, word: re.Match[str]) -> bool:
         return True  # a form label ("Mentor:"), not "zus Mehmet: ..."
     if not token[:1].isalpha():
         return True
-    if base in context.role_words():
-        return True  # "Priya Mangal / Intern begeleider": the next row's role
+    if base in context.role_words() or base in context.label_words():
+        return True  # "Priya Mangal / Intern begeleider": the next row's role; a header
     return all(part in domain_words() for part in base.split("-") if part)
 
 
@@ -846,12 +878,21 @@ def _without_known(text: str, spans: list[_Span],
         pieces = [(start, end)]
         for k_start, k_end in known:
             pieces = [p for s, e in pieces for p in _subtract(s, e, k_start, k_end)]
+        if categorie == EMAIL and _local_part_left(text, start, end, pieces):
+            kept.append((start, end, categorie, review))  # "esmee.[moeder]@...": still hers
+            continue
         if categorie != NAAM and pieces != [(start, end)]:
             continue
         if categorie == NAAM:
             pieces = [p for p in (_name_piece(text, s, e) for s, e in pieces) if p]
         kept += [(s, e, categorie, review) for s, e in pieces]
     return kept
+
+
+def _local_part_left(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> bool:
+    """Whether letters of an e-mail address's local part are outside the known hits."""
+    at = text.find("@", start, end)
+    return at > 0 and any(re.search(r"[^\W_]{2}", text[s:min(e, at)]) for s, e in pieces if s < at)
 
 
 def _name_piece(text: str, start: int, end: int) -> tuple[int, int] | None:

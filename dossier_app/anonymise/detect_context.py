@@ -96,6 +96,7 @@ def _role_after() -> re.Pattern[str]:
     return re.compile(
         rf"\s*(?:\(\s*(?:de\s+|het\s+)?(?:{_ACRONYM}|{_role()}|{_organisation()})"
         rf"|[,\-–—|]\s*(?:de\s+|het\s+|onze\s+|jullie\s+)?(?:{_role()}|{_organisation()})"
+        rf"|[ \t]+(?:{_role()})"  # a table row: "Sietse Hoekman   afdelingsleider"
         rf"|\s*\n\s*(?:{_role()})"
         rf"|\s+(?:van|namens)\s+(?:het\s+|de\s+)?(?:{_ACRONYM}|{_organisation()}))",
         re.IGNORECASE)
@@ -122,6 +123,31 @@ def without_organisation(text: str, start: int, end: int) -> int:
 
 
 @cache
+def _role_anywhere() -> re.Pattern[str]:
+    return re.compile(_role(), re.IGNORECASE)
+
+
+def role_on_line_before(text: str, start: int) -> bool:
+    """A role earlier on the same line: "F. Lambrechts  leerplichtambtenaar  070 353 5454",
+    a signature's "jeugdverpleegkundige, T 070 ..." (an office number)."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 100)
+    return _role_anywhere().search(text, line_start, start) is not None
+
+
+def surname_words() -> frozenset[str]:
+    """Names that are also words (naamwoorden.txt): a surname after a first name."""
+    return lexicon("naamwoorden").words
+
+
+def subject_words() -> frozenset[str]:
+    return lexicon("vakken").words
+
+
+def label_words() -> frozenset[str]:
+    return lexicon("labels").words
+
+
+@cache
 def role_words() -> frozenset[str]:
     return frozenset(w for phrase in lexicon("rollen").words for w in phrase.split())
 
@@ -130,7 +156,8 @@ def role_words() -> frozenset[str]:
 
 @cache
 def _no_name_words() -> frozenset[str]:
-    return lexicon("vakken").words | lexicon("naamwoorden").words | lexicon("labels").words
+    return (lexicon("vakken").words | lexicon("naamwoorden").words | lexicon("labels").words
+            | lexicon("woorden").words)
 
 
 def not_a_name(words: list[str], cued: bool) -> bool:
@@ -139,7 +166,7 @@ def not_a_name(words: list[str], cued: bool) -> bool:
     keys = [k for k in (re.sub(r"['’]s$", "", w.strip(".,;:()").lower()) for w in words)
             if k and k not in _PARTICLES]
     if not keys:
-        return False
+        return True  # only tussenvoegsels ("de")
     if all(k in lexicon("organisaties").words for k in keys):
         return True  # "(casemanager, Youz)"
     if all(k in lexicon("labels").words for k in keys):
