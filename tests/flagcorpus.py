@@ -73,6 +73,16 @@ FAMILIES = (
 )
 
 
+# The family of examples/adviestafel-den-haag (its case file enters exactly these).
+EXAMPLE_FAMILY = Family(
+    Leerling(voornamen="Noor Aaliyah", roepnaam="Noor", achternaam="el Amrani",
+             geboortedatum=date(2015, 11, 17), bsn="123456782", adres="Weimarstraat 212",
+             postcode="2562 HK", woonplaats="Den Haag"),
+    (Persoon("moeder", "Fatima el Amrani-Bouzid", telefoon="06-41528376", email="f.elamrani@example.nl"),
+     Persoon("vader", "Youssef el Amrani", telefoon="070-3456789")),
+    "Noor", "Fatima el Amrani-Bouzid", "Youssef el Amrani")
+
+
 def identifiers(family: Family) -> IdentifierSet:
     return build_identifiers(family.leerling, list(family.ouders))
 
@@ -222,9 +232,14 @@ PRO_STYLES: list[_Style] = [
 class People:
     """Draws people for one document without repeats."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, family: Family | None = None) -> None:
         self.rng = rng
-        self._pools = {k: list(v) for k, v in {
+        # nobody shares a name with the family entered in the case
+        taken = {w.lower() for w in re.findall(r"\w+", " ".join(
+            [family.leerling.voornamen, family.leerling.achternaam, family.moeder, family.vader])
+        )} if family else set()
+        self._pools = {k: [x for x in v if not taken & {w.lower() for w in re.findall(r"\w+", x)}]
+                       for k, v in {
             "sib": SIBLING_FIRST, "rel": RELATIVE_FULL, "fam": FAMILY_NAMES, "tus": TUSSEN_NAMES,
             "pf": PRO_FIRST, "pl": PRO_LAST, "role": ROLES, "org": ORGS, "inst": INSTITUTIONS,
             "subj": SUBJECTS, "phone": PHONES, "addr": ADDRESSES, "mail": EMAILS,
@@ -244,7 +259,8 @@ class People:
         role, org = self.take("role"), self.take("org")
         chosen = PRO_STYLES[style if style is not None else self.rng.randrange(len(PRO_STYLES))]
         text = chosen(first, last, role, org)
-        later = last.split()[-1] if "{r:" + first + "}" not in text else first
+        surname = last[0].upper() + last[1:]  # "De Graaf vertelt"
+        later = surname if "{r:" + first + "}" not in text else first
         if "mevrouw {r:" in text or "dhr. {r:" in text:
             later = last[0].upper() + last[1:]
             return text, f"mevrouw {{r:{later}}}" if "mevrouw" in text else f"meneer {{r:{later}}}"
@@ -262,7 +278,7 @@ def _mdo(doc: Doc, ppl: People, n: int) -> None:
     doc.p(f"Aanwezig: {fam.moeder} (moeder), {fam.vader} (vader), {a}, {b} en {c}. "
           f"Afwezig met bericht: {ppl.professional()[0]}.")
     sib, rel = ppl.take("sib"), ppl.take("rel")
-    doc.p(f"{fam.roepnaam} woont met moeder, vader en {{p.naam:broertje {sib}}} in de wijk. "
+    doc.p(f"{fam.roepnaam} woont met moeder, vader en broertje {{p.naam:{sib}}} in de wijk. "
           f"Op woensdag is {fam.roepnaam} bij {ppl.rng.choice(['oma', 'opa', 'tante'])} "
           f"{{p.naam:{rel}}}, die op de {{p.adres:{ppl.take('addr')}}} woont. "
           f"Zij is bereikbaar op {{p.telefoon:{ppl.take('phone')}}}.")
@@ -274,9 +290,9 @@ def _mdo(doc: Doc, ppl: People, n: int) -> None:
     doc.p(f"Op school gaat het wisselend. Bij de lessen {{d.vak:{subj1}}} doet {fam.roepnaam} "
           f"goed mee; de vorderingen bij {{d.vak:{subj2}}} blijven achter. "
           f"Eerder kreeg {fam.roepnaam} begeleiding via {{d.instelling:{ppl.take('inst')}}}.")
-    doc.p(f"Afspraken: {a_later} neemt contact op met {{p.familie:de familie {ppl.take('fam')}}} "
+    doc.p(f"Afspraken: {a_later} neemt contact op met de familie {{p.familie:{ppl.take('fam')}}} "
           f"over het vervoer; {c_later} plant een huisbezoek. "
-          f"{{p.tussen:Mevrouw {ppl.take('tus')}}}, de buurvrouw, past soms op.")
+          f"Mevrouw {{p.tussen:{ppl.take('tus')}}}, de buurvrouw, past soms op.")
     doc.p(f"Volgend overleg: {{d.datum:{ppl.take('ev')}}} op school. "
           f"{ppl.rng.choice(WORD_SURNAMES)}.")
 
@@ -291,10 +307,10 @@ def _smw(doc: Doc, ppl: People) -> None:
                ["Intern begeleider", f"{{r:{ppl.take('pf')} {ppl.take('pl')}}}"],
                ["Datum verslag", "{d.datum:" + ppl.take("ev") + "}"]])
     doc.p(f"Aanleiding: de school maakt zich zorgen over het verzuim. In het gesprek met "
-          f"{fam.moeder} kwam naar voren dat {{p.naam:oom {ppl.take('rel')}}} sinds kort "
+          f"{fam.moeder} kwam naar voren dat oom {{p.naam:{ppl.take('rel')}}} sinds kort "
           f"inwoont. {{p.relatie:{ppl.take('sib')}}} ({ppl.rng.choice(RELATIONS)}, "
           f"{ppl.rng.randint(12, 40)}) brengt {fam.roepnaam} soms naar school.")
-    doc.p(f"Moeder gaf het nummer van {{p.naam:buurvrouw {ppl.take('rel')}}}: "
+    doc.p(f"Moeder gaf het nummer van buurvrouw {{p.naam:{ppl.take('rel')}}}: "
           f"{{p.telefoon:{ppl.take('phone')}}}, e-mail {{p.email:{ppl.take('mail')}}}.")
     doc.p(f"{fam.roepnaam} is aangemeld bij het {{d.instelling:{ppl.take('inst')}}} voor "
           f"onderzoek. {{r:{first}}} heeft contact gehad met de huisarts.")
@@ -309,13 +325,13 @@ def _family_table(doc: Doc, ppl: People) -> None:
             [fam.moeder, "moeder", "", "werkt parttime"],
             [fam.vader, "vader", "", ""]]
     for _ in range(2):
-        rows.append([f"{{p.naam:{ppl.take('sib')} {fam.leerling.achternaam}}}",
+        rows.append([f"{{p.naam:{ppl.take('sib')}}} {fam.leerling.achternaam}",
                      ppl.rng.choice(["broer", "zus"]), "{p.geboortedatum:" + ppl.take("bd") + "}",
                      ppl.rng.choice(["zit op de middelbare school", "naar de opvang", "-"])])
     doc.table(rows)
     doc.p(f"{fam.roepnaam} is geboren op {fam.leerling.geboortedatum:%d-%m-%Y}; "
-          f"{{p.naam:halfzus {ppl.take('sib')}}} (geb. {{p.geboortedatum:{ppl.take('bd')}}}) "
-          f"woont bij haar vader. {{p.familie:Het gezin {ppl.take('fam')}}} uit de straat helpt.")
+          f"halfzus {{p.naam:{ppl.take('sib')}}} (geb. {{p.geboortedatum:{ppl.take('bd')}}}) "
+          f"woont bij haar vader. Het gezin {{p.familie:{ppl.take('fam')}}} uit de straat helpt.")
 
 
 def _grades(doc: Doc, ppl: People) -> None:
@@ -358,8 +374,8 @@ def _opp(doc: Doc, ppl: People) -> None:
           f"{{d.vak:{ppl.take('subj')}}} werkt {fam.roepnaam} op eigen niveau. "
           f"{fam.roepnaam} bezoekt wekelijks {{d.instelling:{ppl.take('inst')}}}.")
     doc.p(f"Evaluatie: {ib_later} en {ppl.professional(8)[0]} bespraken de doelen met moeder. "
-          f"Thuis helpt {{p.naam:opa {ppl.take('rel')}}} met lezen; bellen kan via "
-          f"{{p.telefoon:{ppl.take('phone')}}}. BSN van {{p.naam:zus {ppl.take('sib')}}}: "
+          f"Thuis helpt opa {{p.naam:{ppl.take('rel')}}} met lezen; bellen kan via "
+          f"{{p.telefoon:{ppl.take('phone')}}}. BSN van zus {{p.naam:{ppl.take('sib')}}}: "
           f"{{p.bsn:{ppl.take_bsn()}}}.")
     doc.p(f"Ondertekening: {ppl.professional(3)[0]} {ib_later} ({{d.datum:{ppl.take('ev')}}}).")
 
@@ -376,14 +392,14 @@ def _verzuim(doc: Doc, ppl: People) -> None:
     doc.table(rows)
     lpa, lpa_later = ppl.professional()
     doc.p(f"De melding is gedaan bij {lpa}. Ook {ppl.professional()[0]} is op de hoogte. "
-          f"{lpa_later} sprak met {fam.vader} en met {{p.naam:neef {ppl.take('rel')}}}, "
+          f"{lpa_later} sprak met {fam.vader} en met neef {{p.naam:{ppl.take('rel')}}}, "
           f"bereikbaar via {{p.email:{ppl.take('mail')}}}.")
 
 
 def _wrapped(doc: Doc, ppl: People) -> None:
     """Names and numbers wrapped over a line (PDF only): issue 13's mechanics."""
-    doc.p("Contact gezin: {p.naam:tante Souad Bouch-\ntaoui} belt vaak; haar nummer is "
-          "{p.afgebroken:+48 601 234\n567}. Zij neemt {p.naam:neefje Tymon} mee.")
+    doc.p("Contact gezin: tante {p.naam:Souad Bouch-\ntaoui} belt vaak; haar nummer is "
+          "{p.afgebroken:+48 601 234\n567}. Zij neemt neefje {p.naam:Tymon} mee.")
     first, last = ppl.take("pf"), ppl.take("pl")
     doc.p(f"Het advies komt van {{r:{first} {last}}} (intern\nbegeleider); zij sprak ook met "
           f"{{r:{ppl.take('pf')} {ppl.take('pl')}}} (ambulant\nbegeleider).")
@@ -407,7 +423,7 @@ def documents(variants: int = 3, seed: int = 20261205) -> list[Doc]:
         for f, fam in enumerate(FAMILIES):
             rng = random.Random(seed + 100 * v + f)
             for name, kind in _KINDS:
-                ppl = People(rng)
+                ppl = People(rng, fam)
                 doc = Doc(f"{name}-{f}-{v}", kind, fam)
                 _BUILD[name](doc, ppl)
                 out.append(doc)
@@ -421,25 +437,34 @@ _BUILD: dict[str, Callable[[Doc, People], None]] = {
 }
 
 
-def honest_documents(seed: int = 7) -> list[Doc]:
-    """Reports of the same kinds with nothing planted: every `p.*` item is left out."""
+def honest_documents(family: Family = EXAMPLE_FAMILY, seed: int = 7) -> list[Doc]:
+    """Reports of the same kinds with nothing planted: every sentence holding a `p.*` item
+    is left out."""
     out = []
     for doc in documents(1, seed):
-        if doc.name.startswith(("afgebroken", "gezin", "verzuim")):
+        if doc.name.startswith(("afgebroken", "gezin", "verzuim")) or doc.family != FAMILIES[0]:
             continue
-        honest = Doc(doc.name, doc.kind, doc.family)
-        for kind, body in doc.blocks:
+        again = _rebuilt_for(doc, family, seed)
+        honest = Doc(again.name, again.kind, family)
+        for kind, body in again.blocks:
             honest.blocks.append((kind, _without_planted(body)))
         out.append(honest)
     return out
+
+
+def _rebuilt_for(doc: Doc, family: Family, seed: int) -> Doc:
+    name = doc.name.rsplit("-", 2)[0]
+    again = Doc(doc.name, doc.kind, family)
+    _BUILD[name](again, People(random.Random(seed), family))
+    return again
 
 
 def _without_planted(body: object) -> object:
     if isinstance(body, list):
         return [_without_planted(b) for b in body]
     text = str(body)
-    # a sentence holding planted data goes as a whole
-    sentences = re.split(r"(?<=[.;:])\s+", text)
+    # a sentence holding planted data goes as a whole (split outside the marks only)
+    sentences = re.split(r"(?<=[.;:])\s+(?![^{}]*\})", text)
     return " ".join(s for s in sentences if "{p." not in s)
 
 
@@ -601,10 +626,9 @@ def _score_document(score: Score, doc: Doc, texts: list[str], found: list) -> No
                 taken.append(m.span())
                 hits = [b for b in page if b.start < m.end() and m.start() < b.end]
                 raised = [b for b in hits if not b.review]
-                if cls.startswith("p.") and re.search(r"[\n\ufffe\x02]", m.group()):
-                    cls = "p.afgebroken"  # wrapped over a line here: joining it is issue 13's
-                score.outcomes.append(Outcome(
-                    cls, value, doc.name, bool(raised), bool(hits) and not raised,
+                wrapped = cls.startswith("p.") and re.search(r"[\n\ufffe\x02]", m.group())
+                score.outcomes.append(Outcome(  # wrapped over a line: joining it is issue 13's
+                    "p.afgebroken" if wrapped else cls, value, doc.name, bool(raised), bool(hits) and not raised,
                     any(b.start <= m.start() and b.end >= m.end() for b in raised)))
         for b in page:
             if not any(b.start < e and s < b.end for s, e in taken):

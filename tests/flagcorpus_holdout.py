@@ -19,8 +19,8 @@ def _jgz() -> Doc:
     doc.lines("Jeugdarts: {r:dr. M.A. Oosterhuis}", "Jeugdverpleegkundige: {r:Wendy Brugman}",
               "{d.label:Datum} contactmoment: {d.datum:14 februari 2026}")
     doc.p("Jasmijn is gezien in aanwezigheid van moeder. Moeder vertelt dat het gezin sinds de "
-          "zomer uitgebreid is: {p.naam:stiefzus Nikola} (11) woont om de week bij hen. "
-          "{p.naam:Opa Gerrit Smeets} is in december overleden; dat heeft veel impact gehad.")
+          "zomer uitgebreid is: stiefzus {p.naam:Nikola} (11) woont om de week bij hen. "
+          "Opa {p.naam:Gerrit} Smeets is in december overleden; dat heeft veel impact gehad.")
     doc.p("Lengte en gewicht zijn naar leeftijd. Het gehoor is getest bij het "
           "{d.instelling:Haga Kinderziekenhuis} op {d.datum:3 november 2025}; geen bijzonderheden. "
           "Voor de logopedie is zij verwezen naar {r:Sjoerd Tamminga} (logopedist).")
@@ -63,16 +63,16 @@ def _leerplicht() -> Doc:
     doc.h("Verslag verzuimgesprek leerplicht")
     doc.p("Op {d.datum:19-05-2026} spraken {r:mevrouw Lambrechts} (leerplicht), Bilal en zijn "
           "vader. Ook aanwezig: de tolk, {r:Abdelhak Bouzidi}.")
-    doc.p("Vader vertelt dat Bilal 's nachts gamet met zijn {p.naam:neef Younes El Kaddouri}, die "
+    doc.p("Vader vertelt dat Bilal 's nachts gamet met zijn neef {p.naam:Younes El Kaddouri}, die "
           "in Rotterdam woont ({p.adres:Beukelsdijk 77b}, {p.postcode:3022 DK}). De familie heeft "
-          "veel zorgen om {p.familie:het gezin El Kaddouri}.")
+          "veel zorgen om het gezin {p.familie:El Kaddouri}.")
     doc.p("Afspraak: Bilal meldt zich elke ochtend bij {r:Hoekman}. Als het verzuim doorgaat, "
           "volgt een proces-verbaal. {r:Lambrechts} stuurt het verslag naar school.")
     doc.table([["Naam", "Functie", "Telefoon"],
                ["{r:F. Lambrechts}", "leerplichtambtenaar", "070 353 5454"],
                ["{r:Sietse Hoekman}", "afdelingsleider", "070 368 1122"]])
-    doc.p("Contact thuis (door vader opgegeven): {p.naam:tante Malika} op "
-          "{p.telefoon:06 27 18 39 40} en de buurvrouw, {p.tussen:mevrouw De Wolff}.")
+    doc.p("Contact thuis (door vader opgegeven): tante {p.naam:Malika} op "
+          "{p.telefoon:06 27 18 39 40} en de buurvrouw, mevrouw {p.tussen:De Wolff}.")
     return doc
 
 
@@ -85,8 +85,8 @@ def _psy() -> Doc:
     doc.p("Aanmelding: Jasmijn is op {d.datum:11 september 2025} aangemeld door school. "
           "Eerder onderzoek in het {d.instelling:Juliana Kinderziekenhuis} (2022).")
     doc.p("Gezin: Jasmijn woont met beide ouders. {p.relatie:Thijmen} (halfbroer, 17) woont bij "
-          "zijn moeder in Leiden. {p.naam:Oma Riet van der Hulst} past twee middagen per week op. "
-          "{p.naam:Buurjongen Dex} is haar beste vriend.")
+          "zijn moeder in Leiden. Oma {p.naam:Riet van der Hulst} past twee middagen per week op. "
+          "Buurjongen {p.naam:Dex} is haar beste vriend.")
     doc.p("Resultaten: de verbale en ruimtelijke vaardigheden liggen in het gemiddelde bereik. "
           "Bij {d.vak:Rekenen} en {d.vak:Spelling} is zij zwak. De training "
           "{d.instelling:Rots en Water} wordt geadviseerd, naast {d.instelling:Kanjertraining} op school.")
@@ -101,11 +101,11 @@ def _cjg_brief() -> Doc:
     doc.h("Brief Centrum voor Jeugd en Gezin")
     doc.lines("{d.plaatsdatum:Den Haag, 28 april 2026}", "Betreft: terugkoppeling gezinsgesprek")
     doc.p("Geachte {r:mevrouw Van Rossum},")
-    doc.p("Op {d.datum:21 april 2026} sprak ik met de ouders van Jasmijn. Ook {p.naam:tante "
-          "Esmée Smeets} was aanwezig; zij wil graag betrokken blijven (e-mail "
+    doc.p("Op {d.datum:21 april 2026} sprak ik met de ouders van Jasmijn. Ook tante {p.naam:"
+          "Esmée} Smeets was aanwezig; zij wil graag betrokken blijven (e-mail "
           "{p.email:esmee.smeets@xs4all.nl}). Het gezin ontvangt ondersteuning van "
           "{r:Roel Kuijpers} (wijkteam Escamp).")
-    doc.p("Er zijn zorgen om {p.naam:zusje Fleur}, geb. {p.geboortedatum:17-08-2021}, die nog "
+    doc.p("Er zijn zorgen om zusje {p.naam:Fleur}, geb. {p.geboortedatum:17-08-2021}, die nog "
           "niet naar de peuterspeelzaal gaat. Ik heb dit besproken met de jeugdarts, "
           "{r:Marjolein Strik}.")
     doc.p("Namens het CJG, {r:Ilse Wagenaar}, ouder- en kindadviseur")
@@ -125,7 +125,7 @@ def _handelingsplan() -> Doc:
           "{r:Peter-Jan de Boer}, ambulant begeleider vanuit het {d.instelling:SWV Haaglanden}.")
     doc.p("Stoplicht: {d.woord:Groen} voor inzet, {d.woord:Oranje} voor huiswerk. "
           "{r:Bakker} bespreekt het plan met Bilal; {r:Verschuur} met de ouders.")
-    doc.p("Thuis helpt {p.naam:nicht Salma} Tahiri met huiswerk op woensdag. "
+    doc.p("Thuis helpt nicht {p.naam:Salma} Tahiri met huiswerk op woensdag. "
           "Zij woont op de {p.adres:Parallelweg 14}.")
     return doc
 
@@ -136,9 +136,9 @@ def _mail() -> Doc:
     doc.lines("Van: {r:Romy Zandvliet}", "Aan: {r:Gert-Jan Mulder}",
               "Onderwerp: Jasmijn - afwezigheid", "{d.label:Datum}: {d.datum:15-01-2026}")
     doc.p("Hoi {r:Gert-Jan}, Jasmijn was vandaag weer afwezig. Moeder belde dat ze ziek is, "
-          "maar {p.naam:haar broer Stan} zag haar 's middags bij {p.naam:buurvrouw Jannie Koster} "
+          "maar haar broer {p.naam:Stan} zag haar 's middags bij buurvrouw {p.naam:Jannie Koster} "
           "spelen. Kun jij contact opnemen? Groet, {r:Romy}")
-    doc.p("Hoi {r:Romy}, ik heb moeder gebeld. Ze heeft het nummer van {p.naam:opa Wim} gegeven: "
+    doc.p("Hoi {r:Romy}, ik heb moeder gebeld. Ze heeft het nummer van opa {p.naam:Wim} gegeven: "
           "{p.telefoon:0174-283746}. Ik zet het in ParnasSys. Groet, {r:Gert-Jan Mulder}, "
           "intern begeleider")
     doc.lines("{r:Romy Zandvliet}", "Leerkracht groep 7", "{d.instelling:OBS De Springbok}")
@@ -152,13 +152,13 @@ def _intake() -> Doc:
               "{d.label:Gezinssamenstelling}:",
               "  {p.relatie:Anouar} (broer, 19) - student",
               "  {p.relatie:Zakaria} (broer, 9)",
-              "  {p.naam:Lamia Amrani} (zus), geb. {p.geboortedatum:2 juli 2014}",
+              "  {p.naam:Lamia} Amrani (zus), geb. {p.geboortedatum:2 juli 2014}",
               "{d.label:Interesses}: voetbal, gamen", "{d.label:Hulpvraag}: zie verslag",
               "Aangemeld door: {r:Jolanda Verschuur}, mentor",
               "Intake door: {r:Naima Bakkali}, schoolmaatschappelijk werker",
               "{d.label:Datum} intake: {d.datum:2 februari 2026}")
-    doc.p("Bilal vertelt dat het thuis druk is sinds {p.naam:oom Hassan} bij hen inwoont. "
-          "Hij mist {p.naam:zijn vriend Mohamed Ouchan}, die verhuisd is naar de "
+    doc.p("Bilal vertelt dat het thuis druk is sinds oom {p.naam:Hassan} bij hen inwoont. "
+          "Hij mist zijn vriend {p.naam:Mohamed Ouchan}, die verhuisd is naar de "
           "{p.adres:Kerkstraat 12} in Delft. {r:Bakkali} spreekt met vader af dat zij "
           "{d.datum:9 februari 2026} op huisbezoek komt.")
     doc.lines("Plaats en datum: {d.plaatsdatum:Den Haag, 2 februari 2026}",

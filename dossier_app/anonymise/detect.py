@@ -499,7 +499,7 @@ _NEXT_NAME_WORD = re.compile(rf"[ \t]+(?P<w>{_NAME_WORD})(?![\w'’\-])")
 
 def _with_next_name_word(text: str, end: int) -> int:
     m = _NEXT_NAME_WORD.match(text, end)
-    if m is None or _not_a_first_name(m["w"]) and m["w"].lower() not in context.surname_words():
+    if m is None or (_not_a_first_name(m["w"]) and m["w"].lower() not in context.surname_words()):
         return end
     if m["w"].lower() in context.subject_words():
         return end  # "Mila Engels 7,2" stays apart

@@ -198,7 +198,7 @@ class _Worker:
                     return None
                 continue
             if status == "ok":
-                return value  # type: ignore[no-any-return]
+                return list(value)
             log.warning("flagger: werkproces mislukt (%s); hier opnieuw", value)
             return None
         log.warning("flagger: werkproces te traag; hier opnieuw")
