@@ -628,7 +628,8 @@ def _score_document(score: Score, doc: Doc, texts: list[str], found: list) -> No
                 raised = [b for b in hits if not b.review]
                 wrapped = cls.startswith("p.") and re.search(r"[\n\ufffe\x02]", m.group())
                 score.outcomes.append(Outcome(  # wrapped over a line: joining it is issue 13's
-                    "p.afgebroken" if wrapped else cls, value, doc.name, bool(raised), bool(hits) and not raised,
+                    "p.afgebroken" if wrapped else cls, value, doc.name, bool(raised),
+                    bool(hits) and not raised,
                     any(b.start <= m.start() and b.end >= m.end() for b in raised)))
         for b in page:
             if not any(b.start < e and s < b.end for s, e in taken):
