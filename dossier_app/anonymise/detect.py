@@ -406,8 +406,9 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
         if token.lower() in _NAME_PARTICLES:
             continue
         acronym = token.isalpha() and token.isupper() and 2 <= len(token) <= 5
-        if not token[:1].isupper() or acronym or token.lower() in _COMMON_CAPITALISED:
-            break
+        if (not token[:1].isupper() or acronym or token.lower() in _COMMON_CAPITALISED
+                or _CUE_WORD.fullmatch(token)):
+            break  # "zus / Mevrouw Verkerk": a title is no name
         kept_end = start + word.start() + len(token)
     return (start, kept_end) if kept_end else None
 
