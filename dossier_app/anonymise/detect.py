@@ -379,9 +379,9 @@ class CueNames:
 
 
 # "Kacper (broer, 16)", "Mila (zus)": a relation in parentheses after a name.
-_RELATION_AFTER = re.compile(rf"\s*\(\s*(?:de\s+|haar\s+|zijn\s+|hun\s+)?(?i:{_FAMILY_CUES})(?![^\W_])")
+_RELATION_AFTER = re.compile(rf"\(\s*(?:de\s+|haar\s+|zijn\s+|hun\s+)?(?i:{_FAMILY_CUES})(?![^\W_])")
 _WORDS_BEFORE = re.compile(rf"(?:{_NAME_WORD}\s+(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*){{0,2}}"
-                           rf"{_NAME_WORD}$")
+                           rf"{_NAME_WORD}(?=\s*$)")
 
 
 def _name_before(text: str, end: int) -> tuple[int, int] | None:
@@ -394,7 +394,7 @@ def _name_before(text: str, end: int) -> tuple[int, int] | None:
     while words and (words[0].group().lower() in _COMMON_CAPITALISED | _NAME_PARTICLES
                      or words[0].group().lower() in domain_words()):
         words.pop(0)
-    return (m.start() + words[0].start(), end) if words else None
+    return (m.start() + words[0].start(), m.end()) if words else None
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
