@@ -318,7 +318,8 @@ _FAMILY_CUES = "|".join([
     "ouders", "ouder", "tante", "oom", "neefje", "neef", "nichtje", "nicht", "leerling", "kind",
     "familie", "gezin", "buurman", "buurvrouw", "buren", "buurjongen", "buurmeisje",
     "vriendinnetje", "vriendin", "vriendje", "vriend", "oppas", "partner", "grootouders",
-    "peetoom", "peettante"])
+    "peetoom", "peettante", "klasgenoten", "klasgenootje", "klasgenoot", "klasgenote",
+    "medeleerling"])
 _PROFESSIONAL_CUES = (r"juf|juffrouw|meester|mentor|docent|leerkracht|ib'er|ib-er"
                       r"|intern begeleider|leerplichtambtenaar|leerplicht|consulent|adviseur"
                       r"|jeugdarts|schoolarts|psycholoog|orthopedagoog|huisarts|casemanager"
