@@ -440,3 +440,19 @@ def test_an_email_address_holding_a_known_name_is_still_flagged() -> None:
 def test_numbers_of_organisations_are_review_items(number: str) -> None:
     found = flag_personal_data(f"Bereikbaar via {number}.", today=TODAY, names=CUES)
     assert [(f.categorie, f.review) for f in found] == [("telefoon", True)]
+
+
+@needs_deduce
+def test_letters_addressee_signature_contacts_and_role_fields_are_professional() -> None:
+    letter = ("Beste Joke,\nDank voor je bericht over tante Malika.\nMet vriendelijke groet,\n\n"
+              "Sanne Blom\njeugdhulpverlener\ns.blom@jeugdformaat.nl\nT 070 345 6789")
+    assert _found(letter) == {"Joke": True, "Malika": False, "Sanne Blom": True,
+                              "s.blom@jeugdformaat.nl": True, "070 345 6789": True}
+    form = "Naam melder: A. Kasmi\nFunctie: verzuimcoördinator\nTelefoon: 070 311 22 33"
+    assert _found(form) == {"A. Kasmi": True, "070 311 22 33": True}
+    thread = "Groet, Romy\nIk kreeg het nummer van opa Wim: 0174-283746."
+    assert _personal(thread) == {"Wim", "0174-283746"}
+
+
+def test_fam_abbreviated_is_a_family_cue() -> None:
+    assert flags("De grootouders (fam. Hadžić) wonen in Zagreb.") == [("Hadžić", "naam")]

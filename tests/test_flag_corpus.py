@@ -18,6 +18,7 @@ import tomli_w
 from conftest import REPO
 from flagcorpus import Score, documents, evaluate, honest_documents, write
 from flagcorpus_holdout import holdout_documents
+from flagcorpus_holdout2 import holdout2_documents
 
 from dossier_app.anonymise.detect import DeduceNames
 
@@ -33,7 +34,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Score:
 
 @pytest.fixture(scope="module")
 def held_out(tmp_path_factory: pytest.TempPathFactory) -> Score:
-    return evaluate(holdout_documents(), tmp_path_factory.mktemp("apart"))
+    return evaluate(holdout_documents() + holdout2_documents(), tmp_path_factory.mktemp("apart"))
 
 
 def test_the_set_is_large_labelled_and_holds_every_class(generated: Score, held_out: Score) -> None:

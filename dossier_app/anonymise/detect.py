@@ -125,7 +125,7 @@ _Span = tuple[int, int, str, bool]  # start, end, categorie, review
 def _find_numbers(text: str, raw: str) -> Iterable[_Span]:
     # e-mail in the text as it is: an address may hold a known name ("esmee.smeets@...")
     for m in _EMAIL.finditer(raw):
-        yield m.start(), m.end(), EMAIL, False
+        yield m.start(), m.end(), EMAIL, context.professional_contact(raw, m.start())
     for m in _IBAN.finditer(text):
         end = _valid_iban_end(m.group())
         if end:
@@ -136,7 +136,7 @@ def _find_numbers(text: str, raw: str) -> Iterable[_Span]:
     for number in phonenumbers.PhoneNumberMatcher(text, "NL",
                                                   leniency=phonenumbers.Leniency.VALID):
         if not _written_as_date(number.raw_string):
-            review = _business_number(number.raw_string) or context.role_on_line_before(
+            review = _business_number(number.raw_string) or context.professional_contact(
                 text, number.start)
             yield number.start, number.end, TELEFOON, review
     for m in _POSTCODE.finditer(text):
@@ -319,7 +319,7 @@ _FAMILY_CUES = "|".join([
     "familie", "gezin", "buurman", "buurvrouw", "buren", "buurjongen", "buurmeisje",
     "vriendinnetje", "vriendin", "vriendje", "vriend", "oppas", "partner", "grootouders",
     "peetoom", "peettante", "klasgenoten", "klasgenootje", "klasgenoot", "klasgenote",
-    "medeleerling"])
+    "medeleerling", r"fam\."])
 _PROFESSIONAL_CUES = (r"juf|juffrouw|meester|mentor|docent|leerkracht|ib'er|ib-er"
                       r"|intern begeleider|leerplichtambtenaar|leerplicht|consulent|adviseur"
                       r"|jeugdarts|schoolarts|psycholoog|orthopedagoog|huisarts|casemanager"
@@ -432,6 +432,9 @@ def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
             yield s, e, NAAM, _is_professional(text, s, e)
 
 
+# The opening of a letter, at a line start: the name after it is the addressee.
+_SALUTATION = re.compile(r"(?:^|\n)[ \t]*(?:beste|geachte|hoi|hallo|dag)"
+                         r"(?:\s+(?:mevrouw|meneer|heer|mw\.|dhr\.|de\s+heer))?\s+$", re.IGNORECASE)
 _PERSON_CUE_BEFORE = re.compile(rf"(?<![^\W_])(?i:{_FAMILY_CUES}|{_NEUTRAL_CUES}|{_PROFESSIONAL_CUES})"
                                 r"[:,]?\s+$")
 
@@ -618,6 +621,8 @@ def _strip_title(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_professional(text: str, start: int, end: int) -> bool:
+    if _SALUTATION.search(text, max(0, start - 40), start) and text[end:end + 1] == ",":
+        return True  # "Beste Joke," "Geachte mevrouw Van Rossum,": the letter's addressee
     before = text[max(0, start - 40):start]
     if _PROFESSIONAL_BEFORE.search(before):
         return True

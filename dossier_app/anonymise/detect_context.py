@@ -97,7 +97,7 @@ def _role_after() -> re.Pattern[str]:
         rf"\s*(?:\(\s*(?:de\s+|het\s+)?(?:{_ACRONYM}|{_role()}|{_organisation()})"
         rf"|[,\-–—|]\s*(?:de\s+|het\s+|onze\s+|jullie\s+)?(?:{_role()}|{_organisation()})"
         rf"|[ \t]+(?:{_role()})"  # a table row: "Sietse Hoekman   afdelingsleider"
-        rf"|\s*\n\s*(?:{_role()})"
+        rf"|\s*\n\s*(?:(?:functie|rol)\s*:\s*)?(?:{_role()})"
         rf"|\s+(?:van|namens)\s+(?:het\s+|de\s+)?(?:{_ACRONYM}|{_organisation()}))",
         re.IGNORECASE)
 
@@ -132,6 +132,40 @@ def role_on_line_before(text: str, start: int) -> bool:
     a signature's "jeugdverpleegkundige, T 070 ..." (an office number)."""
     line_start = max(text.rfind("\n", 0, start) + 1, start - 100)
     return _role_anywhere().search(text, line_start, start) is not None
+
+
+# A signature block: the greeting opens a line, the lines after it are short (name, role,
+# organisation, contact details), not sentences.
+_GREETING = re.compile(r"(?:^|\n)[ \t]*(?:(?:met\s+)?(?:vriendelijke|hartelijke)?\s*groet(?:en)?\s*,?"
+                       r"|hoogachtend,?)[ \t]*(?:\r?\n[^\n]{0,60}){0,5}$", re.IGNORECASE)
+@cache
+def _role_field() -> re.Pattern[str]:
+    """A form field naming a role: "Functie: verzuimcoördinator"."""
+    return re.compile(rf"(?:^|\n)[ \t]*(?:functie|rol)\s*:\s*(?:{_role()})", re.IGNORECASE)
+
+
+def professional_contact(text: str, start: int) -> bool:
+    """A phone number or e-mail address of a professional: a role on its line, a role
+    field ("Functie: ...") in the two lines above it, or the signature block of a letter
+    (a greeting at most five lines above it)."""
+    if role_on_line_before(text, start):
+        return True
+    above = _lines_above(text, start, 2)
+    if _role_field().search(text, above, start):
+        return True
+    line_start = text.rfind("\n", 0, start)
+    if line_start < 0:
+        return False
+    return _GREETING.search(text, _lines_above(text, start, 6), line_start) is not None
+
+
+def _lines_above(text: str, start: int, count: int) -> int:
+    pos = start
+    for _ in range(count + 1):
+        pos = text.rfind("\n", 0, pos)
+        if pos < 0:
+            return 0
+    return pos + 1
 
 
 def surname_words() -> frozenset[str]:
