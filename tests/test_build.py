@@ -226,7 +226,9 @@ def test_existing_output_needs_force_and_concept_marks_pages(example, run_cli):
     data["documenten"] = data["documenten"][:2]
     res = run_cli("build", _write(example, data), "-o", out, "--concept", "--force", "--converter",
                   "builtin", "--stil")
-    assert res.code == 0, res.err
+    # written, and like verify: a concept is never ready for the loket (exit 1)
+    assert res.code == 1 and out.is_file(), res.err
+    assert "het loket zal deze bundel afkeuren" in res.err
     with pikepdf.open(out) as pdf:
         n = len(pdf.pages)
     for text in page_texts(out):
