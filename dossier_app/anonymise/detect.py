@@ -5,21 +5,25 @@
 number, dates that could be a birth date, and person names. Known identifiers (an
 `IdentifierSet`) are left out: the finder already removes them.
 
-What counts as a possible birth date (`datum`): a full, valid date (day, month, year)
-- after a birth cue ("geboren", "geb.", "geboortedatum", "DOB") within 40 characters
-  before it: any past date up to 110 years ago (parents too); or
-- without a cue: a date that makes someone 3 to 25 years old today. Younger dates are
-  taken for events (meetings, absence, school year: the last three years are what a
-  dossier is about); older ones for history. A birth date of a sibling under three
-  without a cue is therefore missed: the user reviews the text anyway.
+What counts as a possible birth date (`datum`): a full, valid date (day, month, year) in
+the past, up to 110 years ago, in a birth context:
+- a birth cue ("geboren", "geb.", "geboortedatum", "DOB") within 40 characters before it
+  (not the redaction label "[geboortedatum]" of the pupil's own); or
+- a relative named before it on the same line ("zus Mila, 12-05-2012", a family table's
+  row), unless an event cue stands right before it ("op", "d.d.", "per", "ingestroomd").
+Any other date is taken for an event (intake, meeting, absence): measured on realistic
+dossiers, most dates 3-25 years back are intake and school dates, not birth dates.
 
 Names come from a `NameDetector`: `deduce` (Dutch de-identification, UMC Utrecht;
 GPLv3 per the LICENSE it ships, LGPL-3.0 per its metadata; EUPL-1.2 lists GPLv3 as
 compatible) when it is installed, loaded lazily with its street and care-institution
 lists left out ("slim": about 80 MB, 0.5 s from its cache, 2.6 s the first time), plus
-our own cue heuristic ("moeder Fatima", "mw. De Jong", "J. de Vries"). Without deduce
-the heuristic alone runs. Names of professionals (after "juf", "mentor", "(leerplicht)")
-are findings with `review=True`: to look at, not to remove.
+our own cue heuristic ("moeder Fatima", "mw. De Jong", "J. de Vries", "Kacper (broer, 16)",
+"de familie Doelwijt"). Without deduce the heuristic alone runs. The candidates then pass
+the context rules of `detect_context`: names of professionals (a role or organisation next
+to them, a signature block, a role column, named again later) are findings with
+`review=True`: to look at, not to remove; subjects, institutions, form labels and words
+like "Groen" are dropped.
 
 `Finding.context` holds text around the finding for the user's screen; it is left out
 of the repr so it never ends up in a log by accident.
