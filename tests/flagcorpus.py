@@ -253,6 +253,9 @@ class People:
         items.insert(0, value)  # wraps around in long documents
         return value
 
+    def take_bsn(self) -> str:
+        return BSNS[self.rng.randrange(len(BSNS))]
+
     def professional(self, style: int | None = None) -> tuple[str, str]:
         """Markup naming a professional, and a later mention (surname or first name)."""
         first, last = self.take("pf"), self.take("pl")
@@ -404,12 +407,6 @@ def _wrapped(doc: Doc, ppl: People) -> None:
     doc.p(f"Het advies komt van {{r:{first} {last}}} (intern\nbegeleider); zij sprak ook met "
           f"{{r:{ppl.take('pf')} {ppl.take('pl')}}} (ambulant\nbegeleider).")
 
-
-def _take_bsn(self: People) -> str:
-    return self.take("bsn") if "bsn" in self._pools else BSNS[self.rng.randrange(len(BSNS))]
-
-
-People.take_bsn = _take_bsn  # type: ignore[attr-defined]
 
 _KINDS = [("mdo-1", "docx"), ("smw", "docx"), ("gezin", "pdf"), ("cijfers", "pdf"),
           ("formulier", "pdf"), ("opp", "docx"), ("verzuim", "pdf"), ("mdo-2", "pdf"),
