@@ -203,3 +203,14 @@ def test_letters_addressee_signature_contacts_and_role_fields_are_professional()
 
 def test_fam_abbreviated_is_a_family_cue() -> None:
     assert flags("De grootouders (fam. Hadžić) wonen in Zagreb.") == [("Hadžić", "naam")]
+
+
+def test_first_names_deduce_does_not_know_are_found_without_a_cue() -> None:
+    from dossier_app.anonymise.detect import CombinedNames, ListedNames
+
+    names = CombinedNames([CueNames(), ListedNames()])
+    text = "Na school speelt Kacper met Wiktoria; Mykola (tolk Oekraïens) vertaalde voor Hüseyin."
+    found = {text[f.start:f.end]: f.review
+             for f in flag_personal_data(text, today=TODAY, names=names)}
+    assert found == {"Kacper": False, "Wiktoria": False, "Mykola": True, "Hüseyin": False}
+    assert flag_personal_data("kacper en wiktoria in kleine letters", today=TODAY, names=names) == []

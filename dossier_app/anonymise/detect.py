@@ -688,6 +688,17 @@ def _common_word(word: str) -> bool:
     return word in _common_words()
 
 
+class ListedNames:
+    """First names deduce does not know (resources/detect/voornamen.txt: Polish, Ukrainian,
+    Eritrean, Turkish spellings), wherever they stand capitalised: "Kacper speelt buiten"."""
+
+    _WORD = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’]*")
+
+    def find_names(self, text: str) -> list[tuple[int, int]]:
+        names = context.lexicon("voornamen").words
+        return [m.span() for m in self._WORD.finditer(text) if m.group().lower() in names]
+
+
 class CombinedNames:
     """Union of several detectors; a detector that fails is skipped (and logged)."""
 
@@ -857,7 +868,7 @@ def default_name_detector() -> NameDetector:
     global _default_detector  # one lazily built detector per process
     with _default_lock:
         if _default_detector is None:
-            detectors: list[NameDetector] = [CueNames()]
+            detectors: list[NameDetector] = [CueNames(), ListedNames()]
             if DeduceNames.available():
                 detectors.insert(0, DeduceNames())
             _default_detector = CombinedNames(detectors)
