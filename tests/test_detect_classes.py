@@ -214,3 +214,18 @@ def test_first_names_deduce_does_not_know_are_found_without_a_cue() -> None:
              for f in flag_personal_data(text, today=TODAY, names=names)}
     assert found == {"Kacper": False, "Wiktoria": False, "Mykola": True, "Hüseyin": False}
     assert flag_personal_data("kacper en wiktoria in kleine letters", today=TODAY, names=names) == []
+
+
+@needs_deduce
+def test_the_loket_remembers_professionals_from_earlier_pages() -> None:
+    from dossier_app.anonymise.detect import RemembersProfessionals
+
+    flag = RemembersProfessionals(lambda text: flag_personal_data(text, today=TODAY))
+    first = "Aanwezig: Ingrid Lubbers (leerplichtambtenaar) en de ouders."
+    second = "Lubbers belt in december opnieuw. Oom Karim komt mee."
+    assert [(first[f.start:f.end], f.review) for f in flag(first)] == [("Ingrid Lubbers", True)]
+    assert [(second[f.start:f.end], f.review) for f in flag(second)] == [
+        ("Lubbers", True), ("Karim", False)]
+    fresh = RemembersProfessionals(lambda text: flag_personal_data(text, today=TODAY))
+    assert [(second[f.start:f.end], f.review) for f in fresh(second)] == [
+        ("Lubbers", False), ("Karim", False)]

@@ -37,9 +37,9 @@ import logging
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -646,6 +646,25 @@ def _professionals_again(text: str, spans: list[_Span]) -> list[_Span]:
     if not names.words:
         return spans
     return [(s, e, c, r or (c == NAAM and names.known(text[s:e]))) for s, e, c, r in spans]
+
+
+class RemembersProfessionals:
+    """A flagger for the pages of one document or bundle, in order: a name made only of
+    words of a professional's name found on an earlier page ("Bouwman belde", the role was
+    on page 2) is a review item too. One instance per document (the loket's check)."""
+
+    def __init__(self, flag: Callable[[str], list[Finding]]) -> None:
+        self._flag = flag
+        self._names = context.ProfessionalNames()
+
+    def __call__(self, text: str) -> list[Finding]:
+        found = self._flag(text)
+        for f in found:
+            if f.categorie == NAAM and f.review:
+                self._names.add(text[f.start:f.end])
+        return [replace(f, review=True)
+                if f.categorie == NAAM and not f.review and self._names.known(text[f.start:f.end])
+                else f for f in found]
 
 
 # A capitalised word right before a known surname, on the same line: "Oliwia Verkerk" in

@@ -521,7 +521,6 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> No
     flag = flagger or _default_flagger(report)
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
-    found: list[tuple[int, str, Any]] = []
     for n, text in _page_texts(report, raw):
         body = _STAMP_RE.sub(" ", text)
         if len("".join(body.split())) < _MIN_TEXT:
@@ -529,39 +528,25 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None) -> No
             continue
         if flag is None:
             continue
-        found += [(n, body, f) for f in flag(body)]
-    professionals = _professional_names(found)
-    for n, body, f in found:
-        value = body[f.start:f.end] if hasattr(f, "start") else ""
-        seen = confirmation_hash(value) in confirmed if value else False
-        again = f.categorie == "naam" and bool(value) and professionals.known(value)
-        report.persoonsgegevens.append(Persoonsgegeven(
-            n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
-            bool(getattr(f, "review", False)) or seen or again))
+        for f in flag(body):
+            seen = confirmation_hash(body[f.start:f.end]) in confirmed if hasattr(f, "start") else False
+            report.persoonsgegevens.append(Persoonsgegeven(
+                n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
+                bool(getattr(f, "review", False)) or seen))
     report.meldingen.extend(_personal_meldingen(report))
-
-
-def _professional_names(found: list[tuple[int, str, Any]]) -> Any:
-    """The names of professionals found anywhere in the bundle: named again without the
-    role on another page, they are names to check there too (detect_context)."""
-    from dossier_app.anonymise.detect_context import ProfessionalNames
-
-    names = ProfessionalNames()
-    for _, body, f in found:
-        if getattr(f, "review", False) and f.categorie == "naam" and hasattr(f, "start"):
-            names.add(body[f.start:f.end])
-    return names
 
 
 def _default_flagger(report: VerifyReport) -> Flagger | None:
     try:
-        from dossier_app.anonymise.detect import flag_personal_data
+        from dossier_app.anonymise.detect import RemembersProfessionals, flag_personal_data
     except ImportError:
         report.meldingen.append(Melding("PERSOONSGEGEVENS_NIET_GEZOCHT", "Tafeldossier kon de tekst niet op "
                                         "persoonsgegevens doorzoeken (onderdeel ontbreekt in deze "
                                         "installatie). Bekijk de bundel zelf.", "waarschuwing"))
         return None
-    return flag_personal_data
+    # pages in order: a professional named with the role on one page is a name to check on
+    # the pages after it too
+    return RemembersProfessionals(flag_personal_data)
 
 
 def _file_page_components(report: VerifyReport) -> dict[int, str]:
