@@ -177,3 +177,34 @@ def test_the_worker_ends_when_its_caller_is_killed() -> None:
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(worker)
+
+
+def test_a_finding_carries_its_whole_value_page_span_and_boxes(tmp_path: Path) -> None:
+    """What the review list needs: the value as a whole (not a cut context), its page, its
+    char span on that page and its boxes (one per line) to highlight it in the preview."""
+    path = tmp_path / "lang.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(60, 780, "Voorblad")
+    pdf.showPage()
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(60, 780, "Eerder woonde de familie bij oom Abdelkader Bakkali-Benhaddou,")
+    pdf.drawString(60, 764, "Sint Sebastiaansbergstraat 1234b, bereikbaar op 06-12345678.")
+    pdf.showPage()
+    pdf.save()
+    texts = page_texts(path)
+    found = flag_pdf.with_boxes(findings_in_texts(enumerate(texts), IDS), path)
+    by_value = {b.tekst: b for b in found}
+    name = by_value["Abdelkader Bakkali-Benhaddou"]
+    street = by_value["Sint Sebastiaansbergstraat 1234b"]
+    assert name.pagina == 2 and name.categorie == "naam" and not name.review
+    assert texts[1][name.start:name.end] == "Abdelkader Bakkali-Benhaddou"
+    assert texts[1][street.start:street.end] == "Sint Sebastiaansbergstraat 1234b"
+    (box,) = name.vakken  # one line; top-left origin of the page as shown (842 pt high)
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    left = 60 + stringWidth("Eerder woonde de familie bij oom ", "Helvetica", 11)
+    width = stringWidth("Abdelkader Bakkali-Benhaddou", "Helvetica", 11)
+    assert box.pagina == 2 and abs(box.x - left) < 1.5 and abs(box.breedte - width) < 1.5
+    assert 842 - 780 - 12 < box.y < 842 - 780 < box.y + box.hoogte < 842 - 780 + 5
+    assert by_value["06-12345678"].vakken[0].y > box.y + 10  # the next line, lower down

@@ -5,21 +5,25 @@
 number, dates that could be a birth date, and person names. Known identifiers (an
 `IdentifierSet`) are left out: the finder already removes them.
 
-What counts as a possible birth date (`datum`): a full, valid date (day, month, year)
-- after a birth cue ("geboren", "geb.", "geboortedatum", "DOB") within 40 characters
-  before it: any past date up to 110 years ago (parents too); or
-- without a cue: a date that makes someone 3 to 25 years old today. Younger dates are
-  taken for events (meetings, absence, school year: the last three years are what a
-  dossier is about); older ones for history. A birth date of a sibling under three
-  without a cue is therefore missed: the user reviews the text anyway.
+What counts as a possible birth date (`datum`): a full, valid date (day, month, year) in
+the past, up to 110 years ago, in a birth context:
+- a birth cue ("geboren", "geb.", "geboortedatum", "DOB") within 40 characters before it
+  (not the redaction label "[geboortedatum]" of the pupil's own); or
+- a relative named before it on the same line ("zus Mila, 12-05-2012", a family table's
+  row), unless an event cue stands right before it ("op", "d.d.", "per", "ingestroomd").
+Any other date is taken for an event (intake, meeting, absence): measured on realistic
+dossiers, most dates 3-25 years back are intake and school dates, not birth dates.
 
 Names come from a `NameDetector`: `deduce` (Dutch de-identification, UMC Utrecht;
 GPLv3 per the LICENSE it ships, LGPL-3.0 per its metadata; EUPL-1.2 lists GPLv3 as
 compatible) when it is installed, loaded lazily with its street and care-institution
 lists left out ("slim": about 80 MB, 0.5 s from its cache, 2.6 s the first time), plus
-our own cue heuristic ("moeder Fatima", "mw. De Jong", "J. de Vries"). Without deduce
-the heuristic alone runs. Names of professionals (after "juf", "mentor", "(leerplicht)")
-are findings with `review=True`: to look at, not to remove.
+our own cue heuristic ("moeder Fatima", "mw. De Jong", "J. de Vries", "Kacper (broer, 16)",
+"de familie Doelwijt"). Without deduce the heuristic alone runs. The candidates then pass
+the context rules of `detect_context`: names of professionals (a role or organisation next
+to them, a signature block, a role column, named again later) are findings with
+`review=True`: to look at, not to remove; subjects, institutions, form labels and words
+like "Groen" are dropped.
 
 `Finding.context` holds text around the finding for the user's screen; it is left out
 of the repr so it never ends up in a log by accident.
@@ -37,7 +41,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -45,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import phonenumbers
 
+from dossier_app.anonymise import detect_context as context
 from dossier_app.anonymise.hits import (
     Hit,
     hits_in_all_views,
@@ -63,9 +68,13 @@ POSTCODE, DATUM, ADRES, NAAM = "postcode", "datum", "adres", "naam"
 _PRIORITY = (EMAIL, IBAN, BSN, TELEFOON, POSTCODE, DATUM, ADRES, NAAM)
 
 _CONTEXT_CHARS = 30
-_MAX_AGE_WITHOUT_CUE = 25
-_MIN_AGE_WITHOUT_CUE = 3
 _MAX_AGE_WITH_CUE = 110
+# Relatives: cues of a name after them, and of a birth date near them.
+_KIN = ("moeder", "vader", "broertje", "broers", "broer", "zusjes", "zussen", "zusje", "zus", "zoon",
+        "dochter", "grootmoeder", "grootvader", "oma", "opa")
+_KIN_WORDS = (*(prefix + kin for prefix in ("half", "stief", "pleeg", "schoon", "over") for kin in _KIN),
+              *_KIN, "tante", "oom", "neefje", "neef", "nichtje", "nicht", "buurman", "buurvrouw",
+              "vriendin", "vriend", "partner")
 
 
 @dataclass(frozen=True)
@@ -103,14 +112,17 @@ def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
         hits = sorted(hits_in_all_views(known.finder, text), key=lambda h: (h.start, h.end))
         # The detectors see the text as the redactor leaves it: known identifiers blanked.
         scan = _blanked(text, hits)
-    chosen = _without_overlaps(_spans_in_all_views(scan, today, detector))
+    chosen = _without_overlaps([*_spans_in_all_views(scan, today, detector, raw=text),
+                                *_relatives_of_known(scan, hits)])
     if hits:
         chosen = _without_known(text, chosen, [(h.start, h.end) for h in hits])
+    chosen = _professionals_again(text, chosen)
     masks = hits if mask_known else []
     return [Finding(s, e, cat, _context(text, s, e, masks), review) for s, e, cat, review in chosen]
 
 
-def _spans_in_all_views(text: str, today: date, detector: NameDetector) -> list[_Span]:
+def _spans_in_all_views(text: str, today: date, detector: NameDetector, *,
+                        raw: str | None = None) -> list[_Span]:
     """Findings in the text and in both readings of its line-end splits (as in
     `hits.text_views`), as spans of `text`.
 
@@ -120,7 +132,7 @@ def _spans_in_all_views(text: str, today: date, detector: NameDetector) -> list[
     by hyphenation can hide (e-mail addresses and streets): numbers are not hyphenated,
     and "09-09" + "2011" would read as a phone number. Both only around each join, for
     what crosses it: the rest is the text itself, already searched."""
-    spans = _view_spans(text, today, detector)
+    spans = _view_spans(text, today, detector, raw=raw)
     soft = joined_lines(text)
     if soft is not None:
         spans += _across_joins(*soft, lambda part: [*_find_emails(part), *_find_addresses(part)])
@@ -146,8 +158,9 @@ def _across_joins(view: str, index: list[int],
     return found
 
 
-def _view_spans(text: str, today: date, detector: NameDetector) -> list[_Span]:
-    return [*_find_numbers(text), *_find_dates(text, today), *_find_addresses(text),
+def _view_spans(text: str, today: date, detector: NameDetector, *, raw: str | None = None) -> list[_Span]:
+    """`raw`: the text before the known identifiers were blanked (e-mail is read there)."""
+    return [*_find_numbers(text, raw), *_find_dates(text, today), *_find_addresses(text),
             *_name_spans(text, detector)]
 
 
@@ -162,13 +175,15 @@ _POSTCODE = re.compile(r"(?<![^\W_])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![^\W_])")
 _Span = tuple[int, int, str, bool]  # start, end, categorie, review
 
 
-def _find_emails(text: str) -> Iterable[_Span]:
-    for m in _EMAIL.finditer(text):
-        yield m.start(), m.end(), EMAIL, False
+def _find_emails(text: str, raw: str | None = None) -> Iterable[_Span]:
+    # e-mail in the text as it is: an address may hold a known name ("esmee.smeets@...")
+    source = text if raw is None else raw
+    for m in _EMAIL.finditer(source):
+        yield m.start(), m.end(), EMAIL, context.professional_contact(source, m.start())
 
 
-def _find_numbers(text: str) -> Iterable[_Span]:
-    yield from _find_emails(text)
+def _find_numbers(text: str, raw: str | None = None) -> Iterable[_Span]:
+    yield from _find_emails(text, raw)
     for m in _IBAN.finditer(text):
         end = _valid_iban_end(m.group())
         if end:
@@ -179,9 +194,19 @@ def _find_numbers(text: str) -> Iterable[_Span]:
     for number in phonenumbers.PhoneNumberMatcher(text, "NL",
                                                   leniency=phonenumbers.Leniency.VALID):
         if not _written_as_date(number.raw_string):
-            yield number.start, number.end, TELEFOON, False
+            review = _business_number(number.raw_string) or context.professional_contact(
+                text, number.start)
+            yield number.start, number.end, TELEFOON, review
     for m in _POSTCODE.finditer(text):
         yield m.start(), m.end(), POSTCODE, False
+
+
+# 088, 085, 0800, 0900 and 14 0xx: numbers of organisations, never of a person
+_BUSINESS = re.compile(r"(?:\+31|0031|0)\s*\(?0?\)?\s*(?:88|85|800|900|90[69])|14\s?0\d\d(?!\d)")
+
+
+def _business_number(raw: str) -> bool:
+    return _BUSINESS.match(raw.replace("-", " ").strip()) is not None
 
 
 def _written_as_date(raw: str) -> bool:
@@ -233,18 +258,39 @@ _DATES = re.compile(
     r"(?P<ny>\d{4}|'\d{2}))(?!\d)",
     re.IGNORECASE,
 )
-_BIRTH_CUE = re.compile(r"(?:geboren|geb\.|geb\b|geboortedatum|geboortedag|dob\b|born|°)",
+# A birth cue; not the redaction label "[geboortedatum]" that stands for the pupil's own.
+_BIRTH_CUE = re.compile(r"(?<!\[)(?:geboren|geb\.|geb\b|geboortedatum|geboortedag|dob\b|born|°)",
                         re.IGNORECASE)
+# Right before a date, these make it the date of an event: "ingestroomd op", "d.d.", "per".
+_EVENT_CUE = re.compile(
+    r"(?<![\w'’])(?:op|d\.\s?d\.?|dd|per|vanaf|sinds|tot|t/m|tm|na|voor|vóór|van|datum|dag|d\.d"
+    r"|gehouden|ingestroomd|ingeschreven|aangemeld|gestart|verhuisd|overgestapt|uitgeschreven"
+    r"|ma|di|wo|do|vr|za|zo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+    r"\s*[:.,]?\s*$", re.IGNORECASE)
+# ("moeder" and "vader" are entered in the case and named on every page: no cue here)
+_KIN_NEAR = re.compile(rf"(?<![\w'’])(?:{'|'.join(w for w in _KIN_WORDS if w not in ('moeder', 'vader'))})"
+                       r"(?![\w'’])", re.IGNORECASE)
 
 
 def _find_dates(text: str, today: date) -> Iterable[_Span]:
     for m in _DATES.finditer(text):
         day = _parse_date(m, today)
-        if day is None:
-            continue
-        cue = _BIRTH_CUE.search(text, max(0, m.start() - 40), m.start()) is not None
-        if _could_be_birth_date(day, today, cue):
+        if day is not None and _could_be_birth_date(day, today, _birth_context(text, m.start())):
             yield m.start(), m.end(), DATUM, False
+
+
+def _birth_context(text: str, start: int) -> bool:
+    """A date is taken for a birth date only in a birth context: a birth cue just before
+    it ("geb.", "geboren op", "Geboortedatum:"), or a relative named just before it on the
+    same line ("zus Mila, 12-05-2012", a family table's row) and no event cue right before
+    it ("broer is op 01-09-2020 ingestroomd" is an event)."""
+    if _BIRTH_CUE.search(text, max(0, start - 40), start) is not None:
+        return True
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 60)
+    before = text[line_start:start]
+    if _EVENT_CUE.search(before[-25:]) is not None:
+        return False
+    return _KIN_NEAR.search(before) is not None
 
 
 def _parse_date(m: re.Match[str], today: date) -> date | None:
@@ -265,12 +311,10 @@ def _parse_date(m: re.Match[str], today: date) -> date | None:
 
 
 def _could_be_birth_date(day: date, today: date, cue: bool) -> bool:
-    if day > today:
+    if day > today or not cue:
         return False
     age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
-    if cue:
-        return age <= _MAX_AGE_WITH_CUE
-    return _MIN_AGE_WITHOUT_CUE <= age <= _MAX_AGE_WITHOUT_CUE
+    return age <= _MAX_AGE_WITH_CUE
 
 
 # --- addresses --------------------------------------------------------------------------
@@ -300,8 +344,14 @@ def _find_addresses(text: str) -> Iterable[_Span]:
         return
     for m in _ADDRESS.finditer(text):
         start = _street_start(m)
-        if start is not None:
+        if start is not None and not _number_is_a_date(text, m):
             yield start, m.end(), ADRES, False
+
+
+def _number_is_a_date(text: str, m: re.Match[str]) -> bool:
+    """"Plaats en datum Rijswijk, 2 juni 2026": the "house number" starts a date."""
+    number = re.search(r"\d", text[m.end("street"):m.end()])
+    return number is not None and _DATES.match(text, m.end("street") + number.start()) is not None
 
 
 def _street_start(m: re.Match[str]) -> int | None:
@@ -324,9 +374,13 @@ def _street_start(m: re.Match[str]) -> int | None:
 
 _NAME_PARTICLES = frozenset({"van", "der", "den", "de", "het", "ter", "ten", "te", "el", "al",
                              "ben", "la", "le", "du", "da", "von", "'t"})
-_FAMILY_CUES = (r"moeder|vader|ouders?|stiefmoeder|stiefvader|pleegmoeder|pleegvader|broer"
-                r"|broertje|zus|zusje|zussen|oma|opa|tante|oom|neef|nicht|leerling|zoon"
-                r"|dochter|kind|grootmoeder|grootvader")
+_FAMILY_CUES = "|".join([
+    *(prefix + kin for prefix in ("half", "stief", "pleeg", "schoon", "over") for kin in _KIN), *_KIN,
+    "ouders", "ouder", "tante", "oom", "neefje", "neef", "nichtje", "nicht", "leerling", "kind",
+    "familie", "gezin", "buurman", "buurvrouw", "buren", "buurjongen", "buurmeisje",
+    "vriendinnetje", "vriendin", "vriendje", "vriend", "oppas", "partner", "grootouders",
+    "peetoom", "peettante", "klasgenoten", "klasgenootje", "klasgenoot", "klasgenote",
+    "medeleerling", r"fam\."])
 _PROFESSIONAL_CUES = (r"juf|juffrouw|meester|mentor|docent|leerkracht|ib'er|ib-er"
                       r"|intern begeleider|leerplichtambtenaar|leerplicht|consulent|adviseur"
                       r"|jeugdarts|schoolarts|psycholoog|orthopedagoog|huisarts|casemanager"
@@ -360,7 +414,13 @@ _PROFESSIONAL_ROLE = re.compile(rf"(?:{_PROFESSIONAL_CUES})", re.IGNORECASE)
 # The words a cue-based match may take that are not names ("moeder Is", "zus En").
 _COMMON_CAPITALISED = frozenset({"de", "het", "een", "en", "is", "zij", "hij", "ze", "die",
                                  "dat", "op", "in", "met", "van", "heeft", "was", "wil", "aan",
-                                 "bij", "naar", "uit", "woont", "wonen", "adres", "via", "tot"})
+                                 "bij", "naar", "uit", "woont", "wonen", "adres", "via", "tot",
+                                 "door", "voor", "om", "als", "maar", "ook", "nu", "toen", "dan",
+                                 "daarna", "volgens", "sinds", "tijdens", "omdat", "want", "wel",
+                                 "niet", "geen", "alleen", "samen", "zonder", "over", "onder", "na",
+                                 "beste", "geachte", "dag", "hallo", "lieve", "haar", "zijn", "hun",
+                                 "mijn", "onze", "ons", "jullie", "wij", "we", "ik", "u", "er",
+                                 "hier", "daar", "waar", "wat", "wie", "hoe", "deze", "dit"})
 
 
 class CueNames:
@@ -375,7 +435,28 @@ class CueNames:
         for m in _INITIALS_NAME.finditer(text):
             if not m.group().upper().startswith(_NOT_INITIALS):
                 spans.append((m.start(), m.end()))
+        spans += [span for m in _RELATION_AFTER.finditer(text)
+                  if (span := _name_before(text, m.start())) is not None]
         return spans
+
+
+# "Kacper (broer, 16)", "Mila (zus)": a relation in parentheses after a name.
+_RELATION_AFTER = re.compile(rf"\(\s*(?:de\s+|haar\s+|zijn\s+|hun\s+)?(?i:{_FAMILY_CUES})(?![^\W_])")
+_WORDS_BEFORE = re.compile(rf"(?:{_NAME_WORD}\s+(?:(?:{'|'.join(_NAME_PARTICLES)})\s+)*){{0,2}}"
+                           rf"{_NAME_WORD}(?=\s*$)")
+
+
+def _name_before(text: str, end: int) -> tuple[int, int] | None:
+    """The capitalised words right before `end` (at most three), without leading common
+    words ("Door Kacper" -> "Kacper")."""
+    m = _WORDS_BEFORE.search(text, max(0, end - 60), end)
+    if m is None:
+        return None
+    words = list(re.finditer(r"\S+", m.group()))
+    while words and (words[0].group().lower() in _COMMON_CAPITALISED | _NAME_PARTICLES
+                     or words[0].group().lower() in domain_words()):
+        words.pop(0)
+    return (m.start() + words[0].start(), m.end()) if words else None
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -387,17 +468,113 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
         if token.lower() in _NAME_PARTICLES:
             continue
         acronym = token.isalpha() and token.isupper() and 2 <= len(token) <= 5
-        if not token[:1].isupper() or acronym or token.lower() in _COMMON_CAPITALISED:
-            break
+        if (not token[:1].isupper() or acronym or token.lower() in _COMMON_CAPITALISED
+                or _CUE_WORD.fullmatch(token)):
+            break  # "zus / Mevrouw Verkerk": a title is no name
         kept_end = start + word.start() + len(token)
     return (start, kept_end) if kept_end else None
 
 
 def _name_spans(text: str, detector: NameDetector) -> Iterable[_Span]:
+    institutions: list[tuple[int, int]] | None = None
     for found in detector.find_names(text):
         start, end = _strip_title(text, *found)
+        start = _with_particles(text, start)
+        end = _with_surname_after(text, _with_next_name_word(text, _with_wrapped_surname(
+            text, _without_trailing_particle(text, start, end))))
+        end = context.without_organisation(text, start, end)
         for s, e in _plausible_parts(text, start, end):
+            if institutions is None:
+                institutions = context.institution_spans(text)
+            if any(s < i_end and i_start < e for i_start, i_end in institutions):
+                continue  # "Juliana Kinderziekenhuis", "IKC Anne Frank"
+            if context.not_a_name(text[s:e].split(), _cued(text, s)):
+                continue  # "Engels 7,2", "beroepswens Kok", "Relatie Geboortedatum"
             yield s, e, NAAM, _is_professional(text, s, e)
+
+
+# The opening of a letter, at a line start: the name after it is the addressee.
+_SALUTATION = re.compile(r"(?:^|\n)[ \t]*(?:beste|geachte|hoi|hallo|dag)"
+                         r"(?:\s+(?:mevrouw|meneer|heer|mw\.|dhr\.|de\s+heer))?\s+$", re.IGNORECASE)
+_PERSON_CUE_BEFORE = re.compile(rf"(?<![^\W_])(?i:{_FAMILY_CUES}|{_NEUTRAL_CUES}|{_PROFESSIONAL_CUES})"
+                                r"[:,]?\s+$")
+
+
+def _cued(text: str, start: int) -> bool:
+    return _PERSON_CUE_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
+# A capitalised tussenvoegsel right before a name ("mevrouw Van den Broek"), which deduce
+# leaves out.
+_PARTICLES_BEFORE = re.compile(r"(?<![^\W_])(?:Van|De|Den|Der|Ter|Ten|El|Al|Le|La|Du|Da|In)"
+                               r"(?:\s+(?:van|de|den|der|het|'t|ter|ten|in))*\s+$")
+
+
+# ... or a lowercase one after a first name ("Özlem van Leeuwen" found as "Leeuwen").
+_FIRST_NAME_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<first>{_NAME_WORD})\s+(?:(?:van|de|den|der|ter|ten|het"
+                                r"|'t|in|el|al)\s+)+$")
+
+
+_FIRST_NAME_ONLY_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<first>{_NAME_WORD})[ \t]+$")
+
+
+def _with_particles(text: str, start: int) -> int:
+    m = _PARTICLES_BEFORE.search(text, max(0, start - 20), start)
+    if m:
+        return m.start()
+    m = _FIRST_NAME_BEFORE.search(text, max(0, start - 40), start)
+    if m is None and text[start:start + 1].islower():  # deduce found "van Leeuwen"
+        m = _FIRST_NAME_ONLY_BEFORE.search(text, max(0, start - 40), start)
+    if m and not _not_a_first_name(m["first"]):
+        return m.start("first")
+    return start
+
+
+def _not_a_first_name(word: str) -> bool:
+    key = word.lower()
+    return (key in _COMMON_CAPITALISED or key in _NAME_PARTICLES or key in domain_words()
+            or _CUE_WORD.fullmatch(key) is not None or key in context.role_words()
+            or context.not_a_name([key], cued=False))
+
+
+# A name wrapped over a line between first name and surname ("Priya / Sitompul (Raad ..."):
+# deduce stops at the line end. The next line's first word is taken when it is capitalised
+# and not followed by a lowercase word ("Priya / Verder is ..." is a new sentence).
+_WRAPPED_SURNAME = re.compile(rf"[ \t]*\r?\n[ \t]*(?P<w>{_NAME_WORD})(?=\s*(?:[(),.;:]|$|[^\W\d_a-z]))")
+
+
+def _with_wrapped_surname(text: str, end: int) -> int:
+    m = _WRAPPED_SURNAME.match(text, end)
+    return m.end() if m and not _not_a_first_name(m["w"]) else end
+
+
+# A name wrapped after its tussenvoegsel ("Marloes van / Dijk"): deduce stops at the break.
+_SURNAME_AFTER = re.compile(rf"\s+(?:(?:van|de|den|der|ter|ten|het|'t|in)\s+)+{_NAME_WORD}")
+
+
+def _without_trailing_particle(text: str, start: int, end: int) -> int:
+    """"Peter-Jan de" (deduce stopped at a line break after the tussenvoegsel) -> "Peter-Jan"."""
+    m = re.search(r"\s+(?:(?:van|de|den|der|ter|ten|het|'t|in)\s*)+$", text[start:end])
+    return start + m.start() if m and m.start() > 0 else end
+
+
+# The surname right after a first name on the same line, also when it is an ordinary word
+# ("Yvonne Bakker (RT)"): deduce may stop at the first name.
+_NEXT_NAME_WORD = re.compile(rf"[ \t]+(?P<w>{_NAME_WORD})(?![\w'’\-])")
+
+
+def _with_next_name_word(text: str, end: int) -> int:
+    m = _NEXT_NAME_WORD.match(text, end)
+    if m is None or (_not_a_first_name(m["w"]) and m["w"].lower() not in context.surname_words()):
+        return end
+    if m["w"].lower() in context.subject_words():
+        return end  # "Mila Engels 7,2" stays apart
+    return m.end()
+
+
+def _with_surname_after(text: str, end: int) -> int:
+    m = _SURNAME_AFTER.match(text, end)
+    return m.end() if m and text[m.end():m.end() + 1] != ":" else end
 
 
 # Names do not cross a table cell or our footer's separators (they may wrap to the next line).
@@ -411,23 +588,62 @@ def _plausible_parts(text: str, start: int, end: int) -> Iterable[tuple[int, int
     domain words (tafel, gemeente and component names) at its edges, and bare initials
     (the bundle's own pseudonym)."""
     for piece in _PIECE.finditer(text, start, end):
-        words = [w for w in _WORD.finditer(text, piece.start(), piece.end())]
-        while words and _not_a_name_word(text, words[0]):
-            words.pop(0)
-        while words and _not_a_name_word(text, words[-1]):
-            words.pop()
-        if words and not all(_ONLY_INITIALS.fullmatch(w.group()) for w in words):
-            yield words[0].start(), words[-1].end()
+        for words in _sentences(list(_WORD.finditer(text, piece.start(), piece.end()))):
+            while words and (_not_a_name_word(text, words[0]) or _common_at_start(words)) and \
+                    not _leading_particle(words):
+                words.pop(0)
+            while words and _not_a_name_word(text, words[-1]):
+                words.pop()
+            if words and not all(_ONLY_INITIALS.fullmatch(w.group()) for w in words):
+                yield words[0].start(), words[-1].end() - _sentence_end(words[-1].group())
+
+
+def _sentence_end(word: str) -> int:
+    """1 if `word` ends a sentence ("College." but not the initial "J." or "Dr.")."""
+    return 1 if word.endswith(".") and len(word) > 3 and word[-2].islower() else 0
+
+
+def _sentences(words: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """"Edith Stein College. Training Rots" -> two groups: a name ends with its sentence."""
+    groups: list[list[re.Match[str]]] = [[]]
+    for word in words:
+        groups[-1].append(word)
+        if _sentence_end(word.group()):
+            groups.append([])
+    return [g for g in groups if g]
+
+
+def _leading_particle(words: list[re.Match[str]]) -> bool:
+    """A capitalised tussenvoegsel opening a name ("Van den Broek") stays; not "Den Haag"."""
+    if len(words) < 2 or not words[0].group()[:1].isupper():
+        return False
+    rest = [w.group().lower() for w in words]
+    while rest and rest[0] in _NAME_PARTICLES:
+        rest.pop(0)
+    return len(rest) < len(words) and bool(rest) and rest[0].rstrip(".,:") not in domain_words()
+
+
+def _common_at_start(words: list[re.Match[str]]) -> bool:
+    """"Volgens Dijk", "Door Kacper": a capitalised function word opens the sentence."""
+    return len(words) > 1 and words[0].group().lower() in _COMMON_CAPITALISED - _NAME_PARTICLES
 
 
 def _not_a_name_word(text: str, word: re.Match[str]) -> bool:
     token = word.group().rstrip(".")
-    if word.group().endswith(":") or text[word.end():word.end() + 1] == ":":
-        return True  # a form label
+    base = re.sub(r"['’]s$", "", token.rstrip(":").lower())
+    if (word.group().endswith(":") or text[word.end():word.end() + 1] == ":") and (
+            _at_line_start(text, word.start()) or base in domain_words()):
+        return True  # a form label ("Mentor:"), not "zus Mehmet: ..."
     if not token[:1].isalpha():
         return True
-    base = re.sub(r"['’]s$", "", token.rstrip(":").lower())
+    if base in context.role_words() or base in context.label_words():
+        return True  # "Priya Mangal / Intern begeleider": the next row's role; a header
     return all(part in domain_words() for part in base.split("-") if part)
+
+
+def _at_line_start(text: str, start: int) -> bool:
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    return not line.strip() or line.endswith(("\t", "|", "  "))
 
 
 @cache
@@ -466,11 +682,97 @@ def _strip_title(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_professional(text: str, start: int, end: int) -> bool:
+    if _SALUTATION.search(text, max(0, start - 40), start) and text[end:end + 1] == ",":
+        return True  # "Beste Joke," "Geachte mevrouw Van Rossum,": the letter's addressee
     before = text[max(0, start - 40):start]
     if _PROFESSIONAL_BEFORE.search(before):
         return True
     after = _ROLE_AFTER.match(text, end)
-    return bool(after and _PROFESSIONAL_ROLE.fullmatch(after["role"]))
+    if after and _PROFESSIONAL_ROLE.fullmatch(after["role"]):
+        return True
+    return context.is_professional(text, start, end)
+
+
+def _professionals_again(text: str, spans: list[_Span]) -> list[_Span]:
+    """A name made only of words of a professional's name found in the same text ("mevrouw
+    Bouwman (GGD)" ... "Bouwman belde") is that professional again: a review item too."""
+    names = context.ProfessionalNames()
+    for start, end, categorie, review in spans:
+        if categorie == NAAM and review:
+            names.add(text[start:end])
+    if not names.words:
+        return spans
+    return [(s, e, c, r or (c == NAAM and names.known(text[s:e]))) for s, e, c, r in spans]
+
+
+class RemembersProfessionals:
+    """A flagger for the pages of one document or bundle, in order: a name made only of
+    words of a professional's name found on an earlier page ("Bouwman belde", the role was
+    on page 2) is a review item too. One instance per document (the loket's check)."""
+
+    def __init__(self, flag: Callable[[str], list[Finding]]) -> None:
+        self._flag = flag
+        self._names = context.ProfessionalNames()
+
+    def __call__(self, text: str) -> list[Finding]:
+        found = self._flag(text)
+        for f in found:
+            if f.categorie == NAAM and f.review:
+                self._names.add(text[f.start:f.end])
+        return [replace(f, review=True)
+                if f.categorie == NAAM and not f.review and self._names.known(text[f.start:f.end])
+                else f for f in found]
+
+
+# A capitalised word right before a known surname, on the same line: "Oliwia Verkerk" in
+# the family table is the pupil's sister (her first name was not entered).
+_WORD_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<w>{_NAME_WORD})[ \t]+$")
+
+
+def _relatives_of_known(scan: str, hits: Sequence[Hit]) -> Iterable[_Span]:
+    for hit in hits:
+        if hit.categorie != "naam":
+            continue
+        m = _WORD_BEFORE.search(scan, max(0, hit.start - 40), hit.start)
+        if m is None:
+            continue
+        if _not_a_first_name(m["w"]) or _common_word(m["w"].lower()):
+            continue
+        yield m.start("w"), m.end("w"), NAAM, False
+
+
+_CUE_WORD = re.compile(rf"(?:{_CUES})\.?", re.IGNORECASE)
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """deduce's lists of common Dutch words and stop words, when deduce is installed."""
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    folder = Path(spec.origin).parent / "data" / "lookup" / "src" / "whitelist"
+    words: set[str] = set()
+    for listing in ("lst_common_word", "lst_stop_word"):
+        try:
+            words.update((folder / listing / "items.txt").read_text("utf-8").lower().split())
+        except OSError:
+            continue
+    return frozenset(words)
+
+
+def _common_word(word: str) -> bool:
+    return word in _common_words()
+
+
+class ListedNames:
+    """First names deduce does not know (resources/detect/voornamen.txt: Polish, Ukrainian,
+    Eritrean, Turkish spellings), wherever they stand capitalised: "Kacper speelt buiten"."""
+
+    _WORD = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’]*")
+
+    def find_names(self, text: str) -> list[tuple[int, int]]:
+        names = context.lexicon("voornamen").words
+        return [m.span() for m in self._WORD.finditer(text) if m.group().lower() in names]
 
 
 class CombinedNames:
@@ -648,7 +950,7 @@ def default_name_detector() -> NameDetector:
     global _default_detector  # one lazily built detector per process
     with _default_lock:
         if _default_detector is None:
-            detectors: list[NameDetector] = [CueNames()]
+            detectors: list[NameDetector] = [CueNames(), ListedNames()]
             if DeduceNames.available():
                 detectors.insert(0, DeduceNames())
             _default_detector = CombinedNames(detectors)
@@ -680,12 +982,21 @@ def _without_known(text: str, spans: list[_Span],
         pieces = [(start, end)]
         for k_start, k_end in known:
             pieces = [p for s, e in pieces for p in _subtract(s, e, k_start, k_end)]
+        if categorie == EMAIL and _local_part_left(text, start, end, pieces):
+            kept.append((start, end, categorie, review))  # "esmee.[moeder]@...": still hers
+            continue
         if categorie != NAAM and pieces != [(start, end)]:
             continue
         if categorie == NAAM:
             pieces = [p for p in (_name_piece(text, s, e) for s, e in pieces) if p]
         kept += [(s, e, categorie, review) for s, e in pieces]
     return kept
+
+
+def _local_part_left(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> bool:
+    """Whether letters of an e-mail address's local part are outside the known hits."""
+    at = text.find("@", start, end)
+    return at > 0 and any(re.search(r"[^\W_]{2}", text[s:min(e, at)]) for s, e in pieces if s < at)
 
 
 def _name_piece(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -24,16 +24,18 @@ import multiprocessing
 import queue
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import pypdfium2 as pdfium
 
-from dossier_app.anonymise.detect import Finding, flag_personal_data, warm_up
+from dossier_app.anonymise.detect import NAAM, Finding, flag_personal_data, warm_up
+from dossier_app.anonymise.detect_context import ProfessionalNames
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.pdfium_chars import page_texts
+from dossier_app.case_model import Lakvlak
 from dossier_app.privacy import confirmation_hash
 from dossier_app.processes import parallel_workers, spawn_context
 
@@ -52,14 +54,78 @@ class Bevinding:
     categorie: str
     context: str
     review: bool  # a professional's name: review, not remove
-    tekst: str = ""  # what was found (screen only: may be personal data)
+    tekst: str = ""  # the whole value found, white space folded (screen only: personal data)
+    # Where on the page: PDFium char indices [start, end) of the page text as the redactor
+    # read it (before redaction, which moves no glyph), e.g. for FPDFText_GetCharBox.
+    start: int = 0
+    end: int = 0
+    # The value's boxes on the page as shown (points, origin top-left, one per line it
+    # covers), for highlighting it in the preview; () when not known.
+    vakken: tuple[Lakvlak, ...] = ()
 
 
 def findings(pdf_path: Path, ids: IdentifierSet | None,
              confirmed: frozenset[str] = frozenset()) -> list[Bevinding]:
     """Flagger findings per page of a finished (redacted) PDF; `confirmed` holds
     confirmation hashes of texts the user marked as not personal data."""
-    return findings_in_texts(enumerate(page_texts(pdf_path)), ids, confirmed)
+    return with_boxes(findings_in_texts(enumerate(page_texts(pdf_path)), ids, confirmed), pdf_path)
+
+
+def with_boxes(found: list[Bevinding], pdf_path: Path) -> list[Bevinding]:
+    """The findings with the boxes of their values (`vakken`), read from `pdf_path`: the
+    PDF whose page texts were flagged (redaction moves no glyph, so the boxes hold for the
+    redacted PDF too). Findings keep () where PDFium cannot tell."""
+    if not found:
+        return found
+    try:
+        doc = pdfium.PdfDocument(str(pdf_path))
+    except pdfium.PdfiumError:
+        return found
+    try:
+        out = []
+        for page_number in sorted({b.pagina for b in found}):
+            out += _boxes_on_page(doc, page_number, [b for b in found if b.pagina == page_number])
+        return sorted(out, key=lambda b: (b.pagina, b.start, b.end))
+    finally:
+        doc.close()
+
+
+def _boxes_on_page(doc: Any, page_number: int, found: list[Bevinding]) -> list[Bevinding]:
+    from dossier_app.anonymise.pdf_redact import _to_shown  # the redactor's own conversion
+    from dossier_app.anonymise.pdfium_chars import CharIndex
+
+    try:
+        page = doc[page_number - 1]
+        textpage = page.get_textpage()
+    except (pdfium.PdfiumError, IndexError):
+        return found
+    try:
+        chars = CharIndex(textpage)
+        crop, rotate = tuple(page.get_cropbox()), page.get_rotation()
+        out = []
+        for b in found:
+            indices = [i for i in range(b.start, min(b.end, chars.count))
+                       if not chr(pdfium.raw.FPDFText_GetUnicode(textpage, i) or 32).isspace()]
+            lines = _lines(chars.boxes(indices)) if indices else []
+            out.append(replace(b, vakken=tuple(_to_shown(r, crop, rotate, page_number - 1)
+                                               for r in lines)))
+        return out
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Char boxes joined per line (a new line where a char's middle leaves the current box)."""
+    lines: list[list[float]] = []
+    for x0, y0, x1, y1 in boxes:
+        middle = (y0 + y1) / 2
+        if lines and lines[-1][1] <= middle <= lines[-1][3]:
+            line = lines[-1]
+            line[:] = [min(line[0], x0), min(line[1], y0), max(line[2], x1), max(line[3], y1)]
+        else:
+            lines.append([x0, y0, x1, y1])
+    return [(a, b, c, d) for a, b, c, d in lines]
 
 
 def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | None,
@@ -72,7 +138,18 @@ def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | Non
         out += [_bevinding(index + 1, f, text[f.start:f.end])
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
                 if confirmation_hash(text[f.start:f.end]) not in confirmed]
-    return out
+    return professionals_again(out)
+
+
+def professionals_again(found: list[Bevinding]) -> list[Bevinding]:
+    """A professional named with the role on one page and without it on another
+    ("Bouwman belde") is a review item on every page of the document."""
+    names = ProfessionalNames()
+    for b in found:
+        if b.categorie == NAAM and b.review:
+            names.add(b.tekst)
+    return [replace(b, review=True) if b.categorie == NAAM and not b.review and names.known(b.tekst)
+            else b for b in found]
 
 
 def without_pages(found: list[Bevinding], pages: set[int]) -> list[Bevinding]:
@@ -81,7 +158,7 @@ def without_pages(found: list[Bevinding], pages: set[int]) -> list[Bevinding]:
 
 def _bevinding(page: int, f: Finding, found: str) -> Bevinding:
     return Bevinding(pagina=page, categorie=f.categorie, context=f.context, review=f.review,
-                     tekst=" ".join(found.split()))
+                     tekst=" ".join(found.split()), start=f.start, end=f.end)
 
 
 class PageFlagger:
@@ -122,7 +199,7 @@ class PageFlagger:
             finally:
                 self._stop()
             if found is not None:
-                return found
+                return professionals_again(found)
         return findings_in_texts(sorted(self._texts.items()), self._ids, self._confirmed,
                                  before_redaction=True)
 
@@ -182,7 +259,7 @@ class _Worker:
                     return None
                 continue
             if status == "ok":
-                return value  # type: ignore[no-any-return]
+                return list(value)
             log.warning("flagger: werkproces mislukt (%s); hier opnieuw", value)
             return None
         log.warning("flagger: werkproces te traag; hier opnieuw")

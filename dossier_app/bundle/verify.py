@@ -788,13 +788,15 @@ def _check_manifest_text(report: VerifyReport, flag: Flagger) -> None:
 
 def _default_flagger(report: VerifyReport) -> Flagger | None:
     try:
-        from dossier_app.anonymise.detect import flag_personal_data
+        from dossier_app.anonymise.detect import RemembersProfessionals, flag_personal_data
     except ImportError:
         report.meldingen.append(Melding("PERSOONSGEGEVENS_NIET_GEZOCHT", "Tafeldossier kon de tekst niet op "
                                         "persoonsgegevens doorzoeken (onderdeel ontbreekt in deze "
                                         "installatie). Bekijk de bundel zelf.", "waarschuwing"))
         return None
-    return flag_personal_data
+    # pages in order: a professional named with the role on one page is a name to check on
+    # the pages after it too
+    return RemembersProfessionals(flag_personal_data)
 
 
 def _file_page_components(report: VerifyReport) -> dict[int, str]:

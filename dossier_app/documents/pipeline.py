@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from dossier_app.anonymise.docx_redact import anonymise_docx
-from dossier_app.anonymise.flag_pdf import Bevinding, PageFlagger, page_count, without_pages
+from dossier_app.anonymise.flag_pdf import Bevinding, PageFlagger, page_count, with_boxes, without_pages
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.ocr import ocr_engine, ocr_regions, pages_without_text
@@ -100,7 +100,8 @@ def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
           else nullcontext()) as flagging:
         done = _redact_and_gate(prepared, ids, options, flagging)
         if flagging is not None:
-            done.bevindingen = without_pages(flagging.result(), set(done.gerasterd))
+            done.bevindingen = with_boxes(without_pages(flagging.result(), set(done.gerasterd)),
+                                          prepared.pdf)
     return done
 
 
