@@ -91,7 +91,7 @@ def with_boxes(found: list[Bevinding], pdf_path: Path) -> list[Bevinding]:
 
 
 def _boxes_on_page(doc: Any, page_number: int, found: list[Bevinding]) -> list[Bevinding]:
-    from dossier_app.anonymise.pdf_redact import _to_shown  # the redactor's own conversion
+    from dossier_app.anonymise.pdf_redact.boxes import to_shown  # the redactor's own conversion
     from dossier_app.anonymise.pdfium_chars import CharIndex
 
     try:
@@ -107,7 +107,7 @@ def _boxes_on_page(doc: Any, page_number: int, found: list[Bevinding]) -> list[B
             indices = [i for i in range(b.start, min(b.end, chars.count))
                        if not chr(pdfium.raw.FPDFText_GetUnicode(textpage, i) or 32).isspace()]
             lines = _lines(chars.boxes(indices)) if indices else []
-            out.append(replace(b, vakken=tuple(_to_shown(r, crop, rotate, page_number - 1)
+            out.append(replace(b, vakken=tuple(to_shown(r, crop, rotate, page_number - 1)
                                                for r in lines)))
         return out
     finally:

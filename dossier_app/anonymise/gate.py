@@ -50,6 +50,7 @@ from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
 from dossier_app.processes import NO_WINDOW, parallel_workers, program_path
+from dossier_app.taal import aantal
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +234,7 @@ def _leak(findings: list[_Finding]) -> LeakError:
     # as "document" too, but "metadata" tells the user where to look.
     unique = sorted(dict.fromkeys(findings), key=lambda f: f.plaats == "document")
     first = unique[0]
-    more = f" en op {len(unique) - 1} andere plaats(en)" if len(unique) > 1 else ""
+    more = f" en op {aantal(len(unique) - 1, 'andere plaats', 'andere plaatsen')}" if len(unique) > 1 else ""
     message = (f"Mogelijk lek: {first.categorie} gevonden ({first.plaats}){more}. Het "
                "bestand is niet geschreven. Controleer de lakvlakken en de gegevens van de "
                "leerling, of neem deze pagina's op als afbeelding.")

@@ -84,7 +84,7 @@ def image_to_pdf(source: Path, target: Path, *, bestand: str,
     melding = Melding(
         code="GEEN_TEKSTLAAG",
         tekst=("geen tekstlaag: handmatig controleren. De afbeelding is als pagina opgenomen "
-               "en kan niet automatisch op namen worden doorzocht; bekijk de pagina('s) zelf "
+               "en kan niet automatisch op namen worden doorzocht; bekijk de pagina zelf "
                "en markeer wat onleesbaar gemaakt moet worden."),
         bestand=bestand)
     return len(encoded), [melding]

@@ -28,6 +28,7 @@ from dossier_app.documents.convert import convert_docx
 from dossier_app.documents.docx_package import NS_W
 from dossier_app.documents.intake import intake
 from dossier_app.meldingen import Melding
+from dossier_app.taal import aantal
 
 
 @dataclass(frozen=True)
@@ -207,16 +208,20 @@ def _not_checked(pages: list[int], doc: Document, ocr: dict[int, list[Lakvlak]])
 def _ocr_melding(ocr: dict[int, list[Lakvlak]]) -> Melding:
     pages = ", ".join(str(p) for p in sorted(ocr))
     n = sum(len(b) for b in ocr.values())
-    return Melding("OCR_GELAKT", f"Tekstherkenning vond {n} bekende persoonsgegeven(s) op gescande "
-                   f"pagina('s) {pages} en heeft die gelakt. Bekijk de pagina toch zelf: tekstherkenning "
-                   "mist handschrift en slecht leesbare tekst.", "waarschuwing")
+    gevonden = aantal(n, "bekend persoonsgegeven", "bekende persoonsgegevens")
+    waar = f"gescande pagina {pages}" if len(ocr) == 1 else f"gescande pagina's {pages}"
+    return Melding("OCR_GELAKT", f"Tekstherkenning vond {gevonden} op {waar} en heeft die gelakt. "
+                   "Bekijk de pagina toch zelf: tekstherkenning mist handschrift en slecht leesbare "
+                   "tekst.", "waarschuwing")
 
 
 def _still_readable_melding(pages: list[int]) -> Melding:
     lijst = ", ".join(str(p) for p in pages)
-    return Melding("OCR_NOG_LEESBAAR", f"Op gescande pagina('s) {lijst} leest tekstherkenning "
-                   "na het lakken nog een bekend persoonsgegeven. Bekijk deze pagina('s) en teken "
-                   "een vak over wat weg moet.", "waarschuwing")
+    waar, deze = (f"pagina {lijst}", "deze pagina") if len(pages) == 1 else (f"pagina's {lijst}",
+                                                                          "deze pagina's")
+    return Melding("OCR_NOG_LEESBAAR", f"Op gescande {waar} leest tekstherkenning na het lakken nog "
+                   f"een bekend persoonsgegeven. Bekijk {deze} en teken een vak over wat weg moet.",
+                   "waarschuwing")
 
 
 def _totals(docx_counts: dict[str, int], pdf_counts: dict[int, dict[str, int]]) -> dict[str, int]:

@@ -42,10 +42,10 @@ def box_ops(boxes: list[Rect]) -> list:
 
 def shown_boxes(ctx: Context, index: int, found: PageFind) -> list[Lakvlak]:
     boxes = list(ctx.regions.get(index, []))
-    return boxes + [_to_shown(b, found.crop, found.rotate, index) for b in found.boxes]
+    return boxes + [to_shown(b, found.crop, found.rotate, index) for b in found.boxes]
 
 
-def _to_shown(rect: Rect, crop: tuple[float, ...], rotate: int, index: int) -> Lakvlak:
+def to_shown(rect: Rect, crop: tuple[float, ...], rotate: int, index: int) -> Lakvlak:
     """User-space rectangle -> top-left-origin rectangle of the page as shown."""
     cx0, cx1 = sorted((crop[0], crop[2]))
     cy0, cy1 = sorted((crop[1], crop[3]))
