@@ -103,9 +103,10 @@ def build_process(spec: dict) -> dict:
         rc = main(["build", spec["case"], "-o", spec["out"], "--converter", spec["converter"],
                    "--force", "--stil"])
     text = out.getvalue()
-    made = re.search(r"\((\d+) pagina's, ([\d.]+) s(?:, (\d+) document\(en\) uit de cache)?\)", text)
+    # "(197 pagina's, 21,6 s, 12 documenten uit de cache)": Dutch plurals and decimal comma
+    made = re.search(r"\((\d+) pagina(?:'s)?, ([\d.,]+) s(?:, (\d+) document(?:en)? uit de cache)?\)", text)
     return {"rc": rc, "pages": int(made.group(1)) if made else 0,
-            "product_seconds": float(made.group(2)) if made else 0.0,
+            "product_seconds": float(made.group(2).replace(",", ".")) if made else 0.0,
             "from_cache": int(made.group(3) or 0) if made else 0,
             "controleer": text.count("CONTROLEER"),
             "main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
