@@ -127,13 +127,23 @@ def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,
     return found
 
 
-def _render(page: pdfium.PdfPage) -> tuple[Image.Image, float]:
+def render_page(page: pdfium.PdfPage, dpi: float = DPI, *,
+                page_only: bool = False) -> tuple[Image.Image, float]:
+    """The page in grey at `dpi` (less for a huge page: MAX_PIXELS), and its scale.
+    `page_only`: without form fields and annotations (what the bundle shows of a scan)."""
     width, height = page.get_size()
-    scale = DPI / 72
+    scale = dpi / 72
     if width * height * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (width * height)) ** 0.5
-    bitmap = page.render(scale=scale, grayscale=True)
-    return bitmap.to_pil(), scale
+    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=not page_only,
+                         draw_annots=not page_only)
+    try:
+        return bitmap.to_pil().convert("L"), scale  # a copy: to_pil shares the bitmap's buffer
+    finally:
+        bitmap.close()
+
+
+_render = render_page
 
 
 def _tesseract_words(exe: str, image: Image.Image) -> list[list[_Word]]:

@@ -33,6 +33,7 @@ from dossier_app.anonymise.ocr import (
     _to_points,
     _tsv_words,
     _Word,
+    render_page,
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH
@@ -158,15 +159,7 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path) -> dict[i
 
 
 def _render(page: pdfium.PdfPage) -> tuple[Image.Image, float]:
-    width, height = page.get_size()
-    scale = DPI / 72
-    if width * height * scale * scale > MAX_PIXELS:
-        scale = (MAX_PIXELS / (width * height)) ** 0.5
-    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False, draw_annots=False)
-    try:
-        return bitmap.to_pil().convert("L"), scale
-    finally:
-        bitmap.close()
+    return render_page(page, DPI, page_only=True)
 
 
 def _blank_regions(image: Image.Image, regions: Sequence[Lakvlak], scale: float) -> None:
