@@ -35,6 +35,7 @@ from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmation_hash, identifier_tokens, scrub_label
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
+from dossier_app.store.memo import Memo
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
 
 Progress = Callable[[str, int, int], None]  # Dutch step label, done, total
@@ -91,7 +92,10 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         assembled = assemble(parts, _info(case, result, options), tmp,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
         report("Eindcontrole op persoonsgegevens", 0, 1)
-        verified = _final_checks(tmp, ids, assembled, out.name)
+        memo = Memo.open_default("controles") if options.cache else None
+        verified = _final_checks(tmp, ids, assembled, out.name, memo)
+        if memo is not None:
+            memo.prune()
         atomic_copy(tmp, out)
     seconds = time.monotonic() - started
     log.info("build: %d pagina's, %d documenten (%d uit cache), %.1f s", assembled.paginas,
@@ -110,29 +114,30 @@ def _warm_up_flagger() -> None:
 
 
 def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
-                  bestand: str) -> VerifyReport:
+                  bestand: str, memo: Memo | None = None) -> VerifyReport:
     """The gate and the loket's verify over the finished bundle. Both only read it, so with
     two cores the gate runs in a worker process while verify runs here; the gate's verdict
-    comes first either way."""
+    comes first either way. `memo`: what OCR and the flagger read in identical page images
+    and texts before (a rebuild); every check still runs over every page."""
     pool = spawn_pool(1) if parallel_workers(2) > 1 else None
     if pool is None:
-        _gate(bundle, ids, assembled)
-        return verify_bundle(bundle, bestand=bestand, read_images=False)
+        _gate(bundle, ids, assembled, memo)
+        return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
     with pool:
-        gated = pool.submit(_gate, bundle, ids, assembled)
+        gated = pool.submit(_gate, bundle, ids, assembled, memo)
         try:
-            verified = verify_bundle(bundle, bestand=bestand, read_images=False)
+            verified = verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
         finally:
             gated.result()  # raises LeakError: the bundle is not written
     return verified
 
 
-def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult) -> None:
+def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Memo | None = None) -> None:
     """The independent check over every page and channel of the bundle; a leak names the
     component as well as the page."""
     try:
         verify_pdf(bundle, ids.finder, ids.literal_variants(),
-                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}))
+                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo)
     except LeakError as exc:
         where = [f"pagina {p.pagina_van}-{p.pagina_tot}: {p.naam}" for p in assembled.onderdelen
                  if p.pagina_van]
