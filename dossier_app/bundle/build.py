@@ -27,6 +27,7 @@ from dossier_app.bundle.offerte import render_offerte
 from dossier_app.bundle.verify import VerifyReport, verify_bundle
 from dossier_app.bundle.voorblad import InhoudRegel, render_voorblad
 from dossier_app.case_model import Case, Document
+from dossier_app.documents import workers as workers_mod
 from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, process_document
 from dossier_app.errors import CancelledError, IncompleteError, LeakError
 from dossier_app.fileio import atomic_copy, check_output
@@ -203,7 +204,7 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
     not forked: PDFium is not thread-safe, and forking next to Qt's threads is not safe)."""
     total = len(todo)
     workers = parallel_workers(total)
-    pool = spawn_pool(workers, initializer=_init_worker, initargs=(case,)) if workers > 1 else None
+    pool = spawn_pool(workers, initializer=workers_mod.init, initargs=(case,)) if workers > 1 else None
     if pool is None:
         for n, doc in enumerate(todo, start=1):
             _stop_if(cancelled)
@@ -211,7 +212,7 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
             yield process_document(doc, ids, workdir, popts)
         return
     with pool:
-        futures = [pool.submit(_worker_process, doc, str(workdir), popts) for doc in todo]
+        futures = [pool.submit(workers_mod.process, doc, str(workdir), popts) for doc in todo]
         report(f"Anonimiseren: 0 van {total} documenten klaar", 0, total)
         for n, future in enumerate(as_completed(futures), start=1):
             if cancelled():
@@ -219,20 +220,6 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
                 _stop_if(cancelled)
             yield future.result()
             report(f"Anonimiseren: {n} van {total} documenten klaar", n, total)
-
-
-_WORKER_IDS: IdentifierSet | None = None
-
-
-def _init_worker(case: Case) -> None:
-    """In each worker process: compile the case's identifiers once."""
-    global _WORKER_IDS
-    _WORKER_IDS = identifiers_for_case(case)
-
-
-def _worker_process(doc: Document, workdir: str, popts: PipelineOptions) -> ProcessedDocument:
-    assert _WORKER_IDS is not None
-    return process_document(doc, _WORKER_IDS, Path(workdir), popts)
 
 
 def _stop_if(cancelled: Callable[[], bool]) -> None:
