@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from dossier_app.bundle.build import BuildOptions, build_bundle
 from dossier_app.case import read_case
-from dossier_app.ui.jobs import JobRunner
+from dossier_app.ui.jobs import JobContext, JobRunner
 
 TICK_MS = 20
 
@@ -37,11 +37,30 @@ def _measure(app: QCoreApplication, job) -> tuple[dict[str, object], list[float]
     delays: list[float] = []
     last = [time.monotonic()]
     result: dict[str, object] = {}
+    phases: list[tuple[float, str]] = [(last[0], "start")]
+    worst: list[tuple[float, str]] = []
 
     def tick() -> None:
         now = time.monotonic()
-        delays.append((now - last[0]) * 1000 - TICK_MS)
+        delay = (now - last[0]) * 1000 - TICK_MS
+        delays.append(delay)
+        if delay > 50:  # where it happened: the phase the job last reported
+            worst.append((delay, phases[-1][1]))
         last[0] = now
+
+    class Phased:  # the job's progress reports, timestamped, then passed on as the page gets them
+        def __init__(self, ctx: JobContext) -> None:
+            self.ctx = ctx
+
+        def progress(self, label: str, done: int, total: int) -> None:
+            phases.append((time.monotonic(), label.split(":", maxsplit=1)[0]))
+            self.ctx.progress(label, done, total)
+
+        def cancelled(self) -> bool:
+            return self.ctx.cancelled()
+
+    def with_phases(ctx: JobContext) -> object:
+        return job(Phased(ctx))
 
     timer = QTimer()
     timer.setInterval(TICK_MS)
@@ -56,11 +75,13 @@ def _measure(app: QCoreApplication, job) -> tuple[dict[str, object], list[float]
         result["error"] = message
         app.quit()
 
-    runner.start(job, on_done=done, on_error=failed)
+    runner.start(with_phases, on_done=done, on_error=failed)
     app.exec()
     elapsed = time.monotonic() - started
     timer.stop()
     runner.wait()
+    for delay, phase in sorted(worst, reverse=True)[:3]:
+        print(f"    {delay:.0f} ms during: {phase}")
     return result, sorted(delays), elapsed
 
 
