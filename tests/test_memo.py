@@ -124,3 +124,45 @@ def test_the_gate_reads_an_identical_scan_once_and_a_changed_one_again(tmp_path:
     verify_pdf(_scan_pdf(tmp_path / "schoon.pdf", covered), IDS.finder, IDS.literal_variants(),
                memo=memo)
     assert len(runs) == 2
+
+
+class _Ctx:
+    """The job API the wizard's runner hands a job: progress reports and a stop flag."""
+
+    def __init__(self) -> None:
+        self.reports: list[str] = []
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        self.reports.append(label)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def test_bouwen_after_alles_voorbereiden_converts_nothing_again(tmp_path: Path) -> None:
+    """The wizard's preparation fills the document cache under the build's keys: the build
+    then takes every document from it, and its pages are the pages of a build that made
+    everything itself."""
+    import pikepdf
+
+    from dossier_app.bundle import hashing
+    from dossier_app.ui.review_page import prepare_job
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    case = read_case(folder / "casus.toml")
+    with memory_keyring():
+        ctx = _Ctx()
+        prepared = prepare_job(case, list(case.documenten), {})(ctx)
+        assert [p.document for p in prepared] == list(case.documenten)
+        assert all(p.review is not None for p in prepared)
+        assert ctx.reports  # progress was reported
+        cached = build_bundle(case, tmp_path / "uit-cache.pdf", BuildOptions())
+    fresh = build_bundle(case, tmp_path / "vers.pdf", BuildOptions(cache=False))
+    assert cached.uit_cache == len(cached.documenten) == len(case.documenten)
+    assert fresh.uit_cache == 0
+    with pikepdf.open(tmp_path / "uit-cache.pdf") as a, pikepdf.open(tmp_path / "vers.pdf") as b:
+        assert hashing.page_digests(a) == hashing.page_digests(b)
+    # and byte for byte: a build is reproducible (the stamp's resource name is chosen, not random)
+    assert (tmp_path / "uit-cache.pdf").read_bytes() == (tmp_path / "vers.pdf").read_bytes()
+    assert cached.verify.ok and fresh.verify.ok

@@ -8,6 +8,7 @@ pages without text, and confirms every such page. The build waits for that.
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
+from dossier_app.bundle.cache import DocumentCache
 from dossier_app.case_model import Case, Document, Lakvlak
 from dossier_app.documents import workers as doc_workers
 from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, process_document
@@ -75,8 +77,20 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
 
     Several documents go to spawned worker processes (one per core, as the build does):
     the work then holds no lock the window needs, and two cores do it in about half the
-    time. One document, or no workers to be had: here, one after the other."""
+    time. One document, or no workers to be had: here, one after the other.
+
+    Each prepared document also goes into the encrypted document cache (when the keyring
+    allows one) under the key a build looks it up by: Bouwen after Alles voorbereiden then
+    converts and redacts nothing again (the cached PDF is the same whether or not the
+    flagger and the gate looked at it; the build's own checks run over the whole bundle)."""
     keys = keys or {}
+    cache = DocumentCache.open_default()
+    ids = identifiers_for_case(case)
+
+    def remember(doc: Document, p: ProcessedDocument) -> None:
+        if cache is not None:
+            with contextlib.suppress(OSError):  # only a later build's head start
+                cache.put(cache.key_for(doc, ids, options_for(doc)), p)
 
     def review_of(doc: Document, p: ProcessedDocument) -> Review:
         return Review(pdf=p.pdf.read_bytes(), paginas=p.paginas,
@@ -88,7 +102,6 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
         return prepare_options(case, passwords.get(str(doc.pad)))
 
     def serial(ctx: JobContext) -> list[Prepared]:
-        ids = identifiers_for_case(case)
         out = []
         for n, doc in enumerate(docs, start=1):
             if ctx.cancelled():
@@ -96,8 +109,9 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
             ctx.progress(f"Document {n} van {len(docs)} voorbereiden", n - 1, len(docs))
             try:
                 with private_workdir() as workdir:
-                    out.append(Prepared(doc, review_of(doc, process_document(doc, ids, workdir,
-                                                                             options_for(doc)))))
+                    processed = process_document(doc, ids, workdir, options_for(doc))
+                    remember(doc, processed)
+                    out.append(Prepared(doc, review_of(doc, processed)))
             except DossierError as exc:
                 out.append(Prepared(doc, None, exc.message))
         return out
@@ -116,7 +130,9 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
             for future in as_completed(futures):
                 i = futures[future]
                 try:
-                    done[i] = Prepared(docs[i], review_of(docs[i], future.result()))
+                    processed = future.result()
+                    remember(docs[i], processed)
+                    done[i] = Prepared(docs[i], review_of(docs[i], processed))
                 except DossierError as exc:
                     done[i] = Prepared(docs[i], None, exc.message)
                 ctx.progress(f"{len(done)} van {len(docs)} documenten voorbereid", len(done), len(docs))
