@@ -36,7 +36,7 @@ from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmation_hash, identifier_tokens, scrub_label
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
-from dossier_app.store.memo import Memo
+from dossier_app.store.memo import CHECKS_MEMO, Memo
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
 
 Progress = Callable[[str, int, int], None]  # Dutch step label, done, total
@@ -93,7 +93,7 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         assembled = assemble(parts, _info(case, result, options), tmp,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
         report("Eindcontrole op persoonsgegevens", 0, 1)
-        memo = Memo.open_default("controles") if options.cache else None
+        memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
         verified = _final_checks(tmp, ids, assembled, out.name, memo)
         if memo is not None:
             memo.prune()

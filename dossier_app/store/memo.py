@@ -30,6 +30,20 @@ from dossier_app.store.vault import VaultError, open_sealed, seal
 
 MAX_AGE_S = 30 * 24 * 3600
 _AAD = b"tafeldossier-memo-v1:"
+# The data folder's cache folders that hold results made from a pupil's documents: the
+# processed documents (bundle/cache.py) and this memo. "Casus verwijderen" empties them.
+DOCUMENT_CACHE = "documenten"
+CHECKS_MEMO = "controles"
+
+
+def clear_caches() -> None:
+    """Remove every sealed result made from documents (both folders above). Their names
+    do not say which case they belong to, so all go: they only ever save time."""
+    from dossier_app.logs import data_dir
+
+    for kind in (DOCUMENT_CACHE, CHECKS_MEMO):
+        for path in (data_dir() / "cache" / kind).glob("*.bin"):
+            path.unlink(missing_ok=True)
 
 
 class Memo:
