@@ -336,20 +336,16 @@ def test_word_unavailable_here_is_a_document_error(tmp_path: Path) -> None:
         word_com.convert(tmp_path / "a.docx", tmp_path / "a.pdf", timeout=1, bestand="a.docx")
 
 
-# --- speed ---------------------------------------------------------------------------
+# --- a long report ------------------------------------------------------------------
+# Its speed is measured in benchmarks/docx_bench.py, never here: a timed test fails on a
+# busy machine and proves nothing about the product.
 
 
-def test_builtin_speed(tmp_path: Path) -> None:
+def test_builtin_converts_a_long_report(tmp_path: Path) -> None:
     src = docxmaker.make_report_docx(tmp_path / "rapport.docx", pages=20)
     pdf = tmp_path / "rapport.pdf"
-    convert_docx(src, pdf, converter="builtin")  # warm-up: font registration
-    start = time.perf_counter()
     convert_docx(src, pdf, converter="builtin")
-    elapsed = time.perf_counter() - start
-    pages = len(PdfReader(pdf).pages)
-    print(f"\nbuiltin: {pages} pages in {elapsed:.3f} s = {pages / elapsed:.0f} pages/s")
-    assert pages >= 15
-    assert pages / elapsed > 25  # product target is > 50 pages/s; leave room for slow CI
+    assert len(PdfReader(pdf).pages) >= 15
 
 
 def test_word_timeout_kills_only_the_word_started_for_this_conversion():
