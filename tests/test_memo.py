@@ -66,6 +66,7 @@ def test_a_rebuild_after_a_voorblad_edit_reuses_the_flaggers_answers(tmp_path: P
         return real_flag(text, *args, **kwargs)
 
     monkeypatch.setattr(detect, "flag_personal_data", counting)
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")  # every check in this process, where it is counted
     with memory_keyring():
         first = build_bundle(read_case(folder / "casus.toml"), tmp_path / "een.pdf",
                              BuildOptions(converter="builtin"))

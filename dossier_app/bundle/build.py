@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -81,10 +82,16 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     result = _checked(case, options)
     ids = identifiers_for_case(case)
     remove_stale_workdirs()
-    # The loket's check at the end needs the name detector: load it now, in a thread of
-    # this process, which mostly waits while the worker processes do the documents.
-    threading.Thread(target=_warm_up_flagger, name="flagger-laden", daemon=True).start()
-    with private_workdir() as workdir:
+    # The loket's check at the end needs the name detector: load it now, while the documents
+    # are done. In a worker process of its own, which then runs that check: loading holds
+    # the interpreter's lock for long stretches (unpickling the name lists), and the wizard
+    # builds in a thread beside its window. Without workers, in a thread here.
+    checker = spawn_pool(1) if parallel_workers(2) > 1 else None
+    if checker is not None:
+        checker.submit(_warm_up_flagger)
+    else:
+        threading.Thread(target=_warm_up_flagger, name="flagger-laden", daemon=True).start()
+    with private_workdir() as workdir, checker or nullcontext():
         docs = _documents_in_order(case, result)
         processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
         parts, ranges_known = _parts(case, result, ids, processed, workdir)
@@ -94,7 +101,7 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
         report("Eindcontrole op persoonsgegevens", 0, 1)
         memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
-        verified = _final_checks(tmp, ids, assembled, out.name, memo)
+        verified = _final_checks(tmp, ids, assembled, out.name, memo, checker)
         if memo is not None:
             memo.prune()
         atomic_copy(tmp, out)
@@ -115,22 +122,26 @@ def _warm_up_flagger() -> None:
 
 
 def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
-                  bestand: str, memo: Memo | None = None) -> VerifyReport:
+                  bestand: str, memo: Memo | None = None,
+                  checker: ProcessPoolExecutor | None = None) -> VerifyReport:
     """The gate and the loket's verify over the finished bundle. Both only read it, so with
-    two cores the gate runs in a worker process while verify runs here; the gate's verdict
-    comes first either way. `memo`: what OCR and the flagger read in identical page images
-    and texts before (a rebuild); every check still runs over every page."""
-    pool = spawn_pool(1) if parallel_workers(2) > 1 else None
-    if pool is None:
+    two cores each runs in a worker process (verify in `checker`, where the name detector
+    was loaded meanwhile); the gate's verdict comes first either way. `memo`: what OCR and
+    the flagger read in identical page images and texts before (a rebuild); every check
+    still runs over every page."""
+    pool = spawn_pool(1) if checker is not None else None
+    if pool is None or checker is None:
         _gate(bundle, ids, assembled, memo)
         return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
     with pool:
         gated = pool.submit(_gate, bundle, ids, assembled, memo)
-        try:
-            verified = verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
-        finally:
-            gated.result()  # raises LeakError: the bundle is not written
-    return verified
+        checked = checker.submit(_verify, bundle, bestand, memo)
+        gated.result()  # raises LeakError: the bundle is not written
+        return checked.result()
+
+
+def _verify(bundle: Path, bestand: str, memo: Memo | None) -> VerifyReport:
+    return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
 
 
 def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Memo | None = None) -> None:
