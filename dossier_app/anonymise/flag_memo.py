@@ -9,14 +9,14 @@ the answers come from a `Memo` (sealed, keyed) under a name made of exactly thos
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 from functools import cache
 
 from dossier_app.anonymise.detect import Finding
 from dossier_app.store.memo import Memo, code_fingerprint
 
-_FIELDS = ("start", "end", "categorie", "context", "review")
+_FIELDS = frozenset(f.name for f in fields(Finding))
 
 
 class MemoisedFlagger:
@@ -40,11 +40,10 @@ def _findings(stored: object) -> list[Finding] | None:
     if not isinstance(stored, list):
         return None
     out: list[Finding] = []
-    for item in stored:
-        if not (isinstance(item, dict) and set(item) == set(_FIELDS)):
+    for item in stored:  # sealed by us, so well-formed; a finding of another shape is a miss
+        if not (isinstance(item, dict) and set(item) == _FIELDS):
             return None
-        out.append(Finding(int(item["start"]), int(item["end"]), str(item["categorie"]),
-                           str(item["context"]), bool(item["review"])))
+        out.append(Finding(**item))
     return out
 
 
