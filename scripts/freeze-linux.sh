@@ -73,6 +73,10 @@ for f in LICENSE.txt THIRD_PARTY_NOTICES.md _internal/resources/fonts/LICENSE-De
   [ -s "$APP/$f" ] || { echo "ontbreekt: $f" >&2; exit 1; }
 done
 ls -d "$APP"/_internal/*.dist-info | wc -l | xargs echo "dist-info-mappen:"
+# reportlab's C accelerator is imported by name in a string (PyInstaller cannot see it):
+# the spec names it, and its licence comes with its dist-info
+ls "$APP"/_internal/_rl_accel* >/dev/null 2>&1 || { echo "ontbreekt: _rl_accel" >&2; exit 1; }
+ls -d "$APP"/_internal/rl_accel-*.dist-info >/dev/null 2>&1 || { echo "ontbreekt: rl_accel-*.dist-info" >&2; exit 1; }
 
 cd "$ROOT"
 echo "== grootte" >&2

@@ -396,3 +396,12 @@ def test_windows_build_installs_the_pinned_qt_and_runs_the_tests():
     assert "python -m pytest" in workflow and "--plain" in workflow
     assert "Eindcontrole: objecten, pdfium, pypdf, pdfminer" in ps1
     assert '$env:PATH = "$env:SystemRoot\\System32;$env:SystemRoot"' in ps1
+
+
+def test_reportlab_runs_its_c_accelerator():
+    """reportlab falls back to pure Python quietly when its accelerator (the rl_accel
+    wheel) is missing; the frozen build checks the same in scripts/freeze-linux.sh."""
+    from reportlab.lib import rl_accel
+
+    assert type(rl_accel.fp_str).__name__ == "builtin_function_or_method"
+    assert rl_accel.fp_str(1.5, 2) == "1.5 2"
