@@ -74,7 +74,7 @@ def embed(pdf: pikepdf.Pdf, manifest: Mapping[str, Any]) -> None:
     """Attach the manifest as an associated file (AFRelationship Data) of the document."""
     spec = AttachedFileSpec(pdf, to_bytes(manifest), description="Tafeldossier-manifest",
                             filename=BESTANDSNAAM, mime_type=MIME,
-                            relationship=Name.Data)  # type: ignore[call-arg]  # missing from the stubs
+                            relationship=Name.Data)
     pdf.attachments[BESTANDSNAAM] = spec
     pdf.Root.AF = pikepdf.Array([pdf.Root.Names.EmbeddedFiles.Names[1]])
 
