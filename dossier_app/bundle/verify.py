@@ -140,8 +140,11 @@ def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, p
         data = _manifest(pdf, bestand)
         report = VerifyReport(bestand, data)
         try:
-            guard.check_resources(pdf, bestand, limits, deadline)
+            tails = guard.check_resources(pdf, bestand, limits, deadline)
             _check_pdf(report, pdf, raw, layout, deadline)
+            if tails:
+                report.opbouw.append(_tails(tails))
+                report.meldingen.append(report.opbouw[-1])
         except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise NotABundleError(f"{bestand} is beschadigd en kan niet worden gecontroleerd "
                                   f"({type(exc).__name__}). {OPNIEUW}", bestand=bestand) from exc
@@ -256,6 +259,13 @@ def _opbouw(pdf: pikepdf.Pdf, raw: bytes, layout: structure.XrefTable | Melding)
                       "naar verwijst: inhoud die geen PDF-lezer toont en die niet is gecontroleerd, maar wel "
                       "meereist.")]
     return []
+
+
+def _tails(n: int) -> Melding:
+    stromen = aantal(n, "datastroom", "datastromen")
+    return _fout("VERBORGEN_BYTES", f"Het bestand bevat {stromen} met gegevens na het einde van de "
+                 "gecomprimeerde inhoud: bytes die geen PDF-lezer toont en die niet zijn gecontroleerd, maar "
+                 "wel meereizen. Tafeldossier schrijft dat nooit; de bundel is na het maken bewerkt.")
 
 
 def _routeboek_namen(data: dict[str, Any]) -> dict[str, str] | None:
