@@ -20,9 +20,11 @@ from test_assemble import EXTRA, make_info, make_parts
 from test_verify import verify
 from test_verify_attacks import fresh, refused  # noqa: F401 (fixture)
 
-from dossier_app.bundle import structure
+from dossier_app.bundle import manifest, structure
 from dossier_app.bundle.assemble import assemble
-from dossier_app.errors import ExitCode
+from dossier_app.bundle.verify import verify_bundle
+from dossier_app.documents.limits import Limits
+from dossier_app.errors import ExitCode, NotABundleError
 
 SECRET = b"Jan de Vries, BSN 123456782, Weimarstraat 12"
 PAGE_TEXT = b"BT /F1 18 Tf 72 700 Td (" + SECRET + b") Tj ET"
@@ -187,3 +189,62 @@ def test_the_assembler_drops_bytes_after_the_compressed_data(tmp_path):
         streams = [o for o in pdf.objects if isinstance(o, pikepdf.Stream)]
         assert not any(SECRET in o.read_raw_bytes() for o in streams)
     assert verify(out).exit_code == ExitCode.ok
+
+
+# --- further attacks from the issue's list --------------------------------------------------
+
+def test_manifest_twice_in_a_name_tree_with_kids(fresh):  # noqa: F811
+    """Two leaves of a name tree each hold an entry under the manifest's name: readers that
+    walk the tree list both, a reader that keeps one name shows either."""
+    with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+        tree = pdf.Root.Names.EmbeddedFiles
+        name, spec = tree.Names[0], tree.Names[1]
+        other = pdf.make_indirect(pikepdf.Dictionary({k: spec[k] for k in spec}))
+        stream = spec.EF.F
+        keys = {k[1:]: stream.stream_dict[k] for k in stream.stream_dict
+                if k not in ("/Length", "/Filter", "/DecodeParms")}
+        copy = pdf.make_stream(stream.read_bytes(), **keys)
+        other.EF = pikepdf.Dictionary(F=copy, UF=copy)  # a valid manifest too (a changed one would do)
+        leaves = [pdf.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array([name, s]),
+                                                       Limits=pikepdf.Array([name, name])))
+                  for s in (spec, other)]
+        pdf.Root.Names.EmbeddedFiles = pdf.make_indirect(pikepdf.Dictionary(Kids=pikepdf.Array(leaves)))
+        pdf.save(fresh)
+    refused(fresh, "BIJLAGE_TOEGEVOEGD", "bijgevoegd")
+
+
+def test_extra_key_on_the_manifest_stream(fresh):  # noqa: F811
+    with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+        pdf.attachments[manifest.BESTANDSNAAM].obj.EF.F.Notitie = pikepdf.String("Jan de Vries")
+        pdf.save(fresh)
+    refused(fresh, "BIJLAGE_TOEGEVOEGD", "bestandsbeschrijving van het manifest")
+
+
+def test_font_bomb_is_refused(fresh):  # noqa: F811
+    """An embedded font program that inflates far beyond the limit (exit 3, before any
+    reader decodes it)."""
+    with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+        bomb = zlib.compress(b"\0" * (3 * 1024 * 1024), 9)
+        program = pdf.make_stream(b"")
+        program.write(bomb, filter=pikepdf.Name.FlateDecode)
+        fonts = pdf.pages[1].obj.Resources.Font
+        font = fonts[next(iter(fonts.keys()))]
+        descriptor = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor,
+                                                          FontName=font.get("/BaseFont"), FontFile2=program))
+        font.FontDescriptor = descriptor
+        pdf.save(fresh)
+    with pytest.raises(NotABundleError, match="datastroom die uitgepakt meer dan 1 MB") as info:
+        verify_bundle(fresh, bestand=fresh.name, limits=Limits(max_stream_bytes=1024 * 1024))
+    assert info.value.exit_code == ExitCode.input_error
+
+
+def test_a_resave_with_recompressed_object_streams_passes(fresh):  # noqa: F811
+    """qpdf writing every stream anew (tighter compression, object streams): harmless."""
+    pikepdf.settings.set_flate_compression_level(9)
+    try:
+        with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+            pdf.save(fresh, object_stream_mode=pikepdf.ObjectStreamMode.generate, recompress_flate=True)
+    finally:
+        pikepdf.settings.set_flate_compression_level(-1)
+    report = verify(fresh)
+    assert report.ok, [m.tekst for m in report.problemen]
