@@ -21,58 +21,102 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_case import generate
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from dossier_app.bundle.build import BuildOptions, build_bundle
 from dossier_app.case import read_case
-from dossier_app.ui.jobs import JobRunner
+from dossier_app.ui.jobs import JobContext, JobRunner
 
 TICK_MS = 20
 
 
+def _measure(app: QCoreApplication, job) -> tuple[dict[str, object], list[float], float]:
+    """Run `job` on the wizard's JobRunner while a 20 ms timer ticks on the main thread."""
+    runner = JobRunner()
+    delays: list[float] = []
+    last = [time.monotonic()]
+    result: dict[str, object] = {}
+    phases: list[tuple[float, str]] = [(last[0], "start")]
+    worst: list[tuple[float, str]] = []
+
+    def tick() -> None:
+        now = time.monotonic()
+        delay = (now - last[0]) * 1000 - TICK_MS
+        delays.append(delay)
+        if delay > 50:  # where it happened: the phase the job last reported
+            worst.append((delay, phases[-1][1]))
+        last[0] = now
+
+    class Phased:  # the job's progress reports, timestamped, then passed on as the page gets them
+        def __init__(self, ctx: JobContext) -> None:
+            self.ctx = ctx
+
+        def progress(self, label: str, done: int, total: int) -> None:
+            phases.append((time.monotonic(), label.split(":", maxsplit=1)[0]))
+            self.ctx.progress(label, done, total)
+
+        def cancelled(self) -> bool:
+            return self.ctx.cancelled()
+
+    def with_phases(ctx: JobContext) -> object:
+        return job(Phased(ctx))
+
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(tick)
+    timer.start()
+    started = time.monotonic()
+    def done(r: object) -> None:
+        result["r"] = r
+        app.quit()
+
+    def failed(message: str, _cancelled: bool) -> None:
+        result["error"] = message
+        app.quit()
+
+    runner.start(with_phases, on_done=done, on_error=failed)
+    app.exec()
+    elapsed = time.monotonic() - started
+    timer.stop()
+    runner.wait()
+    for delay, phase in sorted(worst, reverse=True)[:3]:
+        print(f"    {delay:.0f} ms during: {phase}")
+    return result, sorted(delays), elapsed
+
+
+def _report(label: str, delays: list[float], elapsed: float) -> None:
+    p99 = delays[int(len(delays) * 0.99) - 1]
+    print(f"  {label}: {elapsed:.1f} s; event loop ticks {len(delays)} (every {TICK_MS} ms expected); "
+          f"delay beyond {TICK_MS} ms: median {statistics.median(delays):.0f} ms, p99 {p99:.0f} ms, "
+          f"max {delays[-1]:.0f} ms")
+
+
 def main() -> int:
+    from dossier_app.ui.review_page import prepare_job
+
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["TAFELDOSSIER_DATA"] = str(Path(tmp) / "data")
         folder = Path(tmp) / "casus"
         generate(folder, libreoffice=False)
         case = read_case(folder / "casus.toml")
         app = QApplication.instance() or QApplication([])
-        runner = JobRunner()
-        delays: list[float] = []
-        last = [time.monotonic()]
-        result: dict[str, object] = {}
-
-        def tick() -> None:
-            now = time.monotonic()
-            delays.append((now - last[0]) * 1000 - TICK_MS)
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(TICK_MS)
-        timer.timeout.connect(tick)
-        timer.start()
-        started = time.monotonic()
-        runner.start(lambda ctx: build_bundle(case, Path(tmp) / "bundel.pdf",
-                                              BuildOptions(converter="builtin"),
-                                              progress=ctx.progress, cancelled=ctx.cancelled),
-                     on_done=lambda r: (result.update(r=r), app.quit()),
-                     on_error=lambda m, c: (result.update(error=m), app.quit()))
-        app.exec()
-        elapsed = time.monotonic() - started
-        timer.stop()
-        runner.wait()
-    if "error" in result:
-        print(f"build failed: {result['error']}")
+        print(f"ui_responsiveness: the generated case, {len(case.documenten)} documents "
+              "(the wizard's worker thread, as the pages run them)")
+        prepared, prep_delays, prep_s = _measure(app, prepare_job(case, list(case.documenten), {}))
+        if "error" in prepared:
+            print(f"preparation failed: {prepared['error']}")
+            return 1
+        _report("Alles voorbereiden", prep_delays, prep_s)
+        built, delays, elapsed = _measure(
+            app, lambda ctx: build_bundle(case, Path(tmp) / "bundel.pdf", BuildOptions(converter="builtin"),
+                                          progress=ctx.progress, cancelled=ctx.cancelled))
+    if "error" in built:
+        print(f"build failed: {built['error']}")
         return 1
-    pages = result["r"].paginas  # type: ignore[attr-defined]
-    delays.sort()
-    p99 = delays[int(len(delays) * 0.99) - 1]
-    print(f"ui_responsiveness: build of {pages} pages in {elapsed:.1f} s in the worker thread")
-    print(f"  event loop ticks: {len(delays)} (every {TICK_MS} ms expected)")
-    print(f"  delay beyond {TICK_MS} ms: median {statistics.median(delays):.0f} ms, p99 {p99:.0f} ms, "
-          f"max {delays[-1]:.0f} ms")
-    print("  (a window feels frozen from about 500 ms without response)")
+    pages = built["r"].paginas  # type: ignore[attr-defined]
+    _report(f"Bouwen ({pages} pages)", delays, elapsed)
+    print("  (a window feels frozen from about 500 ms without response; the target is <= 100 ms)")
     return 0
 
 

@@ -1,8 +1,22 @@
 """Tafeldossier: dossiers for the tafels of the Routeboek verzuim en thuiszitters."""
 
-from importlib import metadata
+from __future__ import annotations
 
-try:
-    __version__ = metadata.version("tafeldossier")
-except metadata.PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0+bron"
+from functools import cache
+
+
+@cache
+def _version() -> str:
+    # importlib.metadata costs ~40 ms of every start: read only when the version is asked for
+    from importlib import metadata
+
+    try:
+        return metadata.version("tafeldossier")
+    except metadata.PackageNotFoundError:  # running from a source tree without install
+        return "0.0.0+bron"
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dossier_app import __version__
 from dossier_app.errors import DossierError, ExitCode, UsageError
 from dossier_app.logs import get_logger, log_internal_error
 from dossier_app.rules.terms import GEMEENTEN, ONDERWIJS
@@ -383,11 +382,22 @@ def _add_form_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_aanbieding)
 
 
+class _VersionAction(argparse.Action):
+    """argparse's "version" action wants the text when the parser is made; the version is
+    read only when asked for (importlib.metadata costs every start ~40 ms)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> NoReturn:
+        from dossier_app import __version__
+
+        print(f"Tafeldossier {__version__}")
+        parser.exit()
+
+
 def build_parser() -> DutchParser:
     parser = DutchParser(prog="dossier", description="Tafeldossier: aanmeldingen voor de tafels "
                          "van het Routeboek verzuim en thuiszitters voorbereiden en controleren.")
-    parser.add_argument("--versie", action="version", version=f"Tafeldossier {__version__}",
-                        help="toon het versienummer en stop")
+    parser.add_argument("--versie", action=_VersionAction, nargs=0, help="toon het versienummer en stop")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=DutchParser)
     sub.required = True
 

@@ -146,8 +146,19 @@ def test_damaged_meta_is_listed_not_fatal(keyring_mem, case):
 def test_delete_removes_draft_and_copies(keyring_mem, case):
     store = DraftStore.open_default()
     draft_id = store.save(case)
+    # what was prepared from documents is kept sealed in two cache folders; their names do
+    # not say which case, so "Casus verwijderen" empties both
+    from dossier_app.bundle.cache import DocumentCache
+    from dossier_app.store.memo import CHECKS_MEMO, Memo
+
+    memo = Memo.open_default(CHECKS_MEMO)
+    cache = DocumentCache.open_default()
+    assert memo is not None and cache is not None
+    memo.put(memo.name(["flag", "Daan van der Berg"]), ["Daan"])
+    (cache.folder / "stuk.bin").write_bytes(b"verzegeld")
     store.delete(draft_id)
     assert not (store.root / draft_id).exists() and store.list() == []
+    assert list(memo.folder.glob("*.bin")) == [] and list(cache.folder.glob("*.bin")) == []
 
 
 def test_retention_offers_old_drafts(keyring_mem, case):

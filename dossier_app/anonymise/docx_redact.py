@@ -21,6 +21,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -601,10 +602,25 @@ def _strip_person_attributes(root: etree._Element) -> None:
     for el in list(root.iter(_w("rsid"))):  # editing-session ids kept in styles
         _remove(el)
     for el in root.iter():
-        for attr in list(el.attrib):
-            local = attr.rsplit("}", 1)[-1]
-            if local in _PERSON_ATTR_LOCALNAMES or local.startswith("rsid"):
-                del el.attrib[attr]
+        attrib = el.attrib
+        if attrib:
+            for attr in [a for a in attrib if _attribute_kind(a) == _PERSON]:
+                del attrib[attr]
+
+
+_PERSON, _TEXT, _OTHER = 1, 2, 0
+
+
+@cache
+def _attribute_kind(attr: str) -> int:
+    """An attribute by its (namespaced) name: one that names a person or an editing
+    session (removed), one that holds text (scrubbed), or neither. A part can hold tens of
+    thousands of elements (styles, numbering) with a few dozen attribute names: each name
+    is looked at once."""
+    local = attr.rsplit("}", 1)[-1]
+    if local in _PERSON_ATTR_LOCALNAMES or local.startswith("rsid"):
+        return _PERSON
+    return _TEXT if local in _TEXT_ATTR_LOCALNAMES else _OTHER
 
 
 # --- paragraph text ------------------------------------------------------------------
@@ -705,14 +721,17 @@ def _merge_hits(hits: list[Hit], length: int) -> list[Hit]:
 def _scrub_attributes(root: etree._Element, ctx: _Context) -> None:
     renamed: dict[str, str] = {}
     for el in root.iter():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        local = etree.QName(el).localname
-        if local in ("docPr", "cNvPr") and el.get("name"):
+        attrib = el.attrib
+        if not attrib:
+            continue
+        local = tag[tag.rfind("}") + 1:]
+        if local in ("docPr", "cNvPr") and attrib.get("name"):
             el.set("name", f"Object {el.get('id') or ''}".strip())  # often a file name
-        for attr, value in list(el.attrib.items()):
-            if attr.rsplit("}", 1)[-1] in _TEXT_ATTR_LOCALNAMES and value:
-                el.set(attr, ctx.scrub(value))
+        for attr, value in [(a, v) for a, v in attrib.items() if v and _attribute_kind(a) == _TEXT]:
+            el.set(attr, ctx.scrub(value))
         if local == "bookmarkStart":
             _rename_bookmark(el, ctx, renamed)
     for el in root.iter(_w("ffData")):

@@ -50,6 +50,7 @@ from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
 from dossier_app.processes import NO_WINDOW, parallel_workers, program_path
+from dossier_app.store.memo import Memo
 from dossier_app.taal import aantal
 
 log = logging.getLogger(__name__)
@@ -188,11 +189,13 @@ def _builtin_engines(external: list[str]) -> list[str]:
 
 def verify_pdf(path: Path, identifiers_finder: Finder,
                literals: Sequence[tuple[str, str]], *,
-               allowed_attachments: frozenset[str] = frozenset()) -> GateReport:
+               allowed_attachments: frozenset[str] = frozenset(),
+               memo: Memo | None = None) -> GateReport:
     """Check `path` for identifiers in every channel. Raise LeakError on any finding.
 
     `allowed_attachments` names embedded files the product itself added (the bundle's
-    manifest); their content is still searched like every other stream."""
+    manifest); their content is still searched like every other stream. `memo`: what OCR
+    read in identical page images before (`ocr_check.readable_categories`)."""
     started = time.monotonic()
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
@@ -210,7 +213,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
             findings += _check_texts(name, texts, identifiers_finder, lits)
         for name, engine in external.items():
             findings += _check_texts(name, _engine_pages(engine), identifiers_finder, lits)
-        findings += _check_image_pages(path, identifiers_finder)
+        findings += _check_image_pages(path, identifiers_finder, memo)
     except LeakError:
         raise
     except Exception as exc:  # any engine failing means the file was not checked
@@ -385,7 +388,7 @@ class _Program:
 # --------------------------------------------------------------------------- image pages
 
 
-def _check_image_pages(path: Path, finder: Finder) -> list[_Finding]:
+def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None) -> list[_Finding]:
     """Pages that are images (scans, pages the redactor rendered), read with Tesseract at
     300 dpi with the black boxes blanked (`ocr_check`): a known identifier still readable
     blocks like one in the text. Without Tesseract nothing is read here; those pages stay
@@ -393,7 +396,7 @@ def _check_image_pages(path: Path, finder: Finder) -> list[_Finding]:
     from dossier_app.store.workdir import private_workdir
 
     with private_workdir() as folder:
-        found = readable_categories(path, finder, folder)
+        found = readable_categories(path, finder, folder, memo)
     return [_Finding(categorie, f"pagina {page}", "tekstherkenning")
             for page, categories in sorted(found.items()) for categorie in sorted(categories)]
 

@@ -92,3 +92,22 @@ def tsv(image: Image.Image, psm: int | None = None, dpi: float | None = None) ->
         finally:
             if psm is not None:
                 api.SetPageSegMode(3)
+
+
+@cache
+def identity() -> str:
+    """The engine's versions and its language data, for remembering what it read."""
+    import hashlib
+
+    try:
+        import tesserocr
+
+        versions = f"{tesserocr.__version__}:{tesserocr.tesseract_version().splitlines()[0]}"
+    except (ImportError, AttributeError, IndexError):
+        versions = "?"
+    data = tessdata_dir() / f"{LANGUAGE}.traineddata"
+    try:
+        digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    except OSError:
+        digest = "-"
+    return f"{versions}:{digest}"

@@ -16,6 +16,7 @@ at. Without Tesseract (with Dutch data) nothing here runs and the warning stays 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ from dossier_app.anonymise.ocr import (
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
+from dossier_app.store.memo import Memo
 
 DPI = 300
 # 3: automatic page layout (running text); 11: sparse text, every word on its own (forms,
@@ -133,9 +135,12 @@ def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, w
     return found
 
 
-def readable_categories(pdf_path: Path, finder: Finder, workdir: Path) -> dict[int, set[str]]:
+def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
+                        memo: Memo | None = None) -> dict[int, set[str]]:
     """Per image page, the categories of the known identifiers still readable on it (for
-    the gate: it knows no regions, so black boxes are found in the pixels)."""
+    the gate: it knows no regions, so black boxes are found in the pixels). `memo`: what
+    Tesseract read in an image with exactly these pixels before (a rebuild after a voorblad
+    edit reads the same scans again); the identifiers are always searched anew."""
     exe = _engine()
     pages = image_pages(pdf_path) if exe else []
     if not exe or not pages:
@@ -150,7 +155,7 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path) -> dict[i
             finally:
                 page.close()
             blank_dark_boxes(image)
-            categories = _readable_categories(exe, image, finder, workdir / f"poort-{number}.png")
+            categories = _readable_categories(exe, image, finder, workdir / f"poort-{number}.png", memo)
             if categories:
                 found[number] = categories
     finally:
@@ -205,9 +210,10 @@ def _readable(exe: str, image: Image.Image, finder: Finder,
     return boxes
 
 
-def _readable_categories(exe: str, image: Image.Image, finder: Finder, target: Path) -> set[str]:
+def _readable_categories(exe: str, image: Image.Image, finder: Finder, target: Path,
+                         memo: Memo | None = None) -> set[str]:
     categories: set[str] = set()
-    for lines in _read_modes(exe, image, target):
+    for lines in _read_modes(exe, image, target, memo):
         for words in lines:
             text = " ".join(w.text for w in words)
             categories |= {hit.categorie for hit in finder(text)}
@@ -225,21 +231,54 @@ def _engine() -> str | None:
     return tesseract_command() or (BUILTIN if ocr_builtin.available() else None)
 
 
-def _read_modes(exe: str, image: Image.Image, target: Path) -> list[list[list[_Word]]]:
-    """The words Tesseract reads in each of PSM_MODES, grouped per line. The program's
-    modes run at the same time (one process each): on two cores a page costs the time of
-    one; the built-in engine reads them one after the other, in memory."""
+def _read_modes(exe: str, image: Image.Image, target: Path,
+                memo: Memo | None = None) -> list[list[list[_Word]]]:
+    """The words Tesseract reads in each of PSM_MODES, grouped per line."""
+    name = memo.name(["ocr-tsv", engine_identity(exe), *PSM_MODES, image_digest(image)]) if memo else ""
+    outputs = memo.get(name) if memo else None
+    if not (isinstance(outputs, list) and len(outputs) == len(PSM_MODES)
+            and all(isinstance(o, str) for o in outputs)):
+        outputs = _tsv_outputs(exe, image, target)
+        if memo and all(outputs):  # a run that timed out or failed is not remembered
+            memo.put(name, outputs)
+    return [_tsv_words(out) for out in outputs]
+
+
+def _tsv_outputs(exe: str, image: Image.Image, target: Path) -> list[str]:
+    """Tesseract's TSV in each of PSM_MODES. The program's modes run at the same time (one
+    process each): on two cores a page costs the time of one; the built-in engine reads
+    them one after the other, in memory."""
     if exe == BUILTIN:
-        return [_tsv_words(ocr_builtin.tsv(image, int(psm))) for psm in PSM_MODES]
-    image.save(target)
+        return [ocr_builtin.tsv(image, int(psm)) for psm in PSM_MODES]
+    image.save(target, compress_level=1)  # the same pixels; level 6 cost 0.15 s per page
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         runs = [subprocess.Popen([exe, str(target), "stdout", "-l", "nld", "--psm", psm, "tsv"],
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                  creationflags=NO_WINDOW) for psm in PSM_MODES]
-        return [_tsv_words(_output(run)) for run in runs]
+        return [_output(run) for run in runs]
     finally:
         target.unlink(missing_ok=True)
+
+
+def image_digest(image: Image.Image) -> str:
+    """SHA-256 of an image's pixels, size and mode: two images with the same digest read
+    the same."""
+    h = hashlib.sha256(f"{image.mode}:{image.size[0]}x{image.size[1]}:".encode())
+    h.update(image.tobytes())
+    return h.hexdigest()
+
+
+def engine_identity(exe: str) -> str:
+    """Which Tesseract reads: the built-in one by its versions and language data, the
+    program by its path, size and time (an upgrade reads differently)."""
+    if exe == BUILTIN:
+        return "ingebouwd:" + ocr_builtin.identity()
+    try:
+        info = os.stat(exe)
+    except OSError:
+        return f"programma:{exe}"
+    return f"programma:{exe}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def _output(run: subprocess.Popen[bytes]) -> str:

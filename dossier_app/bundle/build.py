@@ -27,6 +27,7 @@ from dossier_app.bundle.offerte import render_offerte
 from dossier_app.bundle.verify import VerifyReport, verify_bundle
 from dossier_app.bundle.voorblad import InhoudRegel, render_voorblad
 from dossier_app.case_model import Case, Document
+from dossier_app.documents import workers as workers_mod
 from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, process_document
 from dossier_app.errors import CancelledError, IncompleteError, LeakError
 from dossier_app.fileio import atomic_copy, check_output
@@ -35,6 +36,7 @@ from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmed_hashes, identifier_tokens, scrub_label
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
+from dossier_app.store.memo import CHECKS_MEMO, Memo
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
 
 Progress = Callable[[str, int, int], None]  # Dutch step label, done, total
@@ -91,7 +93,10 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         assembled = assemble(parts, _info(case, result, options), tmp,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
         report("Eindcontrole op persoonsgegevens", 0, 1)
-        verified = _final_checks(tmp, ids, assembled, out.name)
+        memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
+        verified = _final_checks(tmp, ids, assembled, out.name, memo)
+        if memo is not None:
+            memo.prune()
         atomic_copy(tmp, out)
     seconds = time.monotonic() - started
     log.info("build: %d pagina's, %d documenten (%d uit cache), %.1f s", assembled.paginas,
@@ -110,29 +115,30 @@ def _warm_up_flagger() -> None:
 
 
 def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
-                  bestand: str) -> VerifyReport:
+                  bestand: str, memo: Memo | None = None) -> VerifyReport:
     """The gate and the loket's verify over the finished bundle. Both only read it, so with
     two cores the gate runs in a worker process while verify runs here; the gate's verdict
-    comes first either way."""
+    comes first either way. `memo`: what OCR and the flagger read in identical page images
+    and texts before (a rebuild); every check still runs over every page."""
     pool = spawn_pool(1) if parallel_workers(2) > 1 else None
     if pool is None:
-        _gate(bundle, ids, assembled)
-        return verify_bundle(bundle, bestand=bestand, read_images=False)
+        _gate(bundle, ids, assembled, memo)
+        return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
     with pool:
-        gated = pool.submit(_gate, bundle, ids, assembled)
+        gated = pool.submit(_gate, bundle, ids, assembled, memo)
         try:
-            verified = verify_bundle(bundle, bestand=bestand, read_images=False)
+            verified = verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
         finally:
             gated.result()  # raises LeakError: the bundle is not written
     return verified
 
 
-def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult) -> None:
+def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Memo | None = None) -> None:
     """The independent check over every page and channel of the bundle; a leak names the
     component as well as the page."""
     try:
         verify_pdf(bundle, ids.finder, ids.literal_variants(),
-                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}))
+                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo)
     except LeakError as exc:
         where = [f"pagina {p.pagina_van}-{p.pagina_tot}: {p.naam}" for p in assembled.onderdelen
                  if p.pagina_van]
@@ -194,7 +200,7 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
     not forked: PDFium is not thread-safe, and forking next to Qt's threads is not safe)."""
     total = len(todo)
     workers = parallel_workers(total)
-    pool = spawn_pool(workers, initializer=_init_worker, initargs=(case,)) if workers > 1 else None
+    pool = spawn_pool(workers, initializer=workers_mod.init, initargs=(case,)) if workers > 1 else None
     if pool is None:
         for n, doc in enumerate(todo, start=1):
             _stop_if(cancelled)
@@ -202,7 +208,7 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
             yield process_document(doc, ids, workdir, popts)
         return
     with pool:
-        futures = [pool.submit(_worker_process, doc, str(workdir), popts) for doc in todo]
+        futures = [pool.submit(workers_mod.process, doc, str(workdir), popts) for doc in todo]
         report(f"Anonimiseren: 0 van {total} documenten klaar", 0, total)
         for n, future in enumerate(as_completed(futures), start=1):
             if cancelled():
@@ -210,20 +216,6 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
                 _stop_if(cancelled)
             yield future.result()
             report(f"Anonimiseren: {n} van {total} documenten klaar", n, total)
-
-
-_WORKER_IDS: IdentifierSet | None = None
-
-
-def _init_worker(case: Case) -> None:
-    """In each worker process: compile the case's identifiers once."""
-    global _WORKER_IDS
-    _WORKER_IDS = identifiers_for_case(case)
-
-
-def _worker_process(doc: Document, workdir: str, popts: PipelineOptions) -> ProcessedDocument:
-    assert _WORKER_IDS is not None
-    return process_document(doc, _WORKER_IDS, Path(workdir), popts)
 
 
 def _stop_if(cancelled: Callable[[], bool]) -> None:

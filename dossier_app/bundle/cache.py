@@ -24,6 +24,7 @@ from dossier_app.fileio import atomic_write_bytes
 from dossier_app.logs import data_dir
 from dossier_app.meldingen import Melding
 from dossier_app.store.keys import get_or_create_key
+from dossier_app.store.memo import DOCUMENT_CACHE
 from dossier_app.store.vault import VaultError, open_sealed, seal
 
 PIPELINE_VERSION = "1"
@@ -71,7 +72,7 @@ class DocumentCache:
         key = get_or_create_key("document-cache")
         if key is None:
             return None
-        folder = data_dir() / "cache" / "documenten"
+        folder = data_dir() / "cache" / DOCUMENT_CACHE
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return cls(folder, key)
 

@@ -23,6 +23,7 @@ anything that changes the page's content, resources, boxes, rotation or annotati
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pikepdf
@@ -35,26 +36,89 @@ _STREAM_SKIP = frozenset({"/Length", "/Filter", "/DecodeParms", "/DL"})
 _PAGE_TYPES = frozenset({"/Page", "/Pages"})
 
 
-class _Walker:
-    """One walk over one page; `stream_cache` may be shared between pages of one file."""
+class DigestCache:
+    """What one file's page walks share: decoded-stream hashes (fonts, images) and the
+    walks of shared subtrees (a font dictionary with its widths, met on every page)."""
 
-    def __init__(self, stream_cache: dict[tuple[int, int], bytes]) -> None:
-        self.h = hashlib.sha256()
+    def __init__(self) -> None:
+        self.streams: dict[tuple[int, int], bytes] = {}
+        self.subtrees: dict[tuple[int, int], _Subtree] = {}
+
+
+@dataclass(frozen=True)
+class _Subtree:
+    chunks: list[bytes]  # the walk's output; back-references as empty placeholders
+    refs: list[tuple[int, int]]  # (position in chunks, number relative to the subtree's root)
+    objects: list[tuple[int, int]]  # the objects it numbered, in order
+
+
+class _Walker:
+    """One walk over one page.
+
+    The output is a list of length-prefixed chunks; a back-reference is a placeholder
+    whose number is filled in when the digest is made. The walk of an indirect object is
+    remembered in `cache.subtrees` when it is self-contained (every back-reference in it
+    points inside it) and replayed on a later page when none of its objects has been met
+    there yet: the bytes are then exactly those a fresh walk would emit, with the
+    back-references shifted to the new numbering."""
+
+    def __init__(self, cache: DigestCache) -> None:
+        self.parts: list[bytes] = []
+        self.refs: list[tuple[int, int]] = []  # (position in parts, object number)
         self.seen: dict[tuple[int, int], int] = {}
-        self.stream_cache = stream_cache
+        self.order: list[tuple[int, int]] = []
+        self.cache = cache
 
     def emit(self, tag: bytes, data: bytes = b"") -> None:
         # Length-prefixed so that no two different graphs give the same byte sequence.
-        self.h.update(tag + len(data).to_bytes(8, "big") + data)
+        self.parts.append(tag + len(data).to_bytes(8, "big") + data)
+
+    def number(self, key: tuple[int, int]) -> int:
+        index = len(self.seen)
+        self.seen[key] = index
+        self.order.append(key)
+        return index
+
+    def digest(self) -> str:
+        parts = list(self.parts)
+        for position, number in self.refs:
+            ref = str(number).encode()
+            parts[position] = b"R" + len(ref).to_bytes(8, "big") + ref
+        return hashlib.sha256(b"".join(parts)).hexdigest()
 
     def walk(self, obj: object) -> None:
         if isinstance(obj, pikepdf.Object) and obj.is_indirect:
             key = obj.objgen
             if key in self.seen:
-                self.emit(b"R", str(self.seen[key]).encode())
+                self.refs.append((len(self.parts), self.seen[key]))
+                self.parts.append(b"")
                 return
-            self.seen[key] = len(self.seen)
+            known = self.cache.subtrees.get(key)
+            if known is not None and self._replay(known):
+                return
+            base, start, first_ref = self.number(key), len(self.parts), len(self.refs)
+            self._walk_value(obj)
+            self._remember(key, base, start, first_ref)
+            return
         self._walk_value(obj)
+
+    def _remember(self, key: tuple[int, int], base: int, start: int, first_ref: int) -> None:
+        refs = self.refs[first_ref:]
+        if any(number < base for _, number in refs):
+            return  # refers back to something met before it on this page: not portable
+        self.cache.subtrees[key] = _Subtree(self.parts[start:],
+                                            [(p - start, n - base) for p, n in refs],
+                                            self.order[base:])
+
+    def _replay(self, tree: _Subtree) -> bool:
+        if any(k in self.seen for k in tree.objects):
+            return False  # a fresh walk would meet one of them as a back-reference
+        base, start = len(self.seen), len(self.parts)
+        for k in tree.objects:
+            self.number(k)
+        self.parts.extend(tree.chunks)
+        self.refs.extend((p + start, n + base) for p, n in tree.refs)
+        return True
 
     def _walk_value(self, obj: object) -> None:
         if isinstance(obj, Stream):
@@ -85,8 +149,9 @@ class _Walker:
 
     def _stream_digest(self, obj: Stream) -> bytes:
         key = obj.objgen
-        if key != (0, 0) and key in self.stream_cache:
-            return self.stream_cache[key]
+        streams = self.cache.streams
+        if key != (0, 0) and key in streams:
+            return streams[key]
         try:
             data = b"d" + obj.read_bytes()
         except pikepdf.PdfError:
@@ -94,11 +159,13 @@ class _Walker:
             data = b"r" + str(obj.get("/Filter")).encode() + obj.read_raw_bytes()
         digest = hashlib.sha256(data).digest()
         if key != (0, 0):
-            self.stream_cache[key] = digest
+            streams[key] = digest
         return digest
 
     def _walk_scalar(self, obj: object) -> None:
-        if isinstance(obj, bool):
+        if type(obj) is int:  # the common case (widths, coordinates): as _number would write it
+            self.emit(b"N", str(obj).encode())
+        elif isinstance(obj, bool):
             self.emit(b"B", b"1" if obj else b"0")
         elif isinstance(obj, int | Decimal):
             self.emit(b"N", _number(obj))
@@ -130,21 +197,21 @@ def inherited(page: pikepdf.Object, key: str) -> pikepdf.Object | None:
     return None
 
 
-def page_digest(page: pikepdf.Page | pikepdf.Object,
-                stream_cache: dict[tuple[int, int], bytes] | None = None) -> str:
-    """Hex SHA-256 of one page, see the module docstring."""
+def page_digest(page: pikepdf.Page | pikepdf.Object, cache: DigestCache | None = None) -> str:
+    """Hex SHA-256 of one page, see the module docstring. `cache`: shared by the pages of
+    one file (never across files: object numbers are per file)."""
     obj = page.obj if isinstance(page, pikepdf.Page) else page
-    walker = _Walker(stream_cache if stream_cache is not None else {})
-    walker.seen[obj.objgen] = 0
+    walker = _Walker(cache if cache is not None else DigestCache())
+    walker.number(obj.objgen)
     keys = (set(obj.keys()) | {k for k in _INHERITABLE if inherited(obj, k) is not None}) - {"/Parent"}
     walker.emit(b"{", str(len(keys)).encode())
     for key in sorted(keys):
         walker.emit(b"K", key.encode("utf-8", "surrogateescape"))
         walker.walk(obj[key] if key in obj else inherited(obj, key))
-    return walker.h.hexdigest()
+    return walker.digest()
 
 
 def page_digests(pdf: pikepdf.Pdf) -> list[str]:
-    """Digests of all pages, sharing decoded-stream hashes (fonts, images) between pages."""
-    cache: dict[tuple[int, int], bytes] = {}
+    """Digests of all pages, sharing stream hashes and subtree walks between pages."""
+    cache = DigestCache()
     return [page_digest(page, cache) for page in pdf.pages]

@@ -146,8 +146,22 @@ def apply_stamps(pdf: pikepdf.Pdf, footers: Sequence[str], *, concept: bool) -> 
             _place(page, form, place)
 
 
+def _free_name(page: pikepdf.Page) -> Name:
+    """"/TdStempel", or with the smallest number that the page's resources do not use yet.
+    Chosen, not random (pikepdf's `prefix` adds random letters): the same documents give
+    the same bundle, page for page, byte for byte."""
+    resources = inherited(page.obj, "/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    taken = set(xobjects.keys()) if isinstance(xobjects, pikepdf.Dictionary) else set()
+    name, n = "/TdStempel", 1
+    while name in taken:
+        n += 1
+        name = f"/TdStempel{n}"
+    return Name(name)
+
+
 def _place(page: pikepdf.Page, form: pikepdf.Object, place: Placement) -> None:
-    name = page.add_resource(form, Name.XObject, prefix="TdStempel")
+    name = page.add_resource(form, Name.XObject, _free_name(page), replace_existing=False)
     cm = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in place.matrix())
     # Wrap the page's own content in q/Q so its graphics state cannot leak into the stamp.
     page.contents_add(b"q\n", prepend=True)

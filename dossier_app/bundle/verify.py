@@ -39,6 +39,7 @@ from dossier_app.privacy import confirmation_hash, fold
 from dossier_app.rules import Tafel, ruleset_by_id
 from dossier_app.rules.check import Termijn, termijn
 from dossier_app.rules.terms import gemeente_naam
+from dossier_app.store.memo import Memo
 from dossier_app.taal import aantal, seconden
 from dossier_app.taal import paginas as pagina_bereik
 
@@ -125,13 +126,15 @@ class VerifyReport:
 # --- entry point ----------------------------------------------------------------------
 
 def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, password: str | None = None,
-                  limits: Limits = DEFAULT_LIMITS, read_images: bool = True) -> VerifyReport:
+                  limits: Limits = DEFAULT_LIMITS, read_images: bool = True,
+                  memo: Memo | None = None) -> VerifyReport:
     """Check the bundle at `path`; `bestand` is its name as the user gave it (for messages).
 
     `password` opens a bundle made with a password (`build --wachtwoord`). The intake's
     `limits` bound size, pages, objects, inflated bytes and time: a file beyond them is
     refused (NotABundleError) before it costs more. `read_images=False` skips the OCR of
-    images on pages that have text (the build's own final check: its pipeline read them)."""
+    images on pages that have text (the build's own final check: its pipeline read them).
+    `memo`: the flagger's answers for page texts it read before (`flag_memo`)."""
     started = time.perf_counter()
     deadline = Deadline(bestand, limits.max_verify_seconds)
     raw = _read(path, bestand, limits)
@@ -148,7 +151,7 @@ def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, p
         except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise NotABundleError(f"{bestand} is beschadigd en kan niet worden gecontroleerd "
                                   f"({type(exc).__name__}). {OPNIEUW}", bestand=bestand) from exc
-    _check_text(report, raw, flagger, password, deadline, read_images)
+    _check_text(report, raw, flagger, password, deadline, read_images, memo)
     report.meldingen.extend(_note_meldingen(report))
     report.duur = time.perf_counter() - started
     return report
@@ -158,7 +161,7 @@ def _check_pdf(report: VerifyReport, pdf: pikepdf.Pdf, raw: bytes,
                layout: structure.XrefTable | Melding, deadline: Deadline) -> None:
     data = report.manifest
     report.paginas_bestand = len(pdf.pages)
-    cache: dict[tuple[int, int], bytes] = {}
+    cache = hashing.DigestCache()
     digests = []
     for page in pdf.pages:
         deadline.check()
@@ -704,8 +707,9 @@ def _page_labels(pdf: pikepdf.Pdf, data: dict[str, Any], *, intact: bool) -> lis
 # --- personal data --------------------------------------------------------------------
 
 def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, password: str | None,
-                deadline: Deadline, read_images: bool = True) -> None:
-    flag = flagger or _default_flagger(report)
+                deadline: Deadline, read_images: bool = True,
+                memo: Memo | None = None) -> None:
+    flag = flagger or _default_flagger(report, memo)
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
     used: set[str] = set()
@@ -837,7 +841,7 @@ def _check_manifest_text(report: VerifyReport, flag: Flagger) -> None:
                 bron="manifest"))
 
 
-def _default_flagger(report: VerifyReport) -> Flagger | None:
+def _default_flagger(report: VerifyReport, memo: Memo | None = None) -> Flagger | None:
     try:
         from dossier_app.anonymise.detect import RemembersProfessionals, flag_personal_data
     except ImportError:
@@ -847,7 +851,11 @@ def _default_flagger(report: VerifyReport) -> Flagger | None:
         return None
     # pages in order: a professional named with the role on one page is a name to check on
     # the pages after it too
-    return RemembersProfessionals(flag_personal_data)
+    if memo is None:
+        return RemembersProfessionals(flag_personal_data)
+    from dossier_app.anonymise.flag_memo import MemoisedFlagger
+
+    return RemembersProfessionals(MemoisedFlagger(flag_personal_data, memo))
 
 
 def _file_page_components(report: VerifyReport) -> dict[int, str]:

@@ -36,6 +36,7 @@ from dossier_app.logs import data_dir, get_logger
 from dossier_app.store import passphrase as passphrase_mod
 from dossier_app.store.casecodec import case_from_json, case_to_json
 from dossier_app.store.keys import get_or_create_key
+from dossier_app.store.memo import clear_caches
 from dossier_app.store.vault import VaultError, open_sealed, seal
 from dossier_app.store.workdir import _pid_alive
 
@@ -360,6 +361,7 @@ class DraftStore:
         except FileNotFoundError:
             return
         shutil.rmtree(gone, ignore_errors=True)
+        clear_caches()  # the prepared documents and the checks' memo, of every case
         log.info("concept verwijderd")
 
     def cleanup(self) -> int:

@@ -8,6 +8,8 @@ pages without text, and confirms every such page. The build waits for that.
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -43,9 +45,12 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
+from dossier_app.bundle.cache import DocumentCache
 from dossier_app.case_model import Case, Document, Lakvlak
-from dossier_app.documents.pipeline import process_document
+from dossier_app.documents import workers as doc_workers
+from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, process_document
 from dossier_app.errors import DossierError
+from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.store.workdir import private_workdir
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.state import CaseState, Review, prepare_options
@@ -68,29 +73,73 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
                 keys: dict[str, str] | None = None):
     """Run the core's pipeline over the documents; one failure does not stop the others.
     `keys`: each document's preparation key, taken when the job was started (the case may
-    change meanwhile; then the result is stale at once and is prepared again)."""
-    keys = keys or {}
+    change meanwhile; then the result is stale at once and is prepared again).
 
-    def job(ctx: JobContext) -> list[Prepared]:
-        ids = identifiers_for_case(case)
+    Several documents go to spawned worker processes (one per core, as the build does):
+    the work then holds no lock the window needs, and two cores do it in about half the
+    time. One document, or no workers to be had: here, one after the other.
+
+    Each prepared document also goes into the encrypted document cache (when the keyring
+    allows one) under the key a build looks it up by: Bouwen after Alles voorbereiden then
+    converts and redacts nothing again (the cached PDF is the same whether or not the
+    flagger and the gate looked at it; the build's own checks run over the whole bundle)."""
+    keys = keys or {}
+    cache = DocumentCache.open_default()
+    ids = identifiers_for_case(case)
+
+    def remember(doc: Document, p: ProcessedDocument) -> None:
+        if cache is not None:
+            with contextlib.suppress(OSError):  # only a later build's head start
+                cache.put(cache.key_for(doc, ids, options_for(doc)), p)
+
+    def review_of(doc: Document, p: ProcessedDocument) -> Review:
+        return Review(pdf=p.pdf.read_bytes(), paginas=p.paginas,
+                      niet_gecontroleerd=list(p.niet_gecontroleerd), bevindingen=list(p.bevindingen),
+                      vlakken={k: len(v) for k, v in p.vlakken.items()},
+                      meldingen=list(p.meldingen), key=keys.get(str(doc.pad), ""))
+
+    def options_for(doc: Document) -> PipelineOptions:
+        return prepare_options(case, passwords.get(str(doc.pad)))
+
+    def serial(ctx: JobContext) -> list[Prepared]:
         out = []
         for n, doc in enumerate(docs, start=1):
             if ctx.cancelled():
                 break
             ctx.progress(f"Document {n} van {len(docs)} voorbereiden", n - 1, len(docs))
-            options = prepare_options(case, passwords.get(str(doc.pad)))
             try:
                 with private_workdir() as workdir:
-                    p = process_document(doc, ids, workdir, options)
-                    review = Review(pdf=p.pdf.read_bytes(), paginas=p.paginas,
-                                    niet_gecontroleerd=list(p.niet_gecontroleerd),
-                                    bevindingen=list(p.bevindingen),
-                                    vlakken={k: len(v) for k, v in p.vlakken.items()},
-                                    meldingen=list(p.meldingen), key=keys.get(str(doc.pad), ""))
-                out.append(Prepared(doc, review))
+                    processed = process_document(doc, ids, workdir, options_for(doc))
+                    remember(doc, processed)
+                    out.append(Prepared(doc, review_of(doc, processed)))
             except DossierError as exc:
                 out.append(Prepared(doc, None, exc.message))
         return out
+
+    def job(ctx: JobContext) -> list[Prepared]:
+        workers = parallel_workers(len(docs))
+        pool = (spawn_pool(workers, initializer=doc_workers.init, initargs=(case, False))
+                if workers > 1 else None)
+        if pool is None:
+            return serial(ctx)
+        done: dict[int, Prepared] = {}
+        with private_workdir() as workdir, pool:
+            futures = {pool.submit(doc_workers.process, doc, str(workdir), options_for(doc)): i
+                       for i, doc in enumerate(docs)}
+            ctx.progress(f"0 van {len(docs)} documenten voorbereid", 0, len(docs))
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    processed = future.result()
+                    remember(docs[i], processed)
+                    done[i] = Prepared(docs[i], review_of(docs[i], processed))
+                except DossierError as exc:
+                    done[i] = Prepared(docs[i], None, exc.message)
+                ctx.progress(f"{len(done)} van {len(docs)} documenten voorbereid", len(done), len(docs))
+                if ctx.cancelled():
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    break
+        return [done[i] for i in sorted(done)]
     return job
 
 

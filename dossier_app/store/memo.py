@@ -1,0 +1,116 @@
+"""Results of costly, pure checks kept between runs: sealed, under a keyed name.
+
+A rebuild after editing only the voorblad makes a bundle whose other pages are the same
+as before. The loket's flagger reads the same page texts again and the gate's OCR the
+same page images again; both results depend only on what they read and on the code that
+reads it. This store keeps such results by a name that is an HMAC (with the document
+cache's key from the keyring) of everything they depend on, so a name reveals nothing and
+cannot be guessed from a page; the content is sealed with the same key (AES-GCM, the name
+as associated data). Without a usable keyring there is no memo and nothing is stored.
+
+A memo is only as sound as its name: callers put into it every input the result depends
+on, including `code_fingerprint()` (the detection code and its word lists), so a changed
+program never reads an old answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from dossier_app.fileio import atomic_write_bytes
+from dossier_app.store.vault import VaultError, open_sealed, seal
+
+MAX_AGE_S = 30 * 24 * 3600
+_AAD = b"tafeldossier-memo-v1:"
+# The data folder's cache folders that hold results made from a pupil's documents: the
+# processed documents (bundle/cache.py) and this memo. "Casus verwijderen" empties them.
+DOCUMENT_CACHE = "documenten"
+CHECKS_MEMO = "controles"
+
+
+def clear_caches() -> None:
+    """Remove every sealed result made from documents (both folders above). Their names
+    do not say which case they belong to, so all go: they only ever save time."""
+    from dossier_app.logs import data_dir
+
+    for kind in (DOCUMENT_CACHE, CHECKS_MEMO):
+        for path in (data_dir() / "cache" / kind).glob("*.bin"):
+            path.unlink(missing_ok=True)
+
+
+class Memo:
+    """One folder of sealed JSON values. Picklable (a spawned worker gets the key with it:
+    the worker cannot ask a keyring that lives only in the parent process)."""
+
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self.folder = folder
+        self.key = key
+
+    @classmethod
+    def open_default(cls, kind: str) -> Memo | None:
+        from dossier_app.logs import data_dir
+        from dossier_app.store.keys import get_or_create_key
+
+        key = get_or_create_key("document-cache")
+        if key is None:
+            return None
+        folder = data_dir() / "cache" / kind
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        return cls(folder, key)
+
+    def name(self, parts: Iterable[bytes | str]) -> str:
+        mac = hmac.new(self.key, digestmod=hashlib.sha256)
+        for part in parts:
+            data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+            mac.update(len(data).to_bytes(8, "big") + data)  # length-prefixed: unambiguous
+        return mac.hexdigest()
+
+    def get(self, name: str) -> Any | None:
+        path = self.folder / f"{name}.bin"
+        try:
+            value = json.loads(open_sealed(self.key, path.read_bytes(), _AAD + name.encode()))
+        except (OSError, VaultError, ValueError):
+            return None
+        return value
+
+    def put(self, name: str, value: Any) -> None:
+        data = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        with contextlib.suppress(OSError):  # a memo not written only costs time next run
+            atomic_write_bytes(self.folder / f"{name}.bin", seal(self.key, data, _AAD + name.encode()))
+
+    def prune(self, now: float | None = None) -> None:
+        now = now or time.time()
+        for path in self.folder.glob("*.bin"):
+            try:
+                if now - path.stat().st_mtime > MAX_AGE_S:
+                    path.unlink()
+            except OSError:
+                continue
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 over the product version and the source and word lists of the detection
+    code (dossier_app/anonymise, resources/detect). In a frozen build without sources the
+    version alone (a release changes it)."""
+    from dossier_app import __version__
+    from dossier_app.paths import resources_dir
+
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent / "anonymise"
+    for folder in (package, resources_dir() / "detect"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".txt", ".toml", ".json"}:
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()

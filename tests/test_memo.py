@@ -1,0 +1,168 @@
+"""The checks' memo: answers of the flagger and of OCR for page texts and images read
+before, sealed under keyed names; a rebuild after a voorblad edit reuses them and gets the
+same verdicts, and anything that differs is read again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from keyringhelpers import memory_keyring
+
+from dossier_app.anonymise import detect, ocr_check
+from dossier_app.anonymise.gate import verify_pdf
+from dossier_app.bundle.build import BuildOptions, build_bundle
+from dossier_app.case import read_case
+from dossier_app.errors import LeakError
+from dossier_app.logs import data_dir
+from dossier_app.store.memo import Memo
+from dossier_app.store.vault import new_key
+
+EXAMPLE = REPO / "examples" / "adviestafel-den-haag"
+
+
+def test_a_memo_value_is_sealed_and_read_only_with_its_key(tmp_path: Path) -> None:
+    memo = Memo(tmp_path, new_key())
+    name = memo.name(["flag", "Ilse Kramer woont in Den Haag"])
+    memo.put(name, [{"waarde": "Ilse Kramer"}])
+    assert memo.get(name) == [{"waarde": "Ilse Kramer"}]
+    stored = (tmp_path / f"{name}.bin").read_bytes()
+    assert b"Ilse" not in stored and b"Kramer" not in stored
+    assert "Ilse" not in name
+    assert Memo(tmp_path, new_key()).get(name) is None  # another key reads nothing
+    # the name depends on the key (no dictionary of names for a known text) and on how
+    # the parts are split (length-prefixed)
+    assert Memo(tmp_path, new_key()).name(["flag", "x"]) != name
+    assert memo.name(["ab", "c"]) != memo.name(["a", "bc"])
+    damaged = bytearray(stored)
+    damaged[-1] ^= 1
+    (tmp_path / f"{name}.bin").write_bytes(bytes(damaged))
+    assert memo.get(name) is None
+    # a value sealed under one name is not accepted under another
+    other = memo.name(["flag", "iets anders"])
+    (tmp_path / f"{other}.bin").write_bytes(stored)
+    assert memo.get(other) is None
+
+
+def _edit_summary(folder: Path) -> None:
+    path = folder / "casus.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'samenvatting = """\n' in text
+    path.write_text(text.replace('samenvatting = """\n', 'samenvatting = """\nBijgewerkt na het '
+                                 'gesprek van vandaag. ', 1), encoding="utf-8")
+
+
+def test_a_rebuild_after_a_voorblad_edit_reuses_the_flaggers_answers(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    real_flag = detect.flag_personal_data
+    calls: list[str] = []
+
+    def counting(text: str, *args, **kwargs):
+        calls.append(text)
+        return real_flag(text, *args, **kwargs)
+
+    monkeypatch.setattr(detect, "flag_personal_data", counting)
+    with memory_keyring():
+        first = build_bundle(read_case(folder / "casus.toml"), tmp_path / "een.pdf",
+                             BuildOptions(converter="builtin"))
+        first_calls = len(calls)
+        assert first_calls >= first.paginas - 2  # every page with text was flagged
+        assert len(list((data_dir() / "cache" / "controles").glob("*.bin"))) >= first_calls // 2
+        _edit_summary(folder)
+        calls.clear()
+        second = build_bundle(read_case(folder / "casus.toml"), tmp_path / "twee.pdf",
+                              BuildOptions(converter="builtin"))
+    assert second.paginas == first.paginas
+    assert second.uit_cache == len(second.documenten)
+    # only what changed is read again: the voorblad's page(s) and the manifest's text
+    assert 0 < len(calls) <= 3, len(calls)
+    assert any("Bijgewerkt na het gesprek" in text for text in calls)
+    # and the answers are the same as reading everything again
+    def shown(report):
+        return sorted((p.pagina, p.categorie, p.context, p.review) for p in report.persoonsgegevens
+                      if p.onderdeel != "voorblad")
+    assert shown(second.verify) == shown(first.verify)
+    assert second.verify.ok == first.verify.ok
+
+
+def test_without_a_keyring_nothing_is_remembered(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("dossier_app.store.keys.get_or_create_key", lambda name: None)
+    assert Memo.open_default("controles") is None
+
+
+@pytest.mark.skipif(ocr_check._engine() is None, reason="Tesseract (nld) not installed")
+def test_the_gate_reads_an_identical_scan_once_and_a_changed_one_again(tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    from test_ocr_check import IDS, _consent_form, _scan_pdf
+
+    runs: list[int] = []
+    real = ocr_check._tsv_outputs
+
+    def counting(exe, image, target):
+        runs.append(1)
+        return real(exe, image, target)
+
+    monkeypatch.setattr(ocr_check, "_tsv_outputs", counting)
+    memo = Memo(tmp_path / "memo", new_key())
+    (tmp_path / "memo").mkdir()
+    form = _consent_form()
+    leaking = _scan_pdf(tmp_path / "lek.pdf", form)
+    for _ in range(2):  # the memo answers the second time, with the same verdict
+        with pytest.raises(LeakError) as info:
+            verify_pdf(leaking, IDS.finder, IDS.literal_variants(), memo=memo)
+        assert "naam (pagina 1, tekstherkenning)" in info.value.details
+    assert len(runs) == 1
+    # a page whose pixels differ (the name painted over) is read anew, and passes
+    from PIL import ImageDraw
+
+    covered = form.copy()
+    ImageDraw.Draw(covered).rectangle((100, 280, 900, 700), fill=245)
+    verify_pdf(_scan_pdf(tmp_path / "schoon.pdf", covered), IDS.finder, IDS.literal_variants(),
+               memo=memo)
+    assert len(runs) == 2
+
+
+class _Ctx:
+    """The job API the wizard's runner hands a job: progress reports and a stop flag."""
+
+    def __init__(self) -> None:
+        self.reports: list[str] = []
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        self.reports.append(label)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def test_bouwen_after_alles_voorbereiden_converts_nothing_again(tmp_path: Path) -> None:
+    """The wizard's preparation fills the document cache under the build's keys: the build
+    then takes every document from it, and its pages are the pages of a build that made
+    everything itself."""
+    import pikepdf
+
+    from dossier_app.bundle import hashing
+    from dossier_app.ui.review_page import prepare_job
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    case = read_case(folder / "casus.toml")
+    with memory_keyring():
+        ctx = _Ctx()
+        prepared = prepare_job(case, list(case.documenten), {})(ctx)
+        assert [p.document for p in prepared] == list(case.documenten)
+        assert all(p.review is not None for p in prepared)
+        assert ctx.reports  # progress was reported
+        cached = build_bundle(case, tmp_path / "uit-cache.pdf", BuildOptions())
+    fresh = build_bundle(case, tmp_path / "vers.pdf", BuildOptions(cache=False))
+    assert cached.uit_cache == len(cached.documenten) == len(case.documenten)
+    assert fresh.uit_cache == 0
+    with pikepdf.open(tmp_path / "uit-cache.pdf") as a, pikepdf.open(tmp_path / "vers.pdf") as b:
+        assert hashing.page_digests(a) == hashing.page_digests(b)
+    # and byte for byte: a build is reproducible (the stamp's resource name is chosen, not random)
+    assert (tmp_path / "uit-cache.pdf").read_bytes() == (tmp_path / "vers.pdf").read_bytes()
+    assert cached.verify.ok and fresh.verify.ok
