@@ -71,11 +71,12 @@ def _xref_keys(raw: bytes) -> tuple[int, bytes, int]:
     return at, keys, size
 
 
-def append_object_stream(path: Path, *, keep_old_eof: bool, prev: bool) -> None:
+def append_object_stream(path: Path, *, keep_old_eof: bool, prev: bool, xref_tail: bytes = b"") -> None:
     """Append, as an incremental update would: a content stream with the secret, an object
     stream holding a page dictionary that refers to it (nothing else does), and a new xref
     stream. `prev`: the new xref names the old one (/Prev) and lists only the new objects;
-    otherwise it lists every object, so the file reads as one revision."""
+    otherwise it lists every object, so the file reads as one revision. `xref_tail`: the xref
+    stream compressed, with these bytes after the end of its compressed data."""
     raw = path.read_bytes()
     old_at, keys, size = _xref_keys(raw)
     old = structure.check_layout(raw, 10_000)
@@ -105,6 +106,8 @@ def append_object_stream(path: Path, *, keep_old_eof: bool, prev: bool) -> None:
     table = b"".join(bytes([t]) + a.to_bytes(4, "big") + b.to_bytes(2, "big")
                      for t, a, b in (rows[n] for n in numbers))
     extra = b" /Prev %d" % old_at if prev else b""
+    if xref_tail:
+        table, extra = zlib.compress(table) + xref_tail, extra + b" /Filter /FlateDecode"
     raw += (b"%d 0 obj\n<< /Type /XRef /Size %d /Index [%s] /W [1 4 2] %s%s /Length %d >>\nstream\n%s\n"
             b"endstream\nendobj\nstartxref\n%d\n%%%%EOF\n"
             % (xref, xref + 1, index, keys, extra, len(table), table, offsets[xref]))
@@ -130,6 +133,13 @@ def test_object_stream_appended_with_a_new_full_xref(fresh):  # noqa: F811
     with pikepdf.open(fresh) as pdf:
         assert not pdf.get_warnings()
     refused(fresh, "VERBORGEN_OBJECTEN", "waar niets in de bundel naar verwijst")
+
+
+def test_bytes_after_the_compressed_data_of_the_xref_stream(fresh):  # noqa: F811
+    append_object_stream(fresh, keep_old_eof=False, prev=False, xref_tail=SECRET)
+    with pikepdf.open(fresh) as pdf:
+        assert not pdf.get_warnings()
+    refused(fresh, "VERBORGEN_BYTES", "1 datastroom met gegevens na het einde")
 
 
 # --- bytes after the end of compressed data -----------------------------------------------
