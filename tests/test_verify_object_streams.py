@@ -258,3 +258,10 @@ def test_a_resave_with_recompressed_object_streams_passes(fresh):  # noqa: F811
         pikepdf.settings.set_flate_compression_level(-1)
     report = verify(fresh)
     assert report.ok, [m.tekst for m in report.problemen]
+
+
+def test_bytes_after_the_compressed_data_of_the_manifest(fresh):  # noqa: F811
+    with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
+        add_tail(pdf.attachments[manifest.BESTANDSNAAM].obj.EF.F)
+        pdf.save(fresh)
+    refused(fresh, "VERBORGEN_BYTES", "1 datastroom met gegevens na het einde")
