@@ -92,3 +92,8 @@ def confirmation_hash(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(" ".join(fold(text).split()).encode("utf-8")).hexdigest()
+
+
+def confirmed_hashes(case: Case) -> frozenset[str]:
+    """The confirmation hashes of every term the school marked "Laten staan" in this case."""
+    return frozenset(confirmation_hash(t) for t in case.geen_persoonsgegeven)

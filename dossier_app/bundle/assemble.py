@@ -23,6 +23,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem
 
 from dossier_app import __version__
 from dossier_app.bundle import guard, hashing, manifest, stamp
+from dossier_app.documents.limits import DEFAULT_LIMITS
 from dossier_app.errors import InputError
 from dossier_app.fileio import atomic_output
 
@@ -214,12 +215,15 @@ def normalise_streams(pdf: pikepdf.Pdf) -> int:
     (`guard.decoded_size`: none, Flate, an image codec, Flate before an image codec).
     Source documents bring other chains (reportlab writes JPEGs as ASCII85 + DCT; old tools
     LZW, RunLength, ASCIIHex): those text layers are taken off here, and the data is then
-    compressed with Flate on saving. Returns how many streams were rewritten."""
+    compressed with Flate on saving. A Flate stream with bytes after the end of its
+    compressed data (which verify refuses: no reader shows them) is written again without
+    them. Returns how many streams were rewritten."""
     rewritten = 0
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") in (Name.ObjStm, Name.XRef):
             continue
-        if guard.decoded_size(obj, guard.PEEK_BYTES) is not None:
+        size, tail = guard.measure(obj, DEFAULT_LIMITS.max_stream_bytes)
+        if size is not None and not tail:
             continue
         filters = guard.filter_names(obj)
         if filters is None:

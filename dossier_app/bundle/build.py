@@ -34,7 +34,7 @@ from dossier_app.errors import CancelledError, IncompleteError, LeakError
 from dossier_app.fileio import atomic_copy, check_output
 from dossier_app.logs import get_logger
 from dossier_app.meldingen import Melding
-from dossier_app.privacy import confirmation_hash, identifier_tokens, scrub_label
+from dossier_app.privacy import confirmed_hashes, identifier_tokens, scrub_label
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
 from dossier_app.store.memo import CHECKS_MEMO, Memo
@@ -179,10 +179,6 @@ def _documents_in_order(case: Case, result: CheckResult) -> list[Document]:
 
 
 # --- documents ---------------------------------------------------------------------------
-
-def confirmed_hashes(case: Case) -> frozenset[str]:
-    return frozenset(confirmation_hash(t) for t in case.geen_persoonsgegeven)
-
 
 def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet, workdir: Path,
                        options: BuildOptions, report: Progress,

@@ -22,6 +22,7 @@ _CHUNK = 1024 * 1024
 # Filters the assembler's output can hold: Flate (qpdf writes every stream it can
 # decode with it) and image codecs it keeps as they are (measured by their pixels).
 IMAGE_FILTERS = _IMAGE_FILTERS = frozenset({"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode"})
+_WS = b" \t\r\n\f\0"
 PEEK_BYTES = 1  # decoded_size(stream, PEEK_BYTES): is the encoding one verify measures?
 TE_GROOT = ("Dat is te groot om veilig te controleren; vraag de school om de bundel opnieuw te maken met "
             "Tafeldossier.")
@@ -39,9 +40,11 @@ class Deadline:
                                   f"seconden en is gestopt. {TE_GROOT}", bestand=self.bestand)
 
 
-def check_resources(pdf: pikepdf.Pdf, bestand: str, limits: Limits, deadline: Deadline) -> None:
+def check_resources(pdf: pikepdf.Pdf, bestand: str, limits: Limits, deadline: Deadline) -> int:
+    """Refuse what is beyond the limits; returns how many streams carry bytes after the end
+    of their compressed data (see `has_tail`), for verify to report."""
     _page_tree(pdf, bestand, limits)
-    _streams(pdf, bestand, limits, deadline)
+    return _streams(pdf, bestand, limits, deadline)
 
 
 def _refuse(bestand: str, wat: str) -> NotABundleError:
@@ -78,17 +81,21 @@ def _page_tree(pdf: pikepdf.Pdf, bestand: str, limits: Limits) -> None:
                       f"{leaves})")
 
 
-def _streams(pdf: pikepdf.Pdf, bestand: str, limits: Limits, deadline: Deadline) -> None:
-    total = 0
+def _streams(pdf: pikepdf.Pdf, bestand: str, limits: Limits, deadline: Deadline) -> int:
+    total, tails = 0, 0
     for count, obj in enumerate(pdf.objects, 1):
         if count > limits.max_pdf_objects:
             raise _refuse(bestand, f"bevat meer dan {limits.max_pdf_objects} PDF-objecten")
-        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") in (Name.ObjStm, Name.XRef):
+        if not isinstance(obj, pikepdf.Stream):
             continue
         if count % 1000 == 0:
             deadline.check()
+        if obj.get("/Type") in (Name.ObjStm, Name.XRef):  # sizes bounded before qpdf read them
+            tails += has_tail(obj, limits.max_stream_bytes)
+            continue
         _pixels(obj, bestand, limits)
-        size = decoded_size(obj, limits.max_stream_bytes)
+        size, tail = measure(obj, limits.max_stream_bytes)
+        tails += tail
         if size is None:
             raise NotABundleError(f"{bestand} bevat een datastroom die niet zo is gecodeerd als Tafeldossier "
                                   "schrijft; de bundel is na het maken bewerkt en kan niet worden "
@@ -101,6 +108,7 @@ def _streams(pdf: pikepdf.Pdf, bestand: str, limits: Limits, deadline: Deadline)
         if total > limits.max_total_stream_bytes:
             raise _refuse(bestand, f"bevat inhoud die uitgepakt samen meer dan "
                           f"{describe_bytes(limits.max_total_stream_bytes)} is")
+    return tails
 
 
 def _pixels(obj: pikepdf.Stream, bestand: str, limits: Limits) -> None:
@@ -132,14 +140,31 @@ def _filters(stream: pikepdf.Stream) -> list[str] | None:
 def decoded_size(stream: pikepdf.Stream, cap: int) -> int | None:
     """Inflated size, counted in chunks and given up just above `cap`; None for a filter
     chain Tafeldossier never writes (LZW, ASCII, chains ending in Flate: unbounded to measure)."""
+    return measure(stream, cap)[0]
+
+
+def has_tail(stream: pikepdf.Stream, cap: int) -> bool:
+    """Bytes (other than white space) after the end of a Flate stream's compressed data:
+    every reader stops at the end marker, so they are shown by none and travel unseen."""
+    return measure(stream, cap)[1]
+
+
+def measure(stream: pikepdf.Stream, cap: int) -> tuple[int | None, bool]:
+    """(decoded_size, has_tail) in one pass over the data."""
     filters = _filters(stream)
     if filters is None:
-        return None
+        return None, False
     raw = stream.read_raw_bytes()
     if not filters or filters[0] in _IMAGE_FILTERS:
-        return len(raw) if len(filters) <= 1 else None
+        return (len(raw) if len(filters) <= 1 else None), False
     if filters[0] != "/FlateDecode" or any(f not in _IMAGE_FILTERS for f in filters[1:]):
-        return None
+        return None, False
+    return inflated_size(raw, cap)
+
+
+def inflated_size(raw: bytes, cap: int) -> tuple[int, bool]:
+    """Size of zlib data inflated in chunks (stops just above `cap`), and whether bytes other
+    than white space follow its end."""
     inflater = zlib.decompressobj()
     pending, total = raw, 0
     try:
@@ -150,5 +175,5 @@ def decoded_size(stream: pikepdf.Stream, cap: int) -> int | None:
             if inflater.eof or (not pending and len(chunk) < _CHUNK):
                 break
     except zlib.error:
-        return total  # damaged data decodes to what came before the damage
-    return total
+        return total, False  # damaged data decodes to what came before the damage
+    return total, inflater.eof and bool(inflater.unused_data.strip(_WS))

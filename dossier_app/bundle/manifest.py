@@ -8,9 +8,11 @@ key anywhere in the caller's extras is dropped before writing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import is_dataclass
 from datetime import date
 from pathlib import PurePath
@@ -20,6 +22,7 @@ import pikepdf
 from pikepdf import AttachedFileSpec, Name
 
 from dossier_app.meldingen import Melding
+from dossier_app.taal import aantal
 
 SCHEMA = 1
 BESTANDSNAAM = "tafeldossier-manifest.json"
@@ -66,6 +69,40 @@ def merge_extra(manifest: dict[str, Any], extra: Mapping[str, Any]) -> dict[str,
     return manifest
 
 
+# --- confirmations on the voorblad ------------------------------------------------------
+# The manifest's `bevestigd` (hashes of findings the school left in, "Laten staan") is bound
+# to the bundle's pages: the generated voorblad prints how many there are and a code over
+# them. The voorblad page is in the page digests, so a hash added to or removed from the
+# JSON no longer matches what the page says (verify: BEVESTIGINGEN_ANDERS).
+
+BEVESTIGD_KOP = "Door de school beoordeeld en laten staan:"
+# No vowels (no words), no 0/1/O/I: a code the flagger never takes for a number or a name.
+_CODE_ALFABET = "23456789BCDFGHJKLMNPQRSTVWXZ"
+# Tolerant on purpose: a line that was edited is still found, and then differs.
+BEVESTIGD_RE = re.compile(re.escape(BEVESTIGD_KOP) + r" (?:geen mogelijke persoonsgegevens|\d+ mogelijke? "
+                          r"persoonsgegevens?(?: \(controlecode [0-9A-Z]{4}-[0-9A-Z]{4}\))?)\.?")
+
+
+def bevestigd_code(ot_nummer: str, hashes: Sequence[str]) -> str:
+    """A short code over the case key and the sorted confirmation hashes ("KFTX-9QRM")."""
+    digest = hashlib.sha256(json.dumps([ot_nummer, sorted(hashes)]).encode("utf-8")).digest()
+    n = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _ in range(8):
+        n, r = divmod(n, len(_CODE_ALFABET))
+        chars.append(_CODE_ALFABET[r])
+    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+
+
+def bevestigd_regel(ot_nummer: str, hashes: Sequence[str]) -> str:
+    """The voorblad's line about the confirmations, as the assembler prints it and verify
+    expects it (`hashes` as in the manifest: one per term, duplicates count)."""
+    if not hashes:
+        return f"{BEVESTIGD_KOP} geen mogelijke persoonsgegevens."
+    wat = aantal(len(hashes), "mogelijk persoonsgegeven", "mogelijke persoonsgegevens")
+    return f"{BEVESTIGD_KOP} {wat} (controlecode {bevestigd_code(ot_nummer, hashes)})."
+
+
 def to_bytes(manifest: Mapping[str, Any]) -> bytes:
     return json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -74,7 +111,7 @@ def embed(pdf: pikepdf.Pdf, manifest: Mapping[str, Any]) -> None:
     """Attach the manifest as an associated file (AFRelationship Data) of the document."""
     spec = AttachedFileSpec(pdf, to_bytes(manifest), description="Tafeldossier-manifest",
                             filename=BESTANDSNAAM, mime_type=MIME,
-                            relationship=Name.Data)  # type: ignore[call-arg]  # missing from the stubs
+                            relationship=Name.Data)
     pdf.attachments[BESTANDSNAAM] = spec
     pdf.Root.AF = pikepdf.Array([pdf.Root.Names.EmbeddedFiles.Names[1]])
 

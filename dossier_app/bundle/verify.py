@@ -143,8 +143,11 @@ def verify_bundle(path: Path, *, bestand: str, flagger: Flagger | None = None, p
         data = _manifest(pdf, bestand)
         report = VerifyReport(bestand, data)
         try:
-            guard.check_resources(pdf, bestand, limits, deadline)
+            tails = guard.check_resources(pdf, bestand, limits, deadline)
             _check_pdf(report, pdf, raw, layout, deadline)
+            if tails:
+                report.opbouw.append(_tails(tails))
+                report.meldingen.append(report.opbouw[-1])
         except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise NotABundleError(f"{bestand} is beschadigd en kan niet worden gecontroleerd "
                                   f"({type(exc).__name__}). {OPNIEUW}", bestand=bestand) from exc
@@ -259,6 +262,13 @@ def _opbouw(pdf: pikepdf.Pdf, raw: bytes, layout: structure.XrefTable | Melding)
                       "naar verwijst: inhoud die geen PDF-lezer toont en die niet is gecontroleerd, maar wel "
                       "meereist.")]
     return []
+
+
+def _tails(n: int) -> Melding:
+    stromen = aantal(n, "datastroom", "datastromen")
+    return _fout("VERBORGEN_BYTES", f"Het bestand bevat {stromen} met gegevens na het einde van de "
+                 "gecomprimeerde inhoud: bytes die geen PDF-lezer toont en die niet zijn gecontroleerd, maar "
+                 "wel meereizen. Tafeldossier schrijft dat nooit; de bundel is na het maken bewerkt.")
 
 
 def _routeboek_namen(data: dict[str, Any]) -> dict[str, str] | None:
@@ -702,15 +712,17 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
     flag = flagger or _default_flagger(report, memo)
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
+    used: set[str] = set()
     footers: dict[int, str] = {}
     texts: dict[int, str] = {}
-    image_pages: list[int] = []
+    cover_lines: list[str] = []
     for n, text, has_image in _page_texts(report, raw, password):
         deadline.check()
-        if has_image:
-            image_pages.append(n)
-        footer = shape.FOOTER_RE.search(" ".join(text.split()))
+        flat = " ".join(text.split())
+        footer = shape.FOOTER_RE.search(flat)
         footers[n] = footer.group(0) if footer else ""
+        if onderdeel_of.get(n, "voorblad") == "voorblad":
+            cover_lines += manifest.BEVESTIGD_RE.findall(flat)
         body = _STAMP_RE.sub(" ", text)
         if len("".join(body.split())) < _MIN_TEXT:
             report.niet_gecontroleerd.append(n)
@@ -720,18 +732,57 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
         if has_image and read_images:
             texts[n] = body
         for f in flag(body):
-            seen = confirmation_hash(body[f.start:f.end]) in confirmed if hasattr(f, "start") else False
+            digest = confirmation_hash(body[f.start:f.end]) if hasattr(f, "start") else ""
+            seen = digest in confirmed
+            if seen:
+                used.add(digest)
             report.persoonsgegevens.append(Persoonsgegeven(
                 n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
                 bool(getattr(f, "review", False)), seen))
     if flag is not None:
         _check_manifest_text(report, flag)
         _check_images(report, raw, password, texts, flag, deadline)
-    if footers and report.paginas_bestand == len(footers):
-        mismatches = shape.footer_mismatches(footers, report.manifest)
-        report.opbouw += mismatches  # pages and manifest no longer describe each other: not intact
+    if footers:
+        # pages and manifest no longer describe each other: not intact
+        mismatches = _confirmations_on_cover(report.manifest, cover_lines)
+        if report.paginas_bestand == len(footers):
+            mismatches += shape.footer_mismatches(footers, report.manifest)
+        report.opbouw += mismatches
         report.meldingen.extend(mismatches)
     report.meldingen.extend(_personal_meldingen(report))
+    if flag is not None and confirmed - used:
+        report.meldingen.append(_unused_confirmations(len(confirmed - used)))
+
+
+def _confirmations_on_cover(data: dict[str, Any], lines: Sequence[str]) -> list[Melding]:
+    """The manifest's `bevestigd` against the line the voorblad prints about it (count and
+    code, manifest.bevestigd_regel). A bundle without that line (not built by `build`) may
+    carry no confirmations: then nothing is confirmed, so nothing can be silenced."""
+    hashes = data.get("bevestigd", [])
+    expected = manifest.bevestigd_regel(data["casus"]["ot_nummer"], hashes)
+    if not lines and not hashes:
+        return []
+    if not lines:
+        waarom = (f"het manifest noemt {aantal(len(hashes), 'bevestigde term', 'bevestigde termen')}, "
+                  "maar het voorblad noemt ze niet")
+    elif any(line.rstrip(".") != expected.rstrip(".") for line in lines):
+        waarom = (f"het voorblad zegt “{_after_kop(lines[0])}”, maar bij het manifest hoort "
+                  f"“{_after_kop(expected)}”")
+    else:
+        return []
+    return [_fout("BEVESTIGINGEN_ANDERS", "De lijst met door de school bevestigde termen is na het maken "
+                  f"veranderd: {waarom}. Zo kan een mogelijk persoonsgegeven als bevestigd worden getoond "
+                  f"zonder dat de school dat heeft gedaan. {OPNIEUW}")]
+
+
+def _after_kop(line: str) -> str:
+    return line.removeprefix(manifest.BEVESTIGD_KOP).strip().rstrip(".")
+
+
+def _unused_confirmations(n: int) -> Melding:
+    termen = aantal(n, "door de school bevestigde term komt", "door de school bevestigde termen komen")
+    return Melding("BEVESTIGING_NIET_GEVONDEN", f"{termen} niet in de tekst van deze bundel voor "
+                   "(bijvoorbeeld omdat een document later is aangepast). Dat is geen fout.", "info")
 
 
 MAX_OCR_PAGES = 40  # pages with text and images read by OCR; beyond that the loket looks itself
@@ -945,7 +996,10 @@ def report_text(report: VerifyReport) -> list[str]:
     lines.append("Ongewijzigd sinds het maken: " + ("ja" if report.intact else "NEE"))
     lines.append("Verborgen inhoud: " + ("geen" if report.schoon else "GEVONDEN"))
     echte = [p for p in report.persoonsgegevens if not p.review and not p.bevestigd]
-    lines.append(f"Mogelijke persoonsgegevens: {len(echte) or 'geen gevonden'}")
+    bevestigd = [p for p in report.persoonsgegevens if p.bevestigd]
+    door_school = f"; door de school beoordeeld en laten staan: {len(bevestigd)} (zie LET OP)" \
+        if bevestigd else ""
+    lines.append(f"Mogelijke persoonsgegevens: {len(echte) or 'geen gevonden'}{door_school}")
     lines += _meldingen_lines(report)
     uitslag = "in orde" if report.ok else f"{aantal(len(report.problemen), 'probleem', 'problemen')} gevonden"
     lines.append(f"Uitslag: {uitslag} (controle duurde {seconden(report.duur)})")

@@ -16,8 +16,10 @@ from dossier_app.anonymise.hits import Finder
 from dossier_app.anonymise.replace import anonymise_text
 from dossier_app.bundle.casekey import case_key
 from dossier_app.bundle.layout import FONT, FONT_BOLD, GREY, LIGHT, escape, styles
+from dossier_app.bundle.manifest import bevestigd_regel
 from dossier_app.case_model import Case
 from dossier_app.dates import datum_nl
+from dossier_app.privacy import confirmed_hashes
 from dossier_app.rules.check import CheckResult
 from dossier_app.rules.terms import ONDERWIJS, gemeente_naam, rollen_tekst
 
@@ -115,6 +117,12 @@ def _inhoud(inhoud: Sequence[InhoudRegel]) -> list:
     return [KeepTogether([Paragraph("Inhoud", styles()["h2"]), table])]
 
 
+def bevestigd_tekst(case: Case) -> str:
+    """The line on the voorblad that binds the manifest's `bevestigd` to the pages: how many
+    findings the school left in ("Laten staan") and a code over their hashes."""
+    return bevestigd_regel(case.casus.ot_nummer, sorted(confirmed_hashes(case)))
+
+
 def render_voorblad(out: Path, case: Case, result: CheckResult, finder: Finder,
                     inhoud: Sequence[InhoudRegel], *, niet_gecontroleerd: Sequence[str] = ()) -> int:
     """Write the cover page(s) to `out`; returns the number of pages."""
@@ -123,6 +131,8 @@ def render_voorblad(out: Path, case: Case, result: CheckResult, finder: Finder,
     flow: list = [Paragraph(f"Aanmelding {escape(tafel)}", st["title"]),
                   Paragraph("Routeboek verzuim en thuiszitters – geanonimiseerd dossier", st["subtitle"]),
                   _kerngegevens(case, result),
+                  Spacer(1, 0.2 * cm),
+                  Paragraph(escape(bevestigd_tekst(case)), st["small"]),
                   Paragraph(f"{result.ruleset.overleg}-overleggen", st["h2"]),
                   *_overleggen(case, result.ruleset.overleg),
                   *_teksten(case, finder),

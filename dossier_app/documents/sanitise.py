@@ -102,7 +102,7 @@ def _scrub_catalog(pdf: pikepdf.Pdf) -> set[str]:
     return found
 
 
-def _inventory_catalog(root: Dictionary) -> set[str]:
+def _inventory_catalog(root: pikepdf.Object) -> set[str]:
     found: set[str] = set()
     names = root.get("/Names")
     if isinstance(names, Dictionary):
@@ -257,7 +257,9 @@ def _strip_jpeg_metadata(pdf: pikepdf.Pdf) -> set[str]:
         raw = obj.read_raw_bytes()
         clean = strip_jpeg_segments(raw)
         if clean is not None and clean != raw:
-            obj.write(clean, filter=Name.DCTDecode, decode_parms=obj.get("/DecodeParms"))
+            parms = obj.get("/DecodeParms")  # only a dictionary or array is a valid value
+            obj.write(clean, filter=Name.DCTDecode,
+                      decode_parms=parms if isinstance(parms, (Dictionary, Array)) else None)
             found.add("METADATA_VERWIJDERD")
     return found
 

@@ -319,6 +319,8 @@ def termijn(eerste: date, aanmeld: date, venster: Venster) -> Termijn:
     week = week_since(eerste, aanmeld)
     if venster.leeg:
         return Termijn(week, venster, "geen")
+    van: int | None
+    tot: int | None
     if venster.rond is not None:
         van, tot = venster.rond - 1, venster.rond + 1
     else:

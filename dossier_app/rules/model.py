@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from dossier_app.meldingen import Niveau
+
 
 @dataclass(frozen=True)
 class Onderdeel:
@@ -34,7 +36,7 @@ class Voorwaarde:
     id: str
     soort: str
     tekst: str
-    niveau: str = "fout"  # "fout" blocks; "waarschuwing" and "info" only inform
+    niveau: Niveau = "fout"  # "fout" blocks; "waarschuwing" and "info" only inform
     rollen: tuple[str, ...] = ()
     veld: str | None = None
     minimum: int | None = None

@@ -157,8 +157,9 @@ def check_dict(r: CheckResult) -> dict[str, Any]:
     for m in r.meldingen:
         d = m.as_dict()
         if m.bestand:
-            d["bestand"] = scrub_label(m.bestand, tokens)
-            d["tekst"] = m.tekst.replace(m.bestand, d["bestand"])
+            label = scrub_label(m.bestand, tokens)
+            d["bestand"] = label
+            d["tekst"] = m.tekst.replace(m.bestand, label)
         meldingen.append(d)
     return {
         "schema": REPORT_SCHEMA, "soort": "check", "product_versie": __version__,

@@ -32,7 +32,7 @@ from dossier_app.case import read_case
 from dossier_app.case_model import Case, Casus, Document, Lakvlak, Leerling
 from dossier_app.documents.pipeline import PipelineOptions
 from dossier_app.errors import DossierError
-from dossier_app.privacy import confirmation_hash
+from dossier_app.privacy import confirmed_hashes
 from dossier_app.rules.check import CheckResult, check_case
 from dossier_app.ui.case_writer import document_bestand, write_case_file
 
@@ -70,7 +70,7 @@ TYPING_PAUSE_MS = 300
 def prepare_options(case: Case, password: str | None) -> PipelineOptions:
     """The options the wizard prepares a document with (and its key is made of)."""
     return PipelineOptions(password=password,
-                           bevestigd=frozenset(confirmation_hash(t) for t in case.geen_persoonsgegeven))
+                           bevestigd=confirmed_hashes(case))
 
 
 class CaseState(QObject):

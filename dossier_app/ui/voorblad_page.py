@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from dossier_app.bundle.voorblad import bevestigd_tekst
 from dossier_app.case_model import OfferteRegel, Voorblad
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import Page, heading, hint
@@ -61,19 +62,12 @@ class VoorbladPage(Page):
         super().__init__()
         self.state = state
         self.edits: dict[str, QPlainTextEdit] = {}
-        for key, label, guide in VOORBLAD_VELDEN:
-            title = QLabel(f"<b>{label}</b>")
-            self.body.addWidget(title)
-            self.body.addWidget(hint(guide))
-            edit = QPlainTextEdit()
-            edit.setAccessibleName(label)
-            edit.setAccessibleDescription(guide)
-            edit.setTabChangesFocus(True)
-            edit.setFixedHeight(90 if key == "samenvatting" else 60)
-            edit.textChanged.connect(lambda k=key: self._voorblad_changed(k))
-            title.setBuddy(edit)
-            self.edits[key] = edit
-            self.body.addWidget(edit)
+        self._add_fields()
+        # What the voorblad says about the findings left in ("Laten staan" at step 6): the
+        # loket sees the same line and its check compares it with the bundle's manifest.
+        self.bevestigd = hint("")
+        self.bevestigd.setAccessibleName("Regel op het voorblad over laten staan")
+        self.body.addWidget(self.bevestigd)
         self.body.addWidget(heading("Uitgesplitste offerte", 2))
         self.body.addWidget(hint("Nodig voor de doorbraaktafel: de kosten gesplitst in onderwijs en "
                                  "jeugdhulp. Een offerte van de aanbieder als bestand telt ook."))
@@ -106,7 +100,26 @@ class VoorbladPage(Page):
         self.body.addWidget(self.bedrag_error)
         self.finish()
         state.loaded.connect(self.fill)
+        self.refresh_on(state.changed, self.show_bevestigd)
         self.fill()
+
+    def _add_fields(self) -> None:
+        for key, label, guide in VOORBLAD_VELDEN:
+            title = QLabel(f"<b>{label}</b>")
+            self.body.addWidget(title)
+            self.body.addWidget(hint(guide))
+            edit = QPlainTextEdit()
+            edit.setAccessibleName(label)
+            edit.setAccessibleDescription(guide)
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(90 if key == "samenvatting" else 60)
+            edit.textChanged.connect(lambda k=key: self._voorblad_changed(k))
+            title.setBuddy(edit)
+            self.edits[key] = edit
+            self.body.addWidget(edit)
+
+    def show_bevestigd(self) -> None:
+        self.bevestigd.setText("Op het voorblad staat ook: " + bevestigd_tekst(self.state.case))
 
     def fill(self) -> None:
         vb = self.state.case.voorblad or Voorblad()
@@ -120,6 +133,7 @@ class VoorbladPage(Page):
             self._append(r)
         self.table.blockSignals(False)
         self._show_totals(list(self.state.case.offerte))
+        self.show_bevestigd()
 
     def _voorblad_changed(self, key: str) -> None:
         """One keystroke: this field's text into the case; the rest waits for a pause."""

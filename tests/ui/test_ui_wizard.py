@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from uihelpers import EXAMPLE, copy_example, drop_files, type_date, window_fixture  # noqa: F401 (fixture)
 
+from dossier_app.bundle import manifest
+from dossier_app.privacy import confirmation_hash
+
 pytestmark = pytest.mark.gui
 
 
@@ -188,3 +191,8 @@ def test_findings_become_extra_terms_or_confirmed_texts(window):
     assert w.state.case.extra_termen == ("Thijs Vermeer",)
     assert w.state.case.geen_persoonsgegeven == ("Pieter Hoekstra",)
     assert w.state.reviews[str(doc.pad)].afgehandeld == {0, 1}
+    # the voorblad step shows the line the voorblad will carry (and verify compares)
+    w.go_to(4)
+    expected = manifest.bevestigd_regel(w.state.case.casus.ot_nummer, [confirmation_hash("Pieter Hoekstra")])
+    assert "1 mogelijk persoonsgegeven (controlecode" in expected
+    assert w.voorblad.bevestigd.text() == "Op het voorblad staat ook: " + expected
