@@ -94,11 +94,13 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     with private_workdir() as workdir, checker or nullcontext():
         docs = _documents_in_order(case, result)
         processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
+        _stop_if(cancelled)  # a stop asked for while the last documents were finishing
         parts, ranges_known = _parts(case, result, ids, processed, workdir)
         report("Bundel samenstellen", 0, 1)
         tmp = workdir / "bundel.pdf"
         assembled = assemble(parts, _info(case, result, options), tmp,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
+        _stop_if(cancelled)
         report("Eindcontrole op persoonsgegevens", 0, 1)
         memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
         verified = _final_checks(tmp, ids, assembled, out.name, memo, checker)
