@@ -31,6 +31,7 @@ of the repr so it never ends up in a log by accident.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import importlib.util
 import logging
@@ -55,6 +56,7 @@ from dossier_app.anonymise.hits import (
     hits_in_all_views,
     joined_lines,
     kept_separator_lines,
+    line_reading,
 )
 
 if TYPE_CHECKING:
@@ -84,6 +86,10 @@ class Finding:
     categorie: str  # bsn, iban, telefoon, email, postcode, datum, adres, naam
     context: str = field(repr=False, compare=False)  # for the screen only, never a log
     review: bool = False  # True: look at it (e.g. a professional's name), not a removal
+    # The value as a person reads it: a line-end hyphenation undone ("Bouchtaoui"), a
+    # number's line break read as a space; text[start:end] with white space folded
+    # otherwise. Screen only, like `context`.
+    tekst: str = field(default="", repr=False, compare=False)
 
 
 class NameDetector(Protocol):
@@ -108,21 +114,61 @@ def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
     detector = names if names is not None else default_name_detector()
     hits: list[Hit] = []
     scan = text
+    reading = line_reading(text)
     if known is not None:
-        hits = sorted(hits_in_all_views(known.finder, text), key=lambda h: (h.start, h.end))
+        hits = hits_in_all_views(known.finder, text)
+        if reading is not None:  # a known phone number read over its line end, too
+            hits += _mapped_hits(known.finder(reading[0]), reading[1], hits)
+        hits = sorted(hits, key=lambda h: (h.start, h.end))
         # The detectors see the text as the redactor leaves it: known identifiers blanked.
         scan = _blanked(text, hits)
-    chosen = _without_overlaps([*_spans_in_all_views(scan, today, detector, raw=text),
+    scan_reading = None if reading is None else (_blanked_reading(text, scan, reading[0], reading[1]),
+                                                 reading[1], reading[2])
+    chosen = _without_overlaps([*_spans_in_all_views(scan, today, detector, raw=text,
+                                                     reading=scan_reading),
                                 *_relatives_of_known(scan, hits)])
     if hits:
         chosen = _without_known(text, chosen, [(h.start, h.end) for h in hits])
     chosen = _professionals_again(text, chosen)
     masks = hits if mask_known else []
-    return [Finding(s, e, cat, _context(text, s, e, masks), review) for s, e, cat, review in chosen]
+    return [Finding(s, e, cat, _context(text, s, e, masks), review, _as_read(text, s, e, reading))
+            for s, e, cat, review in chosen]
+
+
+def _mapped_hits(found: list[Hit], index: list[int], seen: list[Hit]) -> list[Hit]:
+    """Hits in a reading of the text as hits of the text (those not in `seen` yet)."""
+    spans = {(h.start, h.end) for h in seen}
+    out = []
+    for hit in found:
+        if hit.end > hit.start:
+            span = (index[hit.start], index[hit.end - 1] + 1)
+            if span not in spans:
+                spans.add(span)
+                out.append(replace(hit, start=span[0], end=span[1]))
+    return out
+
+
+def _blanked_reading(text: str, scan: str, reading: str, index: list[int]) -> str:
+    """`reading` (of `text`) with the chars blanked in `scan` (known identifiers) blanked."""
+    if scan is text:
+        return reading
+    return "".join(" " if scan[i] != text[i] else c for c, i in zip(reading, index, strict=True))
+
+
+def _as_read(text: str, start: int, end: int,
+             reading: tuple[str, list[int], list[int]] | None) -> str:
+    """The value at text[start:end] as read over its line ends, white space folded."""
+    value = text[start:end]
+    if reading is not None:
+        read, index, _ = reading
+        first, last = bisect.bisect_left(index, start), bisect.bisect_left(index, end)
+        value = read[first:last]
+    return " ".join(value.split())
 
 
 def _spans_in_all_views(text: str, today: date, detector: NameDetector, *,
-                        raw: str | None = None) -> list[_Span]:
+                        raw: str | None = None,
+                        reading: tuple[str, list[int], list[int]] | None = None) -> list[_Span]:
     """Findings in the text and in both readings of its line-end splits (as in
     `hits.text_views`), as spans of `text`.
 
@@ -131,8 +177,15 @@ def _spans_in_all_views(text: str, today: date, detector: NameDetector, *,
     a name). The reading that drops a line-end hyphen is searched for what a word split
     by hyphenation can hide (e-mail addresses and streets): numbers are not hyphenated,
     and "09-09" + "2011" would read as a phone number. Both only around each join, for
-    what crosses it: the rest is the text itself, already searched."""
+    what crosses it: the rest is the text itself, already searched.
+
+    `reading`: the text as a person reads it over its line ends (`hits.line_reading`:
+    "Bouch-" / "taoui" as "Bouchtaoui", "+48 601 234" / "567" as one number) is searched
+    for everything around each join it makes: what is found there wins over the pieces
+    the text itself shows (longer spans win in `_without_overlaps`)."""
     spans = _view_spans(text, today, detector, raw=raw)
+    if reading is not None:
+        spans += _around_joins(*reading, lambda part: _view_spans(part, today, detector))
     soft = joined_lines(text)
     if soft is not None:
         spans += _across_joins(*soft, lambda part: [*_find_emails(part), *_find_addresses(part)])
@@ -154,6 +207,19 @@ def _across_joins(view: str, index: list[int],
         first = max(0, join - _JOIN_WINDOW)
         for s, e, cat, review in find(view[first:join + _JOIN_WINDOW]):
             if first + s < join < first + e:
+                found.append((index[first + s], index[first + e - 1] + 1, cat, review))
+    return found
+
+
+def _around_joins(view: str, index: list[int], joins: list[int],
+                  find: Callable[[str], list[_Span]]) -> list[_Span]:
+    """What `find` sees in `view` across one of its `joins` (positions in the view), in a
+    window around each join, as spans of the original text."""
+    found: list[_Span] = []
+    for join in joins:
+        first = max(0, join - _JOIN_WINDOW)
+        for s, e, cat, review in find(view[first:join + _JOIN_WINDOW]):
+            if first + s < join < first + e and first + e <= len(index):
                 found.append((index[first + s], index[first + e - 1] + 1, cat, review))
     return found
 

@@ -135,9 +135,9 @@ def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | Non
     still hold the known identifiers (they are masked in the contexts)."""
     out = []
     for index, text in texts:
-        out += [_bevinding(index + 1, f, text[f.start:f.end])
+        out += [_bevinding(index + 1, f, f.tekst or text[f.start:f.end])
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
-                if confirmation_hash(text[f.start:f.end]) not in confirmed]
+                if confirmation_hash(f.tekst or text[f.start:f.end]) not in confirmed]
     return professionals_again(out)
 
 

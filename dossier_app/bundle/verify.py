@@ -716,7 +716,9 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
         if has_image and read_images:
             texts[n] = body
         for f in flag(body):
-            seen = confirmation_hash(body[f.start:f.end]) in confirmed if hasattr(f, "start") else False
+            # the value as read (a name hyphenated over a line end joined), as the school saw it
+            value = getattr(f, "tekst", "") or (body[f.start:f.end] if hasattr(f, "start") else "")
+            seen = confirmation_hash(value) in confirmed if value else False
             report.persoonsgegevens.append(Persoonsgegeven(
                 n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
                 bool(getattr(f, "review", False)), seen))
