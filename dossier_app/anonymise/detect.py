@@ -213,13 +213,21 @@ def _across_joins(view: str, index: list[int],
 
 def _around_joins(view: str, index: list[int], joins: list[int],
                   find: Callable[[str], list[_Span]]) -> list[_Span]:
-    """What `find` sees in `view` across one of its `joins` (positions in the view), in a
-    window around each join, as spans of the original text."""
+    """What `find` sees in `view` across one of its `joins` (positions in the view), as
+    spans of the original text. Searched in a window around the joins: joins close
+    together share one window (a wrapped table has many)."""
     found: list[_Span] = []
+    windows: list[list[int]] = []  # [first, last, join, join, ...]
     for join in joins:
-        first = max(0, join - _JOIN_WINDOW)
-        for s, e, cat, review in find(view[first:join + _JOIN_WINDOW]):
-            if first + s < join < first + e and first + e <= len(index):
+        first, last = max(0, join - _JOIN_WINDOW), join + _JOIN_WINDOW
+        if windows and first <= windows[-1][1]:
+            windows[-1][1] = last
+            windows[-1].append(join)
+        else:
+            windows.append([first, last, join])
+    for first, last, *inside in windows:
+        for s, e, cat, review in find(view[first:last]):
+            if any(first + s < join < first + e for join in inside) and first + e <= len(index):
                 found.append((index[first + s], index[first + e - 1] + 1, cat, review))
     return found
 
@@ -475,7 +483,11 @@ _INITIALS_NAME = re.compile(
 _NOT_INITIALS = ("N.B.", "P.S.", "A.U.B.", "T.A.V.", "I.V.M.", "Z.S.M.", "O.A.", "E.D.")
 _ROLE_AFTER = re.compile(rf"\s*[(,]\s*(?:de\s+)?(?P<role>{_FAMILY_CUES}|{_PROFESSIONAL_CUES})"
                          r"(?![^\W_])", re.IGNORECASE)  # a whole word: "(ibuprofen" is no role
-_PROFESSIONAL_BEFORE = re.compile(rf"(?:{_PROFESSIONAL_CUES})\s*[:,]?\s*$", re.IGNORECASE)
+# A role, with what it is the role of ("leerkracht van groep 6", "mentor van klas 2b"),
+# right before the name.
+_ROLE_OF = (r"(?:\s+van\s+(?:de\s+|het\s+)?(?:groep|klas|afdeling|team|locatie|onderbouw|bovenbouw)"
+            r"(?:\s+[\w/\-]{1,6})?)?")
+_PROFESSIONAL_BEFORE = re.compile(rf"(?:{_PROFESSIONAL_CUES}){_ROLE_OF}\s*[:,]?\s*$", re.IGNORECASE)
 _PROFESSIONAL_ROLE = re.compile(rf"(?:{_PROFESSIONAL_CUES})", re.IGNORECASE)
 # The words a cue-based match may take that are not names ("moeder Is", "zus En").
 _COMMON_CAPITALISED = frozenset({"de", "het", "een", "en", "is", "zij", "hij", "ze", "die",

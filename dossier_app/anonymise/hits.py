@@ -161,14 +161,17 @@ _READ_MARK = re.compile("[" + "".join(sorted(LINE_END_MARKS)) + r"][^\S\r\n]*(?:
                         + r"[^\S\r\n]*)?")
 _READ_HYPHEN = re.compile("[" + "".join(sorted(HYPHENS)) + r"][^\S\r\n]*" + _BREAK + r"[^\S\r\n]*")
 # A line break between two digits, and a line break after a 4-digit group before two capitals.
-_READ_DIGITS = re.compile(r"(?<=\d)[^\S\r\n]*" + _BREAK + r"[^\S\r\n]*(?=\d)")
+_READ_DIGITS = re.compile(r"(?<=[\dA-Z])[^\S\r\n]*" + _BREAK + r"[^\S\r\n]*(?=\d)")
 _READ_POSTCODE = re.compile(r"(?<=\b[1-9]\d{3})[^\S\r\n]*" + _BREAK
                             + r"[^\S\r\n]*(?=(?!SA|SD|SS)[A-Z]{2}(?![^\W_]))")
 # What makes the digits at a line end a number that goes on: it starts like a phone number
 # ("+48 601 234", "06 23", "070 345") or an IBAN, or a cue stands before it on the line.
 _NUMBER_TAIL = re.compile(r"(?:(?<![\w+])\+\d|(?<![\w])0\d|(?<![\w])[A-Z]{2}\d\d)[\d \-./A-Z]*$")
 _NUMBER_CUE = re.compile(r"(?i)\b(?:tel|telefoon\w*|nummer|nr|mobiel|gsm|bel\w*|bereikbaar|bsn"
-                         r"|burgerservicenummer|iban|rekening\w*|fax)\b[^\n]{0,30}$")
+                         r"|burgerservicenummer|iban|rekening\w*|fax)\b[^\n]{0,40}$")
+_IBAN_TAIL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4})*(?: ?[A-Z0-9]{1,3})?$")
+_GROUPS_TAIL = re.compile(r"(?<![\w.\-])\d[\d .\-]*$")
+_GROUPS_HEAD = re.compile(r"\d[\d .\-]*(?![\w])")
 _POSTCODE_CUE = re.compile(r"(?i)(?:\bpostcode\b[^\n]{0,20}|[^\W\d_]{3,}\.?\s+\d{1,5}\s?[a-z]?"
                            r"(?:\s?-\s?\w{1,4})?,?\s*)[1-9]\d{3}$")
 _DATE_OR_TIME_TAIL = re.compile(r"(?:\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\b\d{1,2}[.:]\d\d)$")
@@ -244,14 +247,31 @@ def _hyphenation_edits(text: str) -> Iterator[_Edit]:
 def _number_edits(text: str) -> Iterator[_Edit]:
     for m in _READ_DIGITS.finditer(text):
         line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        if not line[-1:].isdigit():  # "NL83 SNSB" / "4018 7479 49": an IBAN's groups only
+            if _IBAN_TAIL.search(line):
+                yield m.start(), m.end(), " "
+            continue
         if _DATE_OR_TIME_TAIL.search(line):
             continue  # "op 01-09-2020" / "12 leerlingen": a date ends there
-        if _NUMBER_TAIL.search(line) or _NUMBER_CUE.search(line):
+        if _NUMBER_TAIL.search(line) or _NUMBER_CUE.search(line) or _bsn_over(line, text, m.end()):
             yield m.start(), m.end(), " "
     for m in _READ_POSTCODE.finditer(text):
         line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
         if _POSTCODE_CUE.search(line):
             yield m.start(), m.end(), " "
+
+
+def _bsn_over(line: str, text: str, next_start: int) -> bool:
+    """Whether the digit groups ending `line` and starting the next line make nine digits
+    that pass the 11-proef ("1112 22" / "333"): a BSN, whatever stands before it."""
+    tail, head = _GROUPS_TAIL.search(line), _GROUPS_HEAD.match(text, next_start)
+    if tail is None or head is None:
+        return False
+    digits = re.sub(r"\D", "", tail.group() + head.group())
+    if len(digits) != 9:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (total - int(digits[8])) % 11 == 0
 
 
 def _in_address(text: str, start: int, end: int) -> bool:
