@@ -67,6 +67,31 @@ def test_every_decoy_class_stays_under_the_target(generated: Score, held_out: Sc
         assert Score.share(items) <= FALSE_ALARMS, (cls, [o.value for o in items if o.raised])
 
 
+def test_names_and_numbers_wrapped_over_a_line_end_are_found_whole(generated: Score,
+                                                                      held_out: Score) -> None:
+    """`p.afgebroken`: a surname hyphenated at the line end, a double name whose own hyphen
+    ends the line, phone numbers, BSN, IBAN and postcodes continued on the next line, in
+    running text, narrow table cells (reportlab) and Word tables laid out by LibreOffice:
+    raised as personal data, each as one finding covering the whole value."""
+    wrapped = generated.of("p.afgebroken") + held_out.of("p.afgebroken")
+    assert len(wrapped) >= 20
+    assert {o.doc.split("-")[0] for o in wrapped} >= {"afgebroken", "netwerk"}
+    assert Score.share(wrapped) >= RECALL, [o.value for o in wrapped if not o.raised]
+    whole = [o for o in wrapped if o.raised and o.whole]
+    assert len(whole) / len(wrapped) >= RECALL, [o.value for o in wrapped if not o.whole]
+
+
+def test_professionals_named_again_in_another_document_of_the_case(generated: Score) -> None:
+    """The contact log names the professionals of the handover report of the same case
+    without their role ("Bouwman belde"): names to check, not personal data."""
+    again = [o for o in generated.of("r") if o.doc.startswith("logboek")]
+    assert len(again) >= 20
+    assert Score.share(again) <= PROFESSIONALS, [o.value for o in again if o.raised]
+    assert sum(o.reviewed for o in again) / len(again) >= 0.9  # shown, as names to check
+    planted = [o for o in generated.of("p") if o.doc.startswith("logboek")]
+    assert planted and Score.share(planted) == 1.0  # the relatives there stay personal data
+
+
 def test_found_values_are_whole(generated: Score) -> None:
     """The review list shows the value found: a planted name is covered as a whole."""
     names = [o for o in generated.of("p.naam") + generated.of("p.tussen") if o.raised]
@@ -90,15 +115,19 @@ def test_an_honest_realistic_dossier_verifies_clean_without_confirmations(tmp_pa
               for d in honest_documents()}
     replace = {"mdo-verslag-1.docx": honest["mdo"], "mdo-verslag-2.docx": honest["mdo-2"],
                "smw-verslag.docx": honest["smw"], "opp.pdf": honest["opp"]}
-    extra = [honest["cijfers"], honest["formulier"]]
+    # the grade list and the form go along with the OPP; a handover report and a contact log
+    # naming its professionals again without their role ("Bouwman belde") with the MDO
+    # reports, the log first (the bundle names them with their role only after it)
+    extra = [honest["cijfers"], honest["formulier"], honest["logboek"], honest["overdracht"]]
     for entry in data["documenten"]:
         name = Path(entry["bestand"]).name
         if name in replace:
             written = write(replace[name], folder / "stukken")
             entry["bestand"] = f"stukken/{written.name}"
-    for doc in extra:  # the grade list and the form go along with the OPP
+    for doc in extra:
         written = write(doc, folder / "stukken")
-        data["documenten"].append({"onderdeel": "opp", "bestand": f"stukken/{written.name}"})
+        part = "mdo-verslagen" if doc in (honest["overdracht"], honest["logboek"]) else "opp"
+        data["documenten"].append({"onderdeel": part, "bestand": f"stukken/{written.name}"})
     (folder / "casus.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
     out = folder / "bundel.pdf"
     built = run_cli("build", folder / "casus.toml", "-o", out, "--converter", "builtin", "--stil")

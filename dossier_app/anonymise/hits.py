@@ -172,8 +172,8 @@ _NUMBER_CUE = re.compile(r"(?i)\b(?:tel|telefoon\w*|nummer|nr|mobiel|gsm|bel\w*|
 _IBAN_TAIL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4})*(?: ?[A-Z0-9]{1,3})?$")
 _GROUPS_TAIL = re.compile(r"(?<![\w.\-])\d[\d .\-]*$")
 _GROUPS_HEAD = re.compile(r"\d[\d .\-]*(?![\w])")
-_POSTCODE_CUE = re.compile(r"(?i)(?:\bpostcode\b[^\n]{0,20}|[^\W\d_]{3,}\.?\s+\d{1,5}\s?[a-z]?"
-                           r"(?:\s?-\s?\w{1,4})?,?\s*)[1-9]\d{3}$")
+_POSTCODE_CUE = re.compile(r"(?i)(?:\bpostcode\b[^\n]{0,20}|[^\W\d_]{3,}\.?\s+\d{1,5}"
+                           r"(?:\s?[a-z]{1,3}\b|\s?-\s?\w{1,4})?,?\s*)[1-9]\d{3}$")
 _DATE_OR_TIME_TAIL = re.compile(r"(?:\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\b\d{1,2}[.:]\d\d)$")
 # Words that follow a hyphen that stays: "groeps- en klassenniveau", "voor- of naschoolse".
 _ELLIPSIS_NEXT = frozenset({"en", "of", "tot", "t/m", "als", "dan"})
