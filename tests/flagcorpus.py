@@ -26,8 +26,13 @@ an item and its class:
 The pupil and parents of each family are entered in the case (`identifiers()`); their
 names appear everywhere unlabelled, as in a real dossier.
 
-`documents(variants)` builds the documents (deterministic, seeded); `write(doc, folder)`
-writes one as PDF or DOCX; `honest_documents()` are the same kinds of reports with no
+`documents(variants)` builds the documents (deterministic, seeded), each in the case
+(`Doc.dossier`) of its family and variant: a handover report names the case's
+professionals with their role and a contact log names them again without it, and
+`evaluate` applies the professionals of the whole case as the product does;
+`write(doc, folder)` writes one as PDF or DOCX (a Word file is converted by the built-in
+converter or, for `Doc.converter = "libreoffice"`, by LibreOffice);
+`honest_documents()` are the same kinds of reports with no
 planted personal data at all (for the "verifies clean" check).
 """
 
