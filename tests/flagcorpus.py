@@ -701,13 +701,14 @@ def _write_docx(doc: Doc, path: Path) -> Path:
         else:
             rows = body  # type: ignore[assignment]
             table = out.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[arg-type]
-            if kind == "narrow":  # columns of 2.3 cm: names and numbers wrap in their cells
+            if kind == "narrow":  # columns of 2.4 cm: names and numbers wrap in their cells
                 from docx.shared import Cm
 
                 table.autofit = False
                 for column in table.columns:
+                    column.width = Cm(2.4)  # the grid LibreOffice lays out by
                     for cell in column.cells:
-                        cell.width = Cm(2.3)
+                        cell.width = Cm(2.4)
             for r, row in enumerate(rows):  # type: ignore[arg-type]
                 for c, cell in enumerate(row):
                     table.cell(r, c).text = plain(cell).replace("\n", " ")

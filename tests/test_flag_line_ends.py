@@ -87,6 +87,18 @@ def test_a_double_name_whose_own_hyphen_ends_the_line_keeps_it(tmp_path: Path) -
     assert not any("Holland" in b.tekst for b in found)
 
 
+@needs_deduce
+def test_a_name_wrapped_at_its_space_in_a_narrow_cell_is_one_name(tmp_path: Path) -> None:
+    """A table cell too narrow for the whole name: first name on one line, surname (with
+    letters such as "ś", "ı") on the next, the relation cell after it."""
+    path = _pdf(tmp_path / "a.pdf", ["Naam", "Barbara", "Wiśniewska", "oma", "Hüseyin",
+                                     "Yıl-", "maz", "opa", "Karolina", "Zielińska", "tante"])
+    _texts, found = _flag(path)
+    names = [b for b in found if b.categorie == "naam"]
+    assert [b.tekst for b in names] == ["Barbara Wiśniewska", "Hüseyin Yılmaz", "Karolina Zielińska"]
+    assert [len(b.vakken) for b in names] == [2, 3, 2]
+
+
 @pytest.mark.parametrize(("lines", "value", "categorie"), [
     (["Haar nummer is +48 601 234", "567, zij belt na vieren."], "+48 601 234 567", "telefoon"),
     (["Bereikbaar via +31 6", "41236587 of op school."], "+31 6 41236587", "telefoon"),

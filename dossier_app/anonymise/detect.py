@@ -129,10 +129,29 @@ def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
                                 *_relatives_of_known(scan, hits)])
     if hits:
         chosen = _without_known(text, chosen, [(h.start, h.end) for h in hits])
-    chosen = _professionals_again(text, chosen)
+    chosen = _professionals_again(text, _names_over_a_line_end(text, chosen))
     masks = hits if mask_known else []
     return [Finding(s, e, cat, _context(text, s, e, masks), review, _as_read(text, s, e, reading))
             for s, e, cat, review in chosen]
+
+
+def _names_over_a_line_end(text: str, spans: list[_Span]) -> list[_Span]:
+    """A first name ending a line and a name starting the next one are one name wrapped at
+    the space between them ("Karolina" / "Zielińska" in a narrow table cell): one finding
+    with the whole name, as a person reads it. Only a one-word name before the line break
+    and two names of the same kind (personal data both, or professionals both)."""
+    out: list[_Span] = []
+    for span in sorted(spans):
+        if out:
+            s0, e0, c0, r0 = out[-1]
+            s1, e1, c1, r1 = span
+            gap = text[e0:s1]
+            if (c0 == c1 == NAAM and r0 == r1 and gap.count("\n") == 1 and not gap.strip()
+                    and not any(ch.isspace() for ch in text[s0:e0])):
+                out[-1] = (s0, e1, NAAM, r0)
+                continue
+        out.append(span)
+    return out
 
 
 def _mapped_hits(found: list[Hit], index: list[int], seen: list[Hit]) -> list[Hit]:
@@ -618,7 +637,10 @@ def _not_a_first_name(word: str) -> bool:
 # A name wrapped over a line between first name and surname ("Priya / Sitompul (Raad ..."):
 # deduce stops at the line end. The next line's first word is taken when it is capitalised
 # and not followed by a lowercase word ("Priya / Verder is ..." is a new sentence).
-_WRAPPED_SURNAME = re.compile(rf"[ \t]*\r?\n[ \t]*(?P<w>{_NAME_WORD})(?=\s*(?:[(),.;:]|$|[^\W\d_a-z]))")
+# A word that is its line's whole text is taken too (a narrow table cell: "Barbara" /
+# "Wiśniewska" / "oma"). The whole word: "Wiśniewska" is not "Wi" before an "ś".
+_WRAPPED_SURNAME = re.compile(rf"[ \t]*\r?\n[ \t]*(?P<w>{_NAME_WORD})(?![\w'’])"
+                              r"(?=[ \t]*\r?\n|\s*(?:[(),.;:]|$|[^\W\d_a-z]))")
 
 
 def _with_wrapped_surname(text: str, end: int) -> int:
