@@ -821,7 +821,8 @@ def _value_pattern(value: str) -> re.Pattern[str]:
     """A labelled value as it may come out of a PDF: any white space or line-end mark
     between its words; a hyphen inside a word as a hyphen or a line-end mark, with any
     line break after it; a line-end hyphen ("-" + line break, or a soft hyphen) written
-    there or not."""
+    there or not; a line break inside a word (LibreOffice breaks a word wider than its
+    table cell without a hyphen)."""
     body = []
     for token in re.split(r"(-\n|\u00ad|-|\s+)", value):
         if token in ("-\n", "\u00ad"):
@@ -830,6 +831,6 @@ def _value_pattern(value: str) -> re.Pattern[str]:
             body.append("[-\u2010\u00ad\ufffe\x02]\\s*")
         elif token and token.isspace():
             body.append("[\\s\u00ad\ufffe\x02]+")
-        elif token:
-            body.append(re.escape(token))
+        elif token:  # a word a narrow cell broke without a hyphen ("Abdelkad" / "er") too
+            body.append("(?:\r?\n)?".join(re.escape(c) for c in token))
     return re.compile(rf"(?<![\w]){''.join(body)}(?![\w])")
