@@ -11,8 +11,8 @@ professionals (`r`), decoys (`d.*`). Each document goes the product's way: intak
 anonymised at the source and converted (built-in converter), then
 `flag_pdf.findings_in_texts` over PDFium's page texts.
 
-- recall: planted items raised as personal data (`p.afgebroken`, names and numbers
-  wrapped over a line, are shown apart: joining those is the line-end work of issue 13);
+- recall: planted items raised as personal data, names and numbers wrapped over a line
+  end (`p.afgebroken`) included;
 - false alarms: decoys raised as personal data, per class and in total;
 - professionals misread: professionals raised as personal data (a review item is right);
 - unlabelled: findings on nothing labelled (with --show: each one; all people are made up).
@@ -46,8 +46,10 @@ def report(title: str, score: Score, show: bool) -> None:
     print(f"  {'class':<22} {'items':>5} {'raised':>8}")
     for cls in sorted({o.cls for o in score.outcomes}):
         print(_row(cls, len(score.of(cls)), Score.share(score.of(cls))))
-    planted = [o for o in score.of("p") if o.cls != "p.afgebroken"]
-    print(_row("RECALL (p.*)", len(planted), score.recall(), f">= {TARGETS['recall']:.0%}"))
+    print(_row("RECALL (p.*)", len(score.of("p")), score.recall(), f">= {TARGETS['recall']:.0%}"))
+    wrapped = score.of("p.afgebroken")
+    print(f"  wrapped over a line end, found whole: {sum(o.raised and o.whole for o in wrapped)} "
+          f"of {len(wrapped)}")
     print(_row("FALSE ALARMS (d.*)", len(score.of("d")), score.false_alarms(),
                f"<= {TARGETS['false_alarms']:.0%}"))
     print(_row("PROFESSIONALS MISREAD", len(score.of("r")), score.professionals_misread(),
@@ -97,7 +99,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         generated = evaluate(documents(args.variants), Path(tmp) / "gegenereerd")
         held_out = evaluate(holdout_documents() + holdout2_documents(), Path(tmp) / "apart")
-    report(f"generated ({args.variants} variants x 18 reports)", generated, args.show)
+    report(f"generated ({args.variants} variants x {len(documents(1))} reports)", generated, args.show)
     report("held out (13 hand-written reports)", held_out, args.show)
     both = Score(generated.outcomes + held_out.outcomes, generated.unlabelled + held_out.unlabelled,
                  generated.words + held_out.words)

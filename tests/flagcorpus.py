@@ -8,8 +8,11 @@ an item and its class:
   personal data): `p.naam` (siblings, grandparents, neighbours, with a cue),
   `p.relatie` (a relation in parentheses after a name), `p.familie` ("de familie X"),
   `p.tussen` (a capitalised tussenvoegsel), `p.telefoon`, `p.adres`, `p.email`, `p.bsn`,
-  `p.geboortedatum` (with a cue or under a "Geboortedatum" column), `p.afgebroken` (a name
-  or number wrapped over a line: issue 13 joins those; reported apart);
+  `p.iban`, `p.postcode`, `p.geboortedatum` (with a cue or under a "Geboortedatum"
+  column), `p.afgebroken` (any of these as it came out wrapped over a line end: a
+  surname hyphenated at the line end, a double name whose own hyphen ends the line, a
+  number continued on the next line; in running text, narrow table cells, and Word
+  files laid out by LibreOffice);
 - professionals (`r`): must not be raised as personal data (a review item is fine), in
   the styles real reports use: role before or after, organisation in parentheses,
   "namens het CJG", signature blocks, role columns of tables, later mentions without
@@ -23,8 +26,13 @@ an item and its class:
 The pupil and parents of each family are entered in the case (`identifiers()`); their
 names appear everywhere unlabelled, as in a real dossier.
 
-`documents(variants)` builds the documents (deterministic, seeded); `write(doc, folder)`
-writes one as PDF or DOCX; `honest_documents()` are the same kinds of reports with no
+`documents(variants)` builds the documents (deterministic, seeded), each in the case
+(`Doc.dossier`) of its family and variant: a handover report names the case's
+professionals with their role and a contact log names them again without it, and
+`evaluate` applies the professionals of the whole case as the product does;
+`write(doc, folder)` writes one as PDF or DOCX (a Word file is converted by the built-in
+converter or, for `Doc.converter = "libreoffice"`, by LibreOffice);
+`honest_documents()` are the same kinds of reports with no
 planted personal data at all (for the "verifies clean" check).
 """
 
@@ -177,6 +185,8 @@ class Doc:
     kind: str  # "pdf" or "docx"
     family: Family
     blocks: list[tuple[str, object]] = field(default_factory=list)
+    converter: str = "builtin"  # for Word files: the converter that makes the PDF
+    dossier: str = ""  # the case it belongs to ("" = a case of its own): see `evaluate`
 
     def p(self, text: str) -> None:
         self.blocks.append(("p", text))
@@ -190,6 +200,10 @@ class Doc:
     def table(self, rows: list[list[str]]) -> None:
         self.blocks.append(("table", rows))
 
+    def narrow(self, rows: list[list[str]]) -> None:
+        """A table with narrow columns (cells wrap; a "\n" in a cell is a line end)."""
+        self.blocks.append(("narrow", rows))
+
     def labels(self) -> list[tuple[str, str]]:
         """(value, class) of every marked item, once per mark."""
         return [(m[2], m[1]) for m in _MARK.finditer(self._markup())]
@@ -197,7 +211,7 @@ class Doc:
     def _markup(self) -> str:
         out = []
         for kind, body in self.blocks:
-            if kind == "table":
+            if kind in ("table", "narrow"):
                 out += [" ".join(row) for row in body]  # type: ignore[attr-defined]
             elif kind == "lines":
                 out += list(body)  # type: ignore[call-overload]
@@ -399,18 +413,147 @@ def _verzuim(doc: Doc, ppl: People) -> None:
           f"bereikbaar via {{p.email:{ppl.take('mail')}}}.")
 
 
+def _break_word(word: str, rng: random.Random, mark: str = "-\n") -> str:
+    """`word` hyphenated over a line end somewhere in its middle ("Bouch-" / "taoui")."""
+    at = rng.randint(2, max(2, len(word) - 3))
+    return word[:at] + mark + word[at:]
+
+
+def _break_groups(number: str, rng: random.Random) -> str:
+    """A number written in groups, wrapped at one of its spaces ("+48 601 234" / "567")."""
+    gaps = [m.start() for m in re.finditer(" ", number)]
+    if not gaps:  # "06-51234987": after its hyphen
+        at = number.index("-") + 1
+        return number[:at] + "\n" + number[at:]
+    at = gaps[rng.randrange(1, len(gaps))] if len(gaps) > 1 else gaps[0]
+    return number[:at] + "\n" + number[at + 1:]
+
+
+def _iban(rng: random.Random) -> str:
+    """A valid Dutch IBAN in groups of four (made up: mod 97 holds, no real account)."""
+    bank = rng.choice(["ABNA", "INGB", "RABO", "SNSB", "TRIO"])
+    account = f"{rng.randrange(10 ** 9, 10 ** 10)}"
+    digits = "".join(str(int(c, 36)) for c in bank + account + "NL00")
+    check = 98 - int(digits) % 97
+    iban = f"NL{check:02d}{bank}{account}"
+    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
 def _wrapped(doc: Doc, ppl: People) -> None:
-    """Names and numbers wrapped over a line (PDF only): issue 13's mechanics."""
-    doc.p("Contact gezin: tante {p.naam:Souad Bouch-\ntaoui} belt vaak; haar nummer is "
-          "{p.afgebroken:+48 601 234\n567}. Zij neemt neefje {p.naam:Tymon} mee.")
-    first, last = ppl.take("pf"), ppl.take("pl")
-    doc.p(f"Het advies komt van {{r:{first} {last}}} (intern\nbegeleider); zij sprak ook met "
-          f"{{r:{ppl.take('pf')} {ppl.take('pl')}}} (ambulant\nbegeleider).")
+    """Names and numbers wrapped over a line end (PDF): a surname hyphenated at the line
+    end (lowercase continuation), a double first name or surname whose own hyphen ends
+    the line, phone numbers, a BSN, an IBAN and a postcode continued on the next line; a
+    professional hyphenated the same way; a list item starting with a dash."""
+    rng = ppl.rng
+    first, last = ppl.take("rel").split(" ", 1)
+    words = last.split(" ")
+    words[-1] = _break_word(words[-1], rng)
+    doc.p(f"Contact gezin: tante {{p.naam:{first} {' '.join(words)}}} belt vaak; haar nummer is "
+          f"{{p.telefoon:{_break_groups(ppl.take('phone'), rng)}}}. Zij neemt neefje "
+          f"{{p.naam:{ppl.take('sib')}}} mee.")
+    double = rng.choice(["Jan-Willem", "Anne-Marie", "Sanne-Lotte", "Jean-Paul", "Marie-José"])
+    doc.p(f"Op woensdag haalt buurman {{p.naam:{double.replace('-', '-' + chr(10))} "
+          f"{ppl.take('fam')}}} de kinderen op. Zijn mobiel: {{p.telefoon:"
+          f"{_break_groups(ppl.take('phone'), rng)}}}.")
+    bsn = rng.choice(BSNS)
+    bsn_written = f"{bsn[:4]} {bsn[4:6]}\n{bsn[6:]}" if rng.random() < 0.5 else \
+        f"{bsn[:3]} {bsn[3:6]}\n{bsn[6:]}"
+    doc.p(f"Voor de aanvraag gaf moeder het BSN van halfbroer {{p.naam:{ppl.take('sib')}}}: "
+          f"{{p.bsn:{bsn_written}}}; het geld gaat naar rekening {{p.iban:"
+          f"{_break_groups(_iban(rng), rng)}}}.")
+    street = ppl.take("addr")
+    code = f"{rng.randint(1000, 9999)}\n{rng.choice(['AB', 'CK', 'GH', 'LP', 'RT', 'XZ'])}"
+    doc.p(f"Oma {{p.naam:{ppl.take('rel')}}} woont op {{p.adres:{street}}}, {{p.postcode:{code}}} "
+          f"{ppl.take('place')}.")
+    pro_first, pro_last = ppl.take("pf"), ppl.take("pl")
+    pro_words = pro_last.split(" ")
+    if len(pro_words[-1]) >= 5:
+        pro_words[-1] = _break_word(pro_words[-1], rng)
+    doc.p(f"Het advies komt van {{r:{pro_first} {' '.join(pro_words)}}} (intern\nbegeleider); zij "
+          f"sprak ook met {{r:{ppl.take('pf')} {ppl.take('pl')}}} (ambulant\nbegeleider).")
+    region = rng.choice(["Noord-Holland", "Zuid-Holland", "Noord-Brabant", "Oost-Europa"])
+    doc.p(f"Het gezin komt uit {{d.woord:{region.replace('-', '-' + chr(10))}}} en spreekt thuis "
+          f"Pools; de afspraken met de school:")
+    doc.lines(f"- {{d.vak:{ppl.take('subj')}}} extra oefenen", "- elke week een gesprek",
+              f"- {{d.instelling:{ppl.take('inst')}}} blijft betrokken")
+
+
+def _wrapped_table(doc: Doc, ppl: People) -> None:
+    """A contact table with narrow columns: names and numbers wrap inside their cells
+    (reportlab: hyphenated by us; Word: soft hyphens and the converter's own line
+    breaks)."""
+    rng = ppl.rng
+    soft = doc.kind == "docx"
+    doc.h("Netwerk rond het gezin")
+    rows = [["Naam", "Relatie", "Telefoon", "Bijzonderheden"]]
+    for relation in rng.sample(["tante", "oom", "opa", "oma", "buurvrouw", "neef"], 3):
+        first, last = ppl.take("rel").split(" ", 1)
+        words = last.split(" ")
+        words[-1] = _break_word(words[-1], rng, "\u00ad" if soft else "-\n")
+        phone = ppl.take("phone")
+        rows.append([f"{{p.naam:{first} {' '.join(words)}}}", relation,
+                     f"{{p.telefoon:{phone if soft else _break_groups(phone, rng)}}}",
+                     "haalt op" if soft else "haalt\nop"])
+    doc.narrow(rows)
+    doc.p(f"Overleg met {{r:{ppl.take('pf')} {ppl.take('pl')}}} ({ppl.take('role')}) over het "
+          f"netwerk; {fam_name(doc)} is akkoord.")
+
+
+def _case_professionals(ppl: People) -> list[tuple[str, str, str]]:
+    """Four professionals of one case: (markup with the role, later mention, full name).
+    Drawn first by both documents of a pair, so both name the same people."""
+    out = []
+    for style in (0, 1, 3, 4, 6, 9):
+        first, last = ppl.take("pf"), ppl.take("pl")
+        role, org = ppl.take("role"), ppl.take("org")
+        text = PRO_STYLES[style](first, last, role, org)
+        surname = last[0].upper() + last[1:]
+        later = f"{{r:{surname}}}" if style not in (1, 9) else \
+            f"{'mevrouw' if style == 1 else 'meneer'} {{r:{surname}}}"
+        out.append((text, later, f"{{r:{first} {last}}}" if style not in (1, 9) else later))
+    return out
+
+
+def _handover(doc: Doc, ppl: People) -> None:
+    """A handover report naming the case's professionals with their roles (the first
+    document of a two-document case)."""
+    pros = _case_professionals(ppl)
+    fam = doc.family
+    doc.h("Overdrachtsverslag zorgteam")
+    doc.p(f"Betrokken bij {fam.roepnaam}: {pros[0][0]}, {pros[1][0]} en {pros[2][0]}. "
+          f"Verder {pros[3][0]}, {pros[4][0]} en {pros[5][0]}.")
+    doc.p(f"{fam.roepnaam} woont bij moeder; oom {{p.naam:{ppl.take('rel')}}} helpt met vervoer. "
+          f"Het gezin wordt ondersteund vanuit {{d.instelling:{ppl.take('inst')}}}.")
+
+
+def _logbook(doc: Doc, ppl: People) -> None:
+    """A contact log of the same case naming the professionals again without their role
+    ("Bouwman belde"): the second document of the pair."""
+    pros = _case_professionals(ppl)
+    ppl.take("rel")  # the uncle of the handover report
+    fam = doc.family
+    days = [f"{d:02d}-10-2026" for d in (2, 6, 9, 13, 16, 20)]
+    doc.h("Logboek contacten")
+    doc.lines(
+        f"{days[0]}: {pros[0][1]} belde met {fam.moeder} over het verzuim.",
+        f"{days[1]}: overleg met {pros[1][1]}; afspraak gepland.",
+        f"{days[2]}: {pros[2][2]} heeft {fam.roepnaam} gesproken.",
+        f"{days[3]}: {pros[3][1]} stuurt het verslag na.",
+        f"{days[4]}: volgens {pros[4][2]} gaat het beter; zus {{p.naam:{ppl.take('sib')}}} "
+        "brengt haar nu.",
+        f"{days[5]}: {pros[5][1]} en {pros[0][1]} bespreken de voortgang met "
+        f"buurvrouw {{p.naam:{ppl.take('rel')}}}.")
+
+
+def fam_name(doc: Doc) -> str:
+    return doc.family.moeder
 
 
 _KINDS = [("mdo-1", "docx"), ("smw", "docx"), ("gezin", "pdf"), ("cijfers", "pdf"),
           ("formulier", "pdf"), ("opp", "docx"), ("verzuim", "pdf"), ("mdo-2", "pdf"),
-          ("afgebroken", "pdf")]
+          ("afgebroken", "pdf"), ("netwerk", "pdf"), ("netwerk-word", "docx"),
+          ("overdracht", "docx"), ("logboek", "pdf")]
+_PAIRED = ("overdracht", "logboek")
 
 
 def documents(variants: int = 3, seed: int = 20261205) -> list[Doc]:
@@ -420,8 +563,11 @@ def documents(variants: int = 3, seed: int = 20261205) -> list[Doc]:
         for f, fam in enumerate(FAMILIES):
             rng = random.Random(seed + 100 * v + f)
             for name, kind in _KINDS:
-                ppl = People(rng, fam)
-                doc = Doc(f"{name}-{f}-{v}", kind, fam)
+                ppl = People(random.Random(seed + 100 * v + f + 50), fam) if name in _PAIRED \
+                    else People(rng, fam)  # both of a pair name the same professionals
+                doc = Doc(f"{name}-{f}-{v}", kind, fam, dossier=f"{f}-{v}")
+                if name.endswith("-word") and _soffice():
+                    doc.converter = "libreoffice"  # Word -> PDF as LibreOffice lays it out
                 _BUILD[name](doc, ppl)
                 out.append(doc)
     return out
@@ -430,8 +576,15 @@ def documents(variants: int = 3, seed: int = 20261205) -> list[Doc]:
 _BUILD: dict[str, Callable[[Doc, People], None]] = {
     "mdo-1": lambda d, p: _mdo(d, p, 1), "mdo-2": lambda d, p: _mdo(d, p, 2), "smw": _smw,
     "gezin": _family_table, "cijfers": _grades, "formulier": _form, "opp": _opp,
-    "verzuim": _verzuim, "afgebroken": _wrapped,
+    "verzuim": _verzuim, "afgebroken": _wrapped, "netwerk": _wrapped_table,
+    "netwerk-word": _wrapped_table, "overdracht": _handover, "logboek": _logbook,
 }
+
+
+def _soffice() -> bool:
+    from dossier_app.documents.convert import libreoffice
+
+    return libreoffice.find_soffice() is not None
 
 
 def honest_documents(family: Family = EXAMPLE_FAMILY, seed: int = 7) -> list[Doc]:
@@ -439,7 +592,8 @@ def honest_documents(family: Family = EXAMPLE_FAMILY, seed: int = 7) -> list[Doc
     is left out."""
     out = []
     for doc in documents(1, seed):
-        if doc.name.startswith(("afgebroken", "gezin", "verzuim")) or doc.family != FAMILIES[0]:
+        if doc.name.startswith(("afgebroken", "gezin", "verzuim", "netwerk")) \
+                or doc.family != FAMILIES[0]:
             continue
         again = _rebuilt_for(doc, family, seed)
         honest = Doc(again.name, again.kind, family)
@@ -506,6 +660,15 @@ def _write_pdf(doc: Doc, path: Path) -> Path:
                 line(plain(text))
                 y[0] -= 14
             y[0] -= 8
+        elif kind == "narrow":
+            for row in body:  # type: ignore[attr-defined]
+                cells = [plain(cell).split("\n") for cell in row]
+                for i, pieces in enumerate(cells):  # cell by cell, as a table is drawn
+                    for k, piece in enumerate(pieces):
+                        pdf.setFont("DejaVu", 10)
+                        pdf.drawString(56 + i * 78, y[0] - 13 * k, piece)
+                y[0] -= 13 * max(len(c) for c in cells) + 6
+            y[0] -= 8
         else:
             for row in body:  # type: ignore[attr-defined]
                 width = 480 / len(row)
@@ -538,9 +701,17 @@ def _write_docx(doc: Doc, path: Path) -> Path:
         else:
             rows = body  # type: ignore[assignment]
             table = out.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[arg-type]
+            if kind == "narrow":  # columns of 2.4 cm: names and numbers wrap in their cells
+                from docx.shared import Cm
+
+                table.autofit = False
+                for column in table.columns:
+                    column.width = Cm(2.4)  # the grid LibreOffice lays out by
+                    for cell in column.cells:
+                        cell.width = Cm(2.4)
             for r, row in enumerate(rows):  # type: ignore[arg-type]
                 for c, cell in enumerate(row):
-                    table.cell(r, c).text = plain(cell)
+                    table.cell(r, c).text = plain(cell).replace("\n", " ")
     out.save(str(path))
     return path
 
@@ -572,9 +743,9 @@ class Score:
     def share(items: list[Outcome]) -> float:
         return sum(o.raised for o in items) / len(items) if items else 0.0
 
-    def recall(self, *, wrapped: bool = False) -> float:
-        planted = [o for o in self.of("p") if wrapped or o.cls != "p.afgebroken"]
-        return self.share(planted)
+    def recall(self) -> float:
+        """Planted items raised as personal data, wrapped ones (`p.afgebroken`) included."""
+        return self.share(self.of("p"))
 
     def false_alarms(self) -> float:
         return self.share(self.of("d"))
@@ -583,7 +754,7 @@ class Score:
         return self.share(self.of("r"))
 
 
-def page_texts_of(path: Path, family: Family, workdir: Path) -> list[str]:
+def page_texts_of(path: Path, family: Family, workdir: Path, converter: str = "builtin") -> list[str]:
     """The page texts the flagger gets in the product: intake, Word files anonymised at the
     source and converted (built-in converter), before the PDF's own redaction."""
     from dossier_app.anonymise.pdfium_chars import page_texts
@@ -593,19 +764,31 @@ def page_texts_of(path: Path, family: Family, workdir: Path) -> list[str]:
     doc = Document(onderdeel="verslag", bestand=path.name, pad=path)
     workdir.mkdir(parents=True, exist_ok=True)
     prepared = prepare_document(doc, identifiers(family), workdir,
-                                PipelineOptions(converter="builtin", ocr=False))
+                                PipelineOptions(converter=converter, ocr=False))
     return page_texts(prepared.pdf)
 
 
 def evaluate(docs: list[Doc], folder: Path) -> Score:
-    from dossier_app.anonymise.flag_pdf import findings_in_texts
+    """Each document flagged as the product does, then per case (`Doc.dossier`) the
+    professionals of all its documents applied to each (`flag_pdf.case_wide`, as the
+    wizard's review and the loket's check do), then scored."""
+    from dossier_app.anonymise.flag_pdf import case_wide, findings_in_texts
 
     score = Score()
+    read = []
     for doc in docs:
         path = write(doc, folder / "in")
-        texts = page_texts_of(path, doc.family, folder / "work")
+        texts = page_texts_of(path, doc.family, folder / "work", doc.converter)
         found = findings_in_texts(enumerate(texts), identifiers(doc.family), before_redaction=True)
         score.words += sum(len(t.split()) for t in texts)
+        read.append((doc, texts, found))
+    cases: dict[str, list[int]] = {}
+    for i, (doc, _, _) in enumerate(read):
+        cases.setdefault(doc.dossier or f"apart-{i}", []).append(i)
+    for members in cases.values():
+        for i, found in zip(members, case_wide([read[i][2] for i in members]), strict=True):
+            read[i] = (read[i][0], read[i][1], found)
+    for doc, texts, found in read:
         _score_document(score, doc, texts, found)
     return score
 
@@ -624,7 +807,7 @@ def _score_document(score: Score, doc: Doc, texts: list[str], found: list) -> No
                 hits = [b for b in page if b.start < m.end() and m.start() < b.end]
                 raised = [b for b in hits if not b.review]
                 wrapped = cls.startswith("p.") and re.search(r"[\n\ufffe\x02]", m.group())
-                score.outcomes.append(Outcome(  # wrapped over a line: joining it is issue 13's
+                score.outcomes.append(Outcome(  # wrapped over a line: a class of its own
                     "p.afgebroken" if wrapped else cls, value, doc.name, bool(raised),
                     bool(hits) and not raised,
                     any(b.start <= m.start() and b.end >= m.end() for b in raised)))
@@ -636,7 +819,18 @@ def _score_document(score: Score, doc: Doc, texts: list[str], found: list) -> No
 
 def _value_pattern(value: str) -> re.Pattern[str]:
     """A labelled value as it may come out of a PDF: any white space or line-end mark
-    between its words, and a line-end hyphen inside a word."""
-    parts = [re.escape(w) for w in value.split()]
-    body = r"[\s\ufffe\x02]+".join(parts).replace(r"\-", "[-\ufffe\x02]\\s*")
-    return re.compile(rf"(?<![\w]){body}(?![\w])")
+    between its words; a hyphen inside a word as a hyphen or a line-end mark, with any
+    line break after it; a line-end hyphen ("-" + line break, or a soft hyphen) written
+    there or not; a line break inside a word (LibreOffice breaks a word wider than its
+    table cell without a hyphen)."""
+    body = []
+    for token in re.split(r"(-\n|\u00ad|-|\s+)", value):
+        if token in ("-\n", "\u00ad"):
+            body.append("[-\u00ad\ufffe\x02]?\\s*")
+        elif token == "-":
+            body.append("[-\u2010\u00ad\ufffe\x02]\\s*")
+        elif token and token.isspace():
+            body.append("[\\s\u00ad\ufffe\x02]+")
+        elif token:  # a word a narrow cell broke without a hyphen ("Abdelkad" / "er") too
+            body.append("(?:\r?\n)?".join(re.escape(c) for c in token))
+    return re.compile(rf"(?<![\w]){''.join(body)}(?![\w])")

@@ -68,7 +68,7 @@ def _groepsoverzicht() -> Doc:
           "{r:drs. E. Wolters}, orthopedagoog.")
     doc.p("Thuis: vader, moeder, {p.naam:broer Ilyas} (geb. {p.geboortedatum:12-12-2008}) en "
           "{p.naam:zus Nour}. In schooljaar 2023-2024 verhuisde het gezin; sindsdien reist hij "
-          "met {p.naam:neef Soufian Tahar} mee.")
+          "met neef {p.naam:Soufian Tahar} mee.")
     doc.table([["{d.label:Vak}", "Eindtoets"], ["{d.vak:Taal}", "1F"], ["{d.vak:Rekenen}", "1F"]])
     return doc
 

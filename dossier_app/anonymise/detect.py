@@ -31,6 +31,7 @@ of the repr so it never ends up in a log by accident.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import importlib.util
 import logging
@@ -55,6 +56,7 @@ from dossier_app.anonymise.hits import (
     hits_in_all_views,
     joined_lines,
     kept_separator_lines,
+    line_reading,
 )
 
 if TYPE_CHECKING:
@@ -84,6 +86,10 @@ class Finding:
     categorie: str  # bsn, iban, telefoon, email, postcode, datum, adres, naam
     context: str = field(repr=False, compare=False)  # for the screen only, never a log
     review: bool = False  # True: look at it (e.g. a professional's name), not a removal
+    # The value as a person reads it: a line-end hyphenation undone ("Bouchtaoui"), a
+    # number's line break read as a space; text[start:end] with white space folded
+    # otherwise. Screen only, like `context`.
+    tekst: str = field(default="", repr=False, compare=False)
 
 
 class NameDetector(Protocol):
@@ -108,21 +114,80 @@ def flag_personal_data(text: str, known: IdentifierSet | None = None, *,
     detector = names if names is not None else default_name_detector()
     hits: list[Hit] = []
     scan = text
+    reading = line_reading(text)
     if known is not None:
-        hits = sorted(hits_in_all_views(known.finder, text), key=lambda h: (h.start, h.end))
+        hits = hits_in_all_views(known.finder, text)
+        if reading is not None:  # a known phone number read over its line end, too
+            hits += _mapped_hits(known.finder(reading[0]), reading[1], hits)
+        hits = sorted(hits, key=lambda h: (h.start, h.end))
         # The detectors see the text as the redactor leaves it: known identifiers blanked.
         scan = _blanked(text, hits)
-    chosen = _without_overlaps([*_spans_in_all_views(scan, today, detector, raw=text),
+    scan_reading = None if reading is None else (_blanked_reading(text, scan, reading[0], reading[1]),
+                                                 reading[1], reading[2])
+    chosen = _without_overlaps([*_spans_in_all_views(scan, today, detector, raw=text,
+                                                     reading=scan_reading),
                                 *_relatives_of_known(scan, hits)])
     if hits:
         chosen = _without_known(text, chosen, [(h.start, h.end) for h in hits])
-    chosen = _professionals_again(text, chosen)
+    chosen = _professionals_again(text, _names_over_a_line_end(text, chosen))
     masks = hits if mask_known else []
-    return [Finding(s, e, cat, _context(text, s, e, masks), review) for s, e, cat, review in chosen]
+    return [Finding(s, e, cat, _context(text, s, e, masks), review, _as_read(text, s, e, reading))
+            for s, e, cat, review in chosen]
+
+
+def _names_over_a_line_end(text: str, spans: list[_Span]) -> list[_Span]:
+    """A first name ending a line and a name starting the next one are one name wrapped at
+    the space between them ("Karolina" / "Zielińska" in a narrow table cell): one finding
+    with the whole name, as a person reads it. Only a one-word name before the line break
+    and two names of the same kind (personal data both, or professionals both)."""
+    out: list[_Span] = []
+    for span in sorted(spans):
+        if out:
+            s0, e0, c0, r0 = out[-1]
+            s1, e1, c1, r1 = span
+            gap = text[e0:s1]
+            if (c0 == c1 == NAAM and r0 == r1 and gap.count("\n") == 1 and not gap.strip()
+                    and not any(ch.isspace() for ch in text[s0:e0])):
+                out[-1] = (s0, e1, NAAM, r0)
+                continue
+        out.append(span)
+    return out
+
+
+def _mapped_hits(found: list[Hit], index: list[int], seen: list[Hit]) -> list[Hit]:
+    """Hits in a reading of the text as hits of the text (those not in `seen` yet)."""
+    spans = {(h.start, h.end) for h in seen}
+    out = []
+    for hit in found:
+        if hit.end > hit.start:
+            span = (index[hit.start], index[hit.end - 1] + 1)
+            if span not in spans:
+                spans.add(span)
+                out.append(replace(hit, start=span[0], end=span[1]))
+    return out
+
+
+def _blanked_reading(text: str, scan: str, reading: str, index: list[int]) -> str:
+    """`reading` (of `text`) with the chars blanked in `scan` (known identifiers) blanked."""
+    if scan is text:
+        return reading
+    return "".join(" " if scan[i] != text[i] else c for c, i in zip(reading, index, strict=True))
+
+
+def _as_read(text: str, start: int, end: int,
+             reading: tuple[str, list[int], list[int]] | None) -> str:
+    """The value at text[start:end] as read over its line ends, white space folded."""
+    value = text[start:end]
+    if reading is not None:
+        read, index, _ = reading
+        first, last = bisect.bisect_left(index, start), bisect.bisect_left(index, end)
+        value = read[first:last]
+    return " ".join(value.split())
 
 
 def _spans_in_all_views(text: str, today: date, detector: NameDetector, *,
-                        raw: str | None = None) -> list[_Span]:
+                        raw: str | None = None,
+                        reading: tuple[str, list[int], list[int]] | None = None) -> list[_Span]:
     """Findings in the text and in both readings of its line-end splits (as in
     `hits.text_views`), as spans of `text`.
 
@@ -131,8 +196,15 @@ def _spans_in_all_views(text: str, today: date, detector: NameDetector, *,
     a name). The reading that drops a line-end hyphen is searched for what a word split
     by hyphenation can hide (e-mail addresses and streets): numbers are not hyphenated,
     and "09-09" + "2011" would read as a phone number. Both only around each join, for
-    what crosses it: the rest is the text itself, already searched."""
+    what crosses it: the rest is the text itself, already searched.
+
+    `reading`: the text as a person reads it over its line ends (`hits.line_reading`:
+    "Bouch-" / "taoui" as "Bouchtaoui", "+48 601 234" / "567" as one number) is searched
+    for everything around each join it makes: what is found there wins over the pieces
+    the text itself shows (longer spans win in `_without_overlaps`)."""
     spans = _view_spans(text, today, detector, raw=raw)
+    if reading is not None:
+        spans += _around_joins(*reading, lambda part: _view_spans(part, today, detector))
     soft = joined_lines(text)
     if soft is not None:
         spans += _across_joins(*soft, lambda part: [*_find_emails(part), *_find_addresses(part)])
@@ -154,6 +226,27 @@ def _across_joins(view: str, index: list[int],
         first = max(0, join - _JOIN_WINDOW)
         for s, e, cat, review in find(view[first:join + _JOIN_WINDOW]):
             if first + s < join < first + e:
+                found.append((index[first + s], index[first + e - 1] + 1, cat, review))
+    return found
+
+
+def _around_joins(view: str, index: list[int], joins: list[int],
+                  find: Callable[[str], list[_Span]]) -> list[_Span]:
+    """What `find` sees in `view` across one of its `joins` (positions in the view), as
+    spans of the original text. Searched in a window around the joins: joins close
+    together share one window (a wrapped table has many)."""
+    found: list[_Span] = []
+    windows: list[list[int]] = []  # [first, last, join, join, ...]
+    for join in joins:
+        first, last = max(0, join - _JOIN_WINDOW), join + _JOIN_WINDOW
+        if windows and first <= windows[-1][1]:
+            windows[-1][1] = last
+            windows[-1].append(join)
+        else:
+            windows.append([first, last, join])
+    for first, last, *inside in windows:
+        for s, e, cat, review in find(view[first:last]):
+            if any(first + s < join < first + e for join in inside) and first + e <= len(index):
                 found.append((index[first + s], index[first + e - 1] + 1, cat, review))
     return found
 
@@ -409,7 +502,11 @@ _INITIALS_NAME = re.compile(
 _NOT_INITIALS = ("N.B.", "P.S.", "A.U.B.", "T.A.V.", "I.V.M.", "Z.S.M.", "O.A.", "E.D.")
 _ROLE_AFTER = re.compile(rf"\s*[(,]\s*(?:de\s+)?(?P<role>{_FAMILY_CUES}|{_PROFESSIONAL_CUES})"
                          r"(?![^\W_])", re.IGNORECASE)  # a whole word: "(ibuprofen" is no role
-_PROFESSIONAL_BEFORE = re.compile(rf"(?:{_PROFESSIONAL_CUES})\s*[:,]?\s*$", re.IGNORECASE)
+# A role, with what it is the role of ("leerkracht van groep 6", "mentor van klas 2b"),
+# right before the name.
+_ROLE_OF = (r"(?:\s+van\s+(?:de\s+|het\s+)?(?:groep|klas|afdeling|team|locatie|onderbouw|bovenbouw)"
+            r"(?:\s+[\w/\-]{1,6})?)?")
+_PROFESSIONAL_BEFORE = re.compile(rf"(?:{_PROFESSIONAL_CUES}){_ROLE_OF}\s*[:,]?\s*$", re.IGNORECASE)
 _PROFESSIONAL_ROLE = re.compile(rf"(?:{_PROFESSIONAL_CUES})", re.IGNORECASE)
 # The words a cue-based match may take that are not names ("moeder Is", "zus En").
 _COMMON_CAPITALISED = frozenset({"de", "het", "een", "en", "is", "zij", "hij", "ze", "die",
@@ -540,7 +637,10 @@ def _not_a_first_name(word: str) -> bool:
 # A name wrapped over a line between first name and surname ("Priya / Sitompul (Raad ..."):
 # deduce stops at the line end. The next line's first word is taken when it is capitalised
 # and not followed by a lowercase word ("Priya / Verder is ..." is a new sentence).
-_WRAPPED_SURNAME = re.compile(rf"[ \t]*\r?\n[ \t]*(?P<w>{_NAME_WORD})(?=\s*(?:[(),.;:]|$|[^\W\d_a-z]))")
+# A word that is its line's whole text is taken too (a narrow table cell: "Barbara" /
+# "Wiśniewska" / "oma"). The whole word: "Wiśniewska" is not "Wi" before an "ś".
+_WRAPPED_SURNAME = re.compile(rf"[ \t]*\r?\n[ \t]*(?P<w>{_NAME_WORD})(?![\w'’])"
+                              r"(?=[ \t]*\r?\n|\s*(?:[(),.;:]|$|[^\W\d_a-z]))")
 
 
 def _with_wrapped_surname(text: str, end: int) -> int:

@@ -135,21 +135,44 @@ def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | Non
     still hold the known identifiers (they are masked in the contexts)."""
     out = []
     for index, text in texts:
-        out += [_bevinding(index + 1, f, text[f.start:f.end])
+        out += [_bevinding(index + 1, f, f.tekst or text[f.start:f.end])
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
-                if confirmation_hash(text[f.start:f.end]) not in confirmed]
+                if confirmation_hash(f.tekst or text[f.start:f.end]) not in confirmed]
     return professionals_again(out)
 
 
 def professionals_again(found: list[Bevinding]) -> list[Bevinding]:
     """A professional named with the role on one page and without it on another
     ("Bouwman belde") is a review item on every page of the document."""
+    return with_professionals(found, professional_names([found]))
+
+
+def professional_names(documents: Iterable[Iterable[Bevinding]]) -> ProfessionalNames:
+    """The names of the professionals identified (with their role, organisation, signature
+    or role column) in any of `documents`: the findings of the documents of one case."""
     names = ProfessionalNames()
-    for b in found:
-        if b.categorie == NAAM and b.review:
-            names.add(b.tekst)
+    for found in documents:
+        for b in found:
+            if b.categorie == NAAM and b.review:
+                names.add(b.tekst)
+    return names
+
+
+def with_professionals(found: list[Bevinding], names: ProfessionalNames) -> list[Bevinding]:
+    """`found` with every name made only of words of `names` ("Bouwman belde", when another
+    document of the case has "mevrouw Bouwman (GGD)") as a professional's name to check."""
+    if not names.words:
+        return found
     return [replace(b, review=True) if b.categorie == NAAM and not b.review and names.known(b.tekst)
             else b for b in found]
+
+
+def case_wide(documents: list[list[Bevinding]]) -> list[list[Bevinding]]:
+    """Each document's findings with the professionals of the whole case applied: the
+    review list is built per document (and cached per document), the professionals are
+    the case's. Pure: the same findings give the same result, in any order."""
+    names = professional_names(documents)
+    return [with_professionals(found, names) for found in documents]
 
 
 def without_pages(found: list[Bevinding], pages: set[int]) -> list[Bevinding]:

@@ -151,3 +151,133 @@ def hits_in_all_views(finder: Finder, text: str) -> list[Hit]:
 def find_hits(finder: Finder, text: str) -> dict[tuple[int, int], str]:
     """Hits as (start, end) in `text` -> categorie, over all text views."""
     return {(h.start, h.end): h.categorie for h in hits_in_all_views(finder, text)}
+
+
+# --- the text as a person reads it over its line ends --------------------------------------
+
+_BREAK = r"(?:\r\n|[\r\n])"
+# A line-end mark (with any line break and indentation after it), or a hyphen ending a line.
+_READ_MARK = re.compile("[" + "".join(sorted(LINE_END_MARKS)) + r"][^\S\r\n]*(?:" + _BREAK
+                        + r"[^\S\r\n]*)?")
+_READ_HYPHEN = re.compile("[" + "".join(sorted(HYPHENS)) + r"][^\S\r\n]*" + _BREAK + r"[^\S\r\n]*")
+# A line break between two digits, and a line break after a 4-digit group before two capitals.
+_READ_DIGITS = re.compile(r"(?<=[\dA-Z])[^\S\r\n]*" + _BREAK + r"[^\S\r\n]*(?=\d)")
+_READ_POSTCODE = re.compile(r"(?<=\b[1-9]\d{3})[^\S\r\n]*" + _BREAK
+                            + r"[^\S\r\n]*(?=(?!SA|SD|SS)[A-Z]{2}(?![^\W_]))")
+# What makes the digits at a line end a number that goes on: it starts like a phone number
+# ("+48 601 234", "06 23", "070 345") or an IBAN, or a cue stands before it on the line.
+_NUMBER_TAIL = re.compile(r"(?:(?<![\w+])\+\d|(?<![\w])0\d|(?<![\w])[A-Z]{2}\d\d)[\d \-./A-Z]*$")
+_NUMBER_CUE = re.compile(r"(?i)\b(?:tel|telefoon\w*|nummer|nr|mobiel|gsm|bel\w*|bereikbaar|bsn"
+                         r"|burgerservicenummer|iban|rekening\w*|fax)\b[^\n]{0,40}$")
+_IBAN_TAIL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4})*(?: ?[A-Z0-9]{1,3})?$")
+_GROUPS_TAIL = re.compile(r"(?<![\w.\-])\d[\d .\-]*$")
+_GROUPS_HEAD = re.compile(r"\d[\d .\-]*(?![\w])")
+_POSTCODE_CUE = re.compile(r"(?i)(?:\bpostcode\b[^\n]{0,20}|[^\W\d_]{3,}\.?\s+\d{1,5}"
+                           r"(?:\s?[a-z]{1,3}\b|\s?-\s?\w{1,4})?,?\s*)[1-9]\d{3}$")
+_DATE_OR_TIME_TAIL = re.compile(r"(?:\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\b\d{1,2}[.:]\d\d)$")
+# Words that follow a hyphen that stays: "groeps- en klassenniveau", "voor- of naschoolse".
+_ELLIPSIS_NEXT = frozenset({"en", "of", "tot", "t/m", "als", "dan"})
+
+
+def line_reading(text: str) -> tuple[str, list[int], list[int]] | None:
+    """`text` as a person reads it over its line ends, per char of it its index in `text`,
+    and the positions in the reading where a line end was joined; None when no line end
+    joins.
+
+    - A word hyphenated at the line end (PDFium's U+0002 or U+FFFE, a soft hyphen, or a
+      hyphen before the line break) with a lowercase continuation is one word:
+      "Bouch-" / "taoui" reads "Bouchtaoui". Before a capital or a digit the hyphen is part
+      of the word and stays: "Noord-" / "Holland", "Jan-" / "Willem", "09-09-" / "2011".
+      "groeps-" / "en ..." keeps its hyphen and its line break, and so does an e-mail
+      address ("ilse.kramer-" / "ozdemir@..."): the other readings (`text_views`) cover it.
+    - Digits going on on the next line form one number when the line ends like the start
+      of a phone number or IBAN ("+48 601 234" / "567", "+31 6" / "41236587") or a number
+      cue stands before them on the line ("BSN 2433 90" / "117"): the line break reads as
+      a space. So does a postcode after a street and house number or "postcode"
+      ("Laakkade 14, 2521" / "AB").
+    - Anything else stays as it is: a line starting with a dash (a list item) after a
+      line ending in a word is no continuation."""
+    if not any(c in text for c in "\r\n\x02\ufffe\u00ad"):
+        return None
+    edits = [*_hyphenation_edits(text), *_number_edits(text)]
+    if not edits:
+        return None
+    pieces: list[str] = []
+    index: list[int] = []
+    joins: list[int] = []
+    done = 0
+    for start, end, replacement in sorted(edits):
+        if start < done:
+            continue  # two rules on one line end: the first one
+        pieces.append(text[done:start])
+        index.extend(range(done, start))
+        joins.append(len(index))
+        pieces.append(replacement)
+        index.extend([start] * len(replacement))
+        done = end
+    pieces.append(text[done:])
+    index.extend(range(done, len(text)))
+    return "".join(pieces), index, joins
+
+
+_Edit = tuple[int, int, str]  # text[start:end] reads as the replacement
+
+
+def _hyphenation_edits(text: str) -> Iterator[_Edit]:
+    for m in _READ_MARK.finditer(text):
+        start, end = m.span()
+        after = text[end:end + 1]
+        if start and text[start - 1].isalnum() and after.isalnum():
+            joined = after.islower() and not _in_address(text, start, end)
+            yield start, end, "" if joined else "-"
+    for m in _READ_HYPHEN.finditer(text):
+        start, end = m.span()
+        after = text[end:end + 1]
+        if not (start and text[start - 1].isalnum() and after.isalnum()):
+            continue
+        if not after.islower():
+            yield start + 1, end, ""  # the hyphen stays, the line break goes
+            continue
+        word = re.match(r"\S*", text[end:])
+        if not ((word is not None and word.group() in _ELLIPSIS_NEXT)
+                or _in_address(text, start, end)):
+            yield start, end, ""
+
+
+def _number_edits(text: str) -> Iterator[_Edit]:
+    for m in _READ_DIGITS.finditer(text):
+        line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        if not line[-1:].isdigit():  # "NL83 SNSB" / "4018 7479 49": an IBAN's groups only
+            if _IBAN_TAIL.search(line):
+                yield m.start(), m.end(), " "
+            continue
+        if _DATE_OR_TIME_TAIL.search(line):
+            continue  # "op 01-09-2020" / "12 leerlingen": a date ends there
+        if _NUMBER_TAIL.search(line) or _NUMBER_CUE.search(line) or _bsn_over(line, text, m.end()):
+            yield m.start(), m.end(), " "
+    for m in _READ_POSTCODE.finditer(text):
+        line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        if _POSTCODE_CUE.search(line):
+            yield m.start(), m.end(), " "
+
+
+def _bsn_over(line: str, text: str, next_start: int) -> bool:
+    """Whether the digit groups ending `line` and starting the next line make nine digits
+    that pass the 11-proef ("1112 22" / "333"): a BSN, whatever stands before it."""
+    tail, head = _GROUPS_TAIL.search(line), _GROUPS_HEAD.match(text, next_start)
+    if tail is None or head is None:
+        return False
+    digits = re.sub(r"\D", "", tail.group() + head.group())
+    if len(digits) != 9:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    return (total - int(digits[8])) % 11 == 0
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Whether the line-end split at `start`..`end` is inside an e-mail address or a web
+    address (no white space between it and an "@", "www." or "://")."""
+    before = re.search(r"\S*$", text[:start])
+    after = re.match(r"\S*", text[end:])
+    word = (before.group() if before else "") + (after.group() if after else "")
+    return "@" in word or "www." in word or "://" in word

@@ -13,8 +13,11 @@ signature differs.
 from __future__ import annotations
 
 import ctypes
+import functools
+from _ctypes import CFuncPtr
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -23,13 +26,20 @@ MAX_FORM_DEPTH = 12  # nesting of form XObjects followed
 _VOID_P, _INT = ctypes.c_void_p, ctypes.c_int
 
 
-def _plain(function: object, restype: object, *argtypes: object) -> object:
+_CType = type[ctypes.c_void_p] | type[ctypes.c_int]
+_IntFunction = Callable[..., int]  # returns an int (an address: None for NULL)
+
+
+def _plain(function: CFuncPtr, restype: _CType, *argtypes: _CType) -> _IntFunction:
     """`function` (a pypdfium2 binding) with integer addresses in and out.
 
     pypdfium2 loads PDFium with ctypes.CDLL on every platform, so its functions use the
     C calling convention, as CFUNCTYPE does."""
     address = ctypes.cast(function, _VOID_P).value
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    if address is None:  # a binding pypdfium2 did not load: fail on import, not on a call
+        raise OSError("PDFium function not loaded")
+    plain: _IntFunction = ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    return plain
 
 
 _text_object = _plain(pdfium_c.FPDFText_GetTextObject, _VOID_P, _VOID_P, _INT)
@@ -38,8 +48,8 @@ _char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin, _INT, _VOID_P, _INT, _VOI
 _loose_char_box = _plain(pdfium_c.FPDFText_GetLooseCharBox, _INT, _VOID_P, _INT, _VOID_P)
 
 
-def address(handle: object) -> int:
-    """The address behind a pypdfium2 handle (0 for NULL)."""
+def address(handle: Any) -> int:
+    """The address behind a pypdfium2 handle (a ctypes pointer; 0 for NULL)."""
     return ctypes.cast(handle, _VOID_P).value or 0
 
 
@@ -84,7 +94,7 @@ def has_text_object(page: pdfium.PdfPage) -> bool:
 
 
 def _text_objects(page: pdfium.PdfPage) -> Iterator[int]:
-    def walk(count: int, get: Callable[[int], object], depth: int) -> Iterator[int]:
+    def walk(count: int, get: Callable[[int], Any], depth: int) -> Iterator[int]:
         for i in range(count):
             obj = get(i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -92,10 +102,14 @@ def _text_objects(page: pdfium.PdfPage) -> Iterator[int]:
                 yield address(obj)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
                 yield from walk(pdfium_c.FPDFFormObj_CountObjects(obj),
-                                lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), depth + 1)
+                                functools.partial(_form_object, obj), depth + 1)
 
     return walk(pdfium_c.FPDFPage_CountObjects(page),
                 lambda j: pdfium_c.FPDFPage_GetObject(page, j), 0)
+
+
+def _form_object(form: Any, index: int) -> Any:
+    return pdfium_c.FPDFFormObj_GetObject(form, index)
 
 
 Rect = tuple[float, float, float, float]

@@ -716,6 +716,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
     footers: dict[int, str] = {}
     texts: dict[int, str] = {}
     cover_lines: list[str] = []
+    found: list[tuple[int, Any, str]] = []  # page, finding, its value as read
     for n, text, has_image in _page_texts(report, raw, password):
         deadline.check()
         flat = " ".join(text.split())
@@ -732,13 +733,16 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
         if has_image and read_images:
             texts[n] = body
         for f in flag(body):
-            digest = confirmation_hash(body[f.start:f.end]) if hasattr(f, "start") else ""
-            seen = digest in confirmed
-            if seen:
-                used.add(digest)
-            report.persoonsgegevens.append(Persoonsgegeven(
-                n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")),
-                bool(getattr(f, "review", False)), seen))
+            # the value as read (a name hyphenated over a line end joined), as the school saw it
+            value = getattr(f, "tekst", "") or (body[f.start:f.end] if hasattr(f, "start") else "")
+            found.append((n, f, value))
+    for n, f, value, review in _professionals_in_bundle(found):
+        digest = confirmation_hash(value) if value else ""
+        seen = bool(digest) and digest in confirmed
+        if seen:
+            used.add(digest)
+        report.persoonsgegevens.append(Persoonsgegeven(
+            n, onderdeel_of.get(n), str(f.categorie), str(getattr(f, "context", "")), review, seen))
     if flag is not None:
         _check_manifest_text(report, flag)
         _check_images(report, raw, password, texts, flag, deadline)
@@ -839,6 +843,21 @@ def _check_manifest_text(report: VerifyReport, flag: Flagger) -> None:
             report.persoonsgegevens.append(Persoonsgegeven(
                 0, None, str(f.categorie), str(getattr(f, "context", "")), bool(getattr(f, "review", False)),
                 bron="manifest"))
+
+
+def _professionals_in_bundle(found: list[tuple[int, Any, str]]) -> list[tuple[int, Any, str, bool]]:
+    """Each finding with whether it is a name to check: a professional identified with the
+    role anywhere in the bundle (any document of the case, also after this page) makes
+    the bare mentions of that name review items too ("Bouwman belde" in another report)."""
+    from dossier_app.anonymise.detect_context import ProfessionalNames
+
+    names = ProfessionalNames()
+    for _n, f, value in found:
+        if str(f.categorie) == "naam" and getattr(f, "review", False):
+            names.add(value)
+    return [(n, f, value, bool(getattr(f, "review", False))
+             or (str(f.categorie) == "naam" and bool(names.words) and names.known(value)))
+            for n, f, value in found]
 
 
 def _default_flagger(report: VerifyReport, memo: Memo | None = None) -> Flagger | None:

@@ -26,6 +26,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
+from dossier_app.anonymise.flag_pdf import case_wide
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle.cache import file_hash, preparation_key
 from dossier_app.case import read_case
@@ -51,6 +52,9 @@ class Review:
     afgehandeld: set[int] = field(default_factory=set)  # finding indexes dismissed or redacted
     key: str = ""  # preparation_key of what it was prepared with
     getoond: set[int] = field(default_factory=set)  # pages shown on screen
+    # The document's own findings, before the professionals of the other documents of the
+    # case were applied (`bevindingen` is what the review shows: see CaseState.set_review).
+    eigen: list[Any] | None = None
 
     @property
     def niet_getoond(self) -> int:
@@ -167,6 +171,7 @@ class CaseState(QObject):
         for key in list(self.reviews):
             if key not in keep:
                 del self.reviews[key]
+        self._share_professionals()  # a document gone takes its professionals along
         self.update(documenten=renumbered)
         self.review_changed.emit()
 
@@ -204,8 +209,21 @@ class CaseState(QObject):
     # --- review ------------------------------------------------------------------------
 
     def set_review(self, doc: Document, review: Review) -> None:
+        if review.eigen is None:
+            review.eigen = list(review.bevindingen)
         self.reviews[str(doc.pad)] = review
+        self._share_professionals()
         self.review_changed.emit()
+
+    def _share_professionals(self) -> None:
+        """A professional identified with the role in one document is a name to check in
+        every document of the case ("Bouwman belde" in the next report). Applied to the
+        reviews, not to a preparation: what one document's preparation (and its cache
+        key) depends on stays that document's."""
+        reviews = list(self.reviews.values())
+        shared = case_wide([list(r.eigen if r.eigen is not None else r.bevindingen) for r in reviews])
+        for review, found in zip(reviews, shared, strict=True):
+            review.bevindingen = found  # same findings, same order: indexes stay valid
 
     def review_for(self, doc: Document) -> Review | None:
         return self.reviews.get(str(doc.pad))
