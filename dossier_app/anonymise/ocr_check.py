@@ -141,8 +141,8 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     the gate: it knows no regions, so black boxes are found in the pixels). `memo`: what
     Tesseract read in an image with exactly these pixels before (a rebuild after a voorblad
     edit reads the same scans again); the identifiers are always searched anew."""
-    exe = _engine()
-    pages = image_pages(pdf_path) if exe else []
+    pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
+    exe = _engine() if pages else None
     if not exe or not pages:
         return {}
     found: dict[int, set[str]] = {}

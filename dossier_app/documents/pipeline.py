@@ -166,13 +166,14 @@ def _body_has_text(docx: Path) -> bool:
 
 
 def _scan_pages(pdf: Path) -> list[int]:
-    """The pages OCR looks at (none without any Tesseract: built in or the program)."""
-    if ocr_engine() is None:
-        return []
+    """The pages OCR looks at (none without any Tesseract: built in or the program). The
+    pages first: starting the built-in engine loads its language data (0.13 s), which a
+    document without scans never needs."""
     try:
-        return pages_without_text(pdf)
+        pages = pages_without_text(pdf)
     except pdfium.PdfiumError:
         return []  # clean_pdf reports the unreadable file with a clear message
+    return pages if pages and ocr_engine() is not None else []
 
 
 def _reread_scans(prepared: Prepared, ids: IdentifierSet, lakken: list[Lakvlak],
