@@ -67,6 +67,7 @@ def _measure(app: QCoreApplication, job) -> tuple[dict[str, object], list[float]
     timer.timeout.connect(tick)
     timer.start()
     started = time.monotonic()
+
     def done(r: object) -> None:
         result["r"] = r
         app.quit()
@@ -93,7 +94,24 @@ def _report(label: str, delays: list[float], elapsed: float) -> None:
 
 
 def main() -> int:
+    import argparse
+
     from dossier_app.ui.review_page import prepare_job
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sleutelbos", action="store_true",
+                        help="with a keyring (case_bench.MemoryKeyring, in this process): the "
+                        "preparation fills the document cache and Bouwen takes the documents from it, "
+                        "as on a Windows laptop")
+    wizard = parser.parse_args().sleutelbos
+    # the wizard's Bouwen uses the converter its preparation used ("auto": Word, else
+    # LibreOffice, else built in); without --sleutelbos the build uses the built-in one
+    options = BuildOptions() if wizard else BuildOptions(converter="builtin")
+    if wizard:
+        import keyring
+        from case_bench import MemoryKeyring
+
+        keyring.set_keyring(MemoryKeyring())
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["TAFELDOSSIER_DATA"] = str(Path(tmp) / "data")
@@ -109,13 +127,14 @@ def main() -> int:
             return 1
         _report("Alles voorbereiden", prep_delays, prep_s)
         built, delays, elapsed = _measure(
-            app, lambda ctx: build_bundle(case, Path(tmp) / "bundel.pdf", BuildOptions(converter="builtin"),
+            app, lambda ctx: build_bundle(case, Path(tmp) / "bundel.pdf", options,
                                           progress=ctx.progress, cancelled=ctx.cancelled))
     if "error" in built:
         print(f"build failed: {built['error']}")
         return 1
     pages = built["r"].paginas  # type: ignore[attr-defined]
-    _report(f"Bouwen ({pages} pages)", delays, elapsed)
+    cached = built["r"].uit_cache  # type: ignore[attr-defined]
+    _report(f"Bouwen ({pages} pages, {cached} documents from the cache)", delays, elapsed)
     print("  (a window feels frozen from about 500 ms without response; the target is <= 100 ms)")
     return 0
 
