@@ -101,14 +101,15 @@ class Memo:
 
 @cache
 def code_fingerprint() -> str:
-    """SHA-256 over the product version and the source and word lists of the detection
-    code (dossier_app/anonymise, resources/detect). In a frozen build without sources the
-    version alone (a release changes it)."""
+    """SHA-256 over the product version, the program's source (all of dossier_app: the
+    detectors use dates, folding and word lists from outside anonymise/ too) and the word
+    lists in resources/detect. In a frozen build without sources the version and the word
+    lists (a release changes the version). Read once per process."""
     from dossier_app import __version__
     from dossier_app.paths import resources_dir
 
     h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent.parent / "anonymise"
+    package = Path(__file__).resolve().parent.parent
     for folder in (package, resources_dir() / "detect"):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in {".py", ".txt", ".toml", ".json"}:
