@@ -644,8 +644,12 @@ class ReviewPage(Page):
             return
         _review, _index, finding = found
         page = int(getattr(finding, "pagina", 1))
-        self._highlights[page] = self._find_on_page(str(getattr(finding, "tekst", "")), page,
-                                                    str(getattr(finding, "context", "")))
+        # the flagger's own boxes (one per line: a name hyphenated over a line end is marked
+        # on both lines); QtPdf's search where they are not known
+        boxes = [QRectF(v.x, v.y, v.breedte, v.hoogte) for v in getattr(finding, "vakken", ())
+                 if v.pagina == page]
+        self._highlights[page] = boxes or self._find_on_page(str(getattr(finding, "tekst", "")), page,
+                                                             str(getattr(finding, "context", "")))
         if self.page_spin.value() != page:
             self.page_spin.setValue(page)  # shows that page, with the mark
         else:

@@ -207,3 +207,47 @@ def test_preview_fits_the_width_and_zooms(window, qtbot, tmp_path):
         QTest.mouseClick(r.prev_page, Qt.MouseButton.LeftButton)
         assert r.page_spin.value() == 1
     assert not r.prev_page.isEnabled()
+
+
+@pytest.mark.slow
+def test_a_name_wrapped_over_a_line_end_is_marked_on_both_lines(window, qtbot, tmp_path):
+    """The review list shows the name as read ("Souad Bouchtaoui"); selecting it marks it
+    where it stands, on both lines (QtPdf's search cannot find the joined word)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+    from uihelpers import drop_files
+
+    from dossier_app.paths import resources_dir
+
+    case = copy_example(tmp_path)
+    report = case.parent / "stukken" / "contactlog.pdf"
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", str(resources_dir() / "fonts" / "DejaVuSans.ttf")))
+    pdf = canvas.Canvas(str(report), pagesize=A4)
+    pdf.setFont("DejaVu", 11)
+    for n, line in enumerate(["Contactlog verzuim.", "Contact gezin: tante Souad Bouch-",
+                              "taoui belt vaak over de kinderen."]):
+        pdf.drawString(60, 780 - 16 * n, line)
+    pdf.showPage()
+    pdf.save()
+    w = window(case)
+    w.go_to(3)
+    drop_files(w.onderdelen.cards["overige-verslagen"].zone, [report])
+    qtbot.waitUntil(lambda: any(d.pad.name == "contactlog.pdf" for d in w.state.case.documenten),
+                    timeout=60000)
+    w.go_to(5)
+    r = w.review
+    target = next(d for d in w.state.documents_in_bundle() if d.pad.name == "contactlog.pdf")
+    r.prepare([target])
+    qtbot.waitUntil(lambda: w.state.review_for(target) is not None and r.prepare_all.isEnabled(),
+                    timeout=120000)
+    r.docs.setCurrentRow(w.state.documents_in_bundle().index(target))
+    items = [r.findings.item(i) for i in range(r.findings.count())]
+    (item,) = [i for i in items if "Bouchtaoui" in i.text()]
+    assert item.text().startswith("“Souad Bouchtaoui” – pagina 1")
+    r.findings.setCurrentItem(item)
+    first, second = r.canvas.highlights  # one mark per line
+    assert second.top() > first.top() + 8 and second.left() < first.left()
+    assert 0 < first.height() < 30 and 0 < second.height() < 30
