@@ -211,6 +211,7 @@ class PageCanvas(QWidget):
         painter.fillRect(self.rect(), QColor("#d0d0d0"))
         target = self._target()
         if self.image is not None:
+            painter.fillRect(target, Qt.GlobalColor.white)  # a page without a fill of its own is paper
             painter.drawImage(target, self.image)
         else:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Nog geen voorbeeld")

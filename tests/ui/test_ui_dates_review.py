@@ -251,3 +251,8 @@ def test_a_name_wrapped_over_a_line_end_is_marked_on_both_lines(window, qtbot, t
     first, second = r.canvas.highlights  # one mark per line
     assert second.top() > first.top() + 8 and second.left() < first.left()
     assert 0 < first.height() < 30 and 0 < second.height() < 30
+    # the page is shown as paper: a PDF without a fill of its own is white, not the grey around it
+    page = r.canvas._target()
+    shown = r.canvas.grab().toImage()
+    blank = shown.pixelColor(int(page.center().x()), int(page.bottom() - 20))
+    assert (blank.red(), blank.green(), blank.blue()) == (255, 255, 255)
