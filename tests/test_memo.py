@@ -167,3 +167,27 @@ def test_bouwen_after_alles_voorbereiden_converts_nothing_again(tmp_path: Path) 
     # and byte for byte: a build is reproducible (the stamp's resource name is chosen, not random)
     assert (tmp_path / "uit-cache.pdf").read_bytes() == (tmp_path / "vers.pdf").read_bytes()
     assert cached.verify.ok and fresh.verify.ok
+
+
+@pytest.mark.skipif(not detect.DeduceNames.available(), reason="deduce is not installed")
+def test_a_name_detector_that_fails_is_said_and_its_answers_are_not_kept(tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    from dossier_app.bundle.verify import verify_bundle
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    bundle = tmp_path / "bundel.pdf"
+    build_bundle(read_case(folder / "casus.toml"), bundle, BuildOptions(converter="builtin", cache=False))
+    plain = verify_bundle(bundle, bestand="bundel.pdf")
+    assert "NAAMHERKENNING_ONVOLLEDIG" not in {m.code for m in plain.meldingen}
+
+    def broken(self, text: str):
+        raise RuntimeError("opzoekgegevens beschadigd")
+
+    monkeypatch.setattr(detect.DeduceNames, "find_names", broken)
+    memo = Memo(tmp_path / "memo", new_key())
+    (tmp_path / "memo").mkdir()
+    report = verify_bundle(bundle, bestand="bundel.pdf", memo=memo)
+    warning = next(m for m in report.meldingen if m.code == "NAAMHERKENNING_ONVOLLEDIG")
+    assert warning.niveau == "waarschuwing" and "zelf na op namen" in warning.tekst
+    assert list((tmp_path / "memo").glob("*.bin")) == []  # nothing made without the detector is kept

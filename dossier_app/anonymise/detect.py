@@ -876,10 +876,12 @@ class ListedNames:
 
 
 class CombinedNames:
-    """Union of several detectors; a detector that fails is skipped (and logged)."""
+    """Union of several detectors; a detector that fails is skipped, logged and counted
+    (`failures`: the loket's check tells its reader that names were looked for with less)."""
 
     def __init__(self, detectors: list[NameDetector]) -> None:
         self._detectors = detectors
+        self.failures = 0
 
     def find_names(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
@@ -887,9 +889,16 @@ class CombinedNames:
             try:
                 spans += detector.find_names(text)
             except Exception as exc:  # a broken optional backend must not stop the flagger
+                self.failures += 1
                 log.warning("naamdetectie %s overgeslagen: %s", type(detector).__name__,
                             type(exc).__name__)
         return spans
+
+
+def name_detector_failures() -> int:
+    """How often a detector of this process's default name detector failed so far."""
+    detector = _default_detector
+    return detector.failures if isinstance(detector, CombinedNames) else 0
 
 
 # --- deduce (optional) ----------------------------------------------------------------------

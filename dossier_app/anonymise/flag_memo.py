@@ -13,7 +13,7 @@ from dataclasses import asdict, fields
 from datetime import date
 from functools import cache
 
-from dossier_app.anonymise.detect import Finding
+from dossier_app.anonymise.detect import Finding, name_detector_failures
 from dossier_app.store.memo import Memo, code_fingerprint
 
 _FIELDS = frozenset(f.name for f in fields(Finding))
@@ -31,8 +31,10 @@ class MemoisedFlagger:
         stored = self._memo.get(name)
         found = _findings(stored)
         if found is None:
+            failures = name_detector_failures()
             found = self._flag(text)
-            self._memo.put(name, [asdict(f) for f in found])
+            if name_detector_failures() == failures:  # an answer made without a detector is not kept
+                self._memo.put(name, [asdict(f) for f in found])
         return found
 
 

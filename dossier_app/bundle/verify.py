@@ -710,6 +710,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
                 deadline: Deadline, read_images: bool = True,
                 memo: Memo | None = None) -> None:
     flag = flagger or _default_flagger(report, memo)
+    failures = _name_detector_failures()
     onderdeel_of = _file_page_components(report)
     confirmed = set(report.manifest.get("bevestigd", []))
     used: set[str] = set()
@@ -754,6 +755,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
         report.opbouw += mismatches
         report.meldingen.extend(mismatches)
     report.meldingen.extend(_personal_meldingen(report))
+    report.meldingen.extend(_names_partly_looked_for(failures) if flag is not None else [])
     if flag is not None and confirmed - used:
         report.meldingen.append(_unused_confirmations(len(confirmed - used)))
 
@@ -858,6 +860,24 @@ def _professionals_in_bundle(found: list[tuple[int, Any, str]]) -> list[tuple[in
     return [(n, f, value, bool(getattr(f, "review", False))
              or (str(f.categorie) == "naam" and bool(names.words) and names.known(value)))
             for n, f, value in found]
+
+
+def _names_partly_looked_for(failures_before: int) -> list[Melding]:
+    """A name detector that failed while this bundle was read (it is skipped, the check goes
+    on with Tafeldossier's own rules): the reader is told, names may have been missed."""
+    if _name_detector_failures() <= failures_before:
+        return []
+    return [Melding("NAAMHERKENNING_ONVOLLEDIG", "De herkenning van namen werkte niet volledig: namen "
+                    "zijn alleen met de eigen regels van Tafeldossier gezocht. Kijk de tekst zelf na "
+                    "op namen, of controleer de bundel opnieuw.", "waarschuwing")]
+
+
+def _name_detector_failures() -> int:
+    try:
+        from dossier_app.anonymise.detect import name_detector_failures
+    except ImportError:
+        return 0
+    return name_detector_failures()
 
 
 def _default_flagger(report: VerifyReport, memo: Memo | None = None) -> Flagger | None:
