@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -90,3 +91,12 @@ def atomic_copy(src: Path, dst: Path) -> None:
     """Copy src to dst via a temporary file in dst's folder and an atomic rename."""
     with atomic_output(dst) as tmp:
         shutil.copyfile(src, tmp)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MB pieces."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

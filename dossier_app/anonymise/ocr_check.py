@@ -19,7 +19,7 @@ import ctypes
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -117,21 +117,12 @@ def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, w
     if not exe:
         return {}
     found: dict[int, list[Lakvlak]] = {}
-    doc = pdfium.PdfDocument(str(pdf_path))
-    try:
-        for number in pages:
-            page = doc[number - 1]
-            try:
-                image, scale = _render(page)
-            finally:
-                page.close()
-            _blank_regions(image, (boxes or {}).get(number, []), scale)
-            blank_dark_boxes(image)
-            regions = _readable(exe, image, finder, workdir / f"herlees-{number}.png")
-            if regions:
-                found[number] = [_to_points(r, scale, number) for r in regions]
-    finally:
-        doc.close()
+    for number, image, scale in _rendered(pdf_path, pages):
+        _blank_regions(image, (boxes or {}).get(number, []), scale)
+        blank_dark_boxes(image)
+        regions = _readable(exe, image, finder, workdir / f"herlees-{number}.png")
+        if regions:
+            found[number] = [_to_points(r, scale, number) for r in regions]
     return found
 
 
@@ -146,21 +137,28 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     if not exe or not pages:
         return {}
     found: dict[int, set[str]] = {}
+    for number, image, _scale in _rendered(pdf_path, pages):
+        blank_dark_boxes(image)
+        categories = _readable_categories(exe, image, finder, workdir / f"poort-{number}.png", memo)
+        if categories:
+            found[number] = categories
+    return found
+
+
+def _rendered(pdf_path: Path, pages: Iterable[int]) -> Iterator[tuple[int, Image.Image, float]]:
+    """Each of `pages` (1-based) rendered for reading, with its scale; the document and
+    each page are closed again, also when the caller stops early."""
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         for number in pages:
             page = doc[number - 1]
             try:
-                image, _scale = _render(page)
+                image, scale = _render(page)
             finally:
                 page.close()
-            blank_dark_boxes(image)
-            categories = _readable_categories(exe, image, finder, workdir / f"poort-{number}.png", memo)
-            if categories:
-                found[number] = categories
+            yield number, image, scale
     finally:
         doc.close()
-    return found
 
 
 def _render(page: pdfium.PdfPage) -> tuple[Image.Image, float]:

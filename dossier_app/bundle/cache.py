@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -20,11 +19,11 @@ from dossier_app.anonymise.flag_pdf import findings
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument
-from dossier_app.fileio import atomic_write_bytes
+from dossier_app.fileio import atomic_write_bytes, file_sha256
 from dossier_app.logs import data_dir
 from dossier_app.meldingen import Melding
 from dossier_app.store.keys import get_or_create_key
-from dossier_app.store.memo import DOCUMENT_CACHE
+from dossier_app.store.memo import DOCUMENT_CACHE, prune_folder
 from dossier_app.store.vault import VaultError, open_sealed, seal
 
 PIPELINE_VERSION = "1"
@@ -34,14 +33,6 @@ _AAD = b"tafeldossier-cache-v1:"
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def preparation_key(doc: Document, ids: IdentifierSet, options: PipelineOptions, content_hash: str, *,
@@ -56,10 +47,6 @@ def preparation_key(doc: Document, ids: IdentifierSet, options: PipelineOptions,
     if for_review:
         parts += [json.dumps(sorted(options.bevestigd)), _sha((options.password or "").encode())]
     return _sha("\0".join(parts).encode())
-
-
-def file_hash(path: Path) -> str:
-    return _file_hash(path)
 
 
 class DocumentCache:
@@ -77,7 +64,7 @@ class DocumentCache:
         return cls(folder, key)
 
     def key_for(self, doc: Document, ids: IdentifierSet, options: PipelineOptions) -> str:
-        return preparation_key(doc, ids, options, _file_hash(doc.pad))
+        return preparation_key(doc, ids, options, file_sha256(doc.pad))
 
     def get(self, entry: str, doc: Document, ids: IdentifierSet, workdir: Path,
             confirmed: frozenset[str] = frozenset(), *, flag: bool = False) -> ProcessedDocument | None:
@@ -101,13 +88,7 @@ class DocumentCache:
         atomic_write_bytes(self.folder / f"{entry}.bin", seal(self.key, blob, _AAD + entry.encode()))
 
     def prune(self, now: float | None = None) -> None:
-        now = now or time.time()
-        for path in self.folder.glob("*.bin"):
-            try:
-                if now - path.stat().st_mtime > MAX_AGE_S:
-                    path.unlink()
-            except OSError:
-                continue
+        prune_folder(self.folder, MAX_AGE_S, now)
 
 
 def _to_meta(done: ProcessedDocument) -> dict:

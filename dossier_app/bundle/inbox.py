@@ -10,7 +10,6 @@ the reason; it never stops the others.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier_app.errors import DossierError
-from dossier_app.fileio import atomic_write_bytes
+from dossier_app.fileio import atomic_write_bytes, file_sha256
 from dossier_app.logs import data_dir
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.terms import GEMEENTEN
@@ -67,14 +66,6 @@ def find_bundles(folder: Path, *, recursive: bool = False) -> list[Path]:
     """The PDF files in `folder` (and its subfolders), sorted by name."""
     pattern = "**/*" if recursive else "*"
     return sorted(p for p in folder.glob(pattern) if p.is_file() and p.suffix.lower() == ".pdf")
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_bundle(path: Path, shown: str, sha: str) -> InboxRow:

@@ -90,13 +90,19 @@ class Memo:
             atomic_write_bytes(self.folder / f"{name}.bin", seal(self.key, data, _AAD + name.encode()))
 
     def prune(self, now: float | None = None) -> None:
-        now = now or time.time()
-        for path in self.folder.glob("*.bin"):
-            try:
-                if now - path.stat().st_mtime > MAX_AGE_S:
-                    path.unlink()
-            except OSError:
-                continue
+        prune_folder(self.folder, MAX_AGE_S, now)
+
+
+def prune_folder(folder: Path, max_age_s: float, now: float | None = None) -> None:
+    """Remove the sealed entries (*.bin) of `folder` unused for longer than `max_age_s`
+    (a read touches an entry's time)."""
+    now = now or time.time()
+    for path in folder.glob("*.bin"):
+        try:
+            if now - path.stat().st_mtime > max_age_s:
+                path.unlink()
+        except OSError:
+            continue
 
 
 @cache

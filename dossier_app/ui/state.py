@@ -28,11 +28,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
 from dossier_app.anonymise.flag_pdf import case_wide
 from dossier_app.anonymise.identifiers import IdentifierSet
-from dossier_app.bundle.cache import file_hash, preparation_key
+from dossier_app.bundle.cache import preparation_key
 from dossier_app.case import read_case
 from dossier_app.case_model import Case, Casus, Document, Lakvlak, Leerling
 from dossier_app.documents.pipeline import PipelineOptions
 from dossier_app.errors import DossierError
+from dossier_app.fileio import file_sha256
 from dossier_app.privacy import confirmed_hashes
 from dossier_app.rules.check import CheckResult, check_case
 from dossier_app.ui.case_writer import document_bestand, write_case_file
@@ -248,7 +249,7 @@ class CaseState(QObject):
         key = (str(pad), st.st_mtime_ns, st.st_size)
         if key not in self._hashes:
             try:
-                self._hashes[key] = file_hash(pad)
+                self._hashes[key] = file_sha256(pad)
             except OSError:
                 return ""
         return self._hashes[key]

@@ -150,28 +150,35 @@ def test_bekeken_only_when_every_page_was_shown(window, qtbot, tmp_path):
     assert "nog niet bekeken" not in r.docs.item(row).text()
 
 
+def _dropped_and_prepared(w, qtbot, report):
+    """Drop `report` on "Overige relevante verslagen" as Explorer does, prepare it on
+    Controleren and show it there; the review page."""
+    from uihelpers import drop_files
+
+    w.go_to(3)
+    drop_files(w.onderdelen.cards["overige-verslagen"].zone, [report])
+    qtbot.waitUntil(lambda: any(d.pad.name == report.name for d in w.state.case.documenten),
+                    timeout=60000)
+    w.go_to(5)
+    r = w.review
+    target = next(d for d in w.state.documents_in_bundle() if d.pad.name == report.name)
+    r.prepare([target])
+    qtbot.waitUntil(lambda: w.state.review_for(target) is not None and r.prepare_all.isEnabled(),
+                    timeout=120000)
+    r.docs.setCurrentRow(w.state.documents_in_bundle().index(target))
+    return r
+
+
 @pytest.mark.slow
 def test_a_finding_shows_its_value_and_page_and_is_marked_in_the_preview(window, qtbot, tmp_path):
     from docx import Document as DocxDocument
-    from uihelpers import drop_files
 
     case = copy_example(tmp_path)
     report = case.parent / "stukken" / "huisbezoek.docx"
     doc = DocxDocument()
     doc.add_paragraph("Verslag huisbezoek. De buurvrouw belt bij zorgen naar 06-19283746; zij past op.")
     doc.save(report)
-    w = window(case)
-    w.go_to(3)
-    drop_files(w.onderdelen.cards["overige-verslagen"].zone, [report])
-    qtbot.waitUntil(lambda: any(d.pad.name == "huisbezoek.docx" for d in w.state.case.documenten),
-                    timeout=60000)
-    w.go_to(5)
-    r = w.review
-    target = next(d for d in w.state.documents_in_bundle() if d.pad.name == "huisbezoek.docx")
-    r.prepare([target])
-    qtbot.waitUntil(lambda: w.state.review_for(target) is not None and r.prepare_all.isEnabled(),
-                    timeout=120000)
-    r.docs.setCurrentRow(w.state.documents_in_bundle().index(target))
+    r = _dropped_and_prepared(window(case), qtbot, report)
     item = r.findings.item(0)
     assert item.text() == "“06-19283746” – pagina 1 (telefoonnummer)"
     assert "zorgen naar 06-19283746" in item.toolTip()
@@ -217,7 +224,6 @@ def test_a_name_wrapped_over_a_line_end_is_marked_on_both_lines(window, qtbot, t
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
-    from uihelpers import drop_files
 
     from dossier_app.paths import resources_dir
 
@@ -232,18 +238,7 @@ def test_a_name_wrapped_over_a_line_end_is_marked_on_both_lines(window, qtbot, t
         pdf.drawString(60, 780 - 16 * n, line)
     pdf.showPage()
     pdf.save()
-    w = window(case)
-    w.go_to(3)
-    drop_files(w.onderdelen.cards["overige-verslagen"].zone, [report])
-    qtbot.waitUntil(lambda: any(d.pad.name == "contactlog.pdf" for d in w.state.case.documenten),
-                    timeout=60000)
-    w.go_to(5)
-    r = w.review
-    target = next(d for d in w.state.documents_in_bundle() if d.pad.name == "contactlog.pdf")
-    r.prepare([target])
-    qtbot.waitUntil(lambda: w.state.review_for(target) is not None and r.prepare_all.isEnabled(),
-                    timeout=120000)
-    r.docs.setCurrentRow(w.state.documents_in_bundle().index(target))
+    r = _dropped_and_prepared(window(case), qtbot, report)
     items = [r.findings.item(i) for i in range(r.findings.count())]
     (item,) = [i for i in items if "Bouchtaoui" in i.text()]
     assert item.text().startswith("“Souad Bouchtaoui” – pagina 1")
