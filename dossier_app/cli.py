@@ -538,7 +538,9 @@ def _quiet_stdout() -> None:
 
 
 def run() -> NoReturn:
-    sys.exit(main())
+    from dossier_app.processes import leave
+
+    leave(main())
 
 
 __all__ = ["UsageError", "build_parser", "main", "run"]

@@ -1,7 +1,6 @@
 """Frozen entry point of the console program `dossier` (see tafeldossier.spec)."""
 
 import multiprocessing
-import sys
 
 if __name__ == "__main__":
     # A build spawns worker processes (documents, the flagger beside a long document's
@@ -11,6 +10,6 @@ if __name__ == "__main__":
     from running import hold_running_mutex
 
     hold_running_mutex()
-    from dossier_app.cli import main
+    from dossier_app.cli import run
 
-    sys.exit(main())
+    run()

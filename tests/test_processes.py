@@ -1,0 +1,79 @@
+"""Leaving a process without the interpreter's teardown (`processes.leave` and pool
+workers): exit codes, output and exit handlers must come through as with a plain exit."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dossier_app.processes import spawn_pool
+
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+
+def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**ENV, "TAFELDOSSIER_DATA": str(tmp_path / "data")}, timeout=120)
+
+
+def _command(args: list[str]) -> str:
+    return f"import sys; from dossier_app.cli import run; sys.argv = {['dossier', *args]!r}; run()"
+
+
+def test_command_line_output_and_exit_code_come_through_a_pipe(tmp_path: Path) -> None:
+    # stdout into a pipe is block-buffered: without the flush before leaving it would be lost.
+    shown = _python(_command(["--versie"]), tmp_path)
+    assert shown.returncode == 0
+    assert "Tafeldossier" in shown.stdout + shown.stderr
+    missing = tmp_path / "bestaat-niet.pdf"
+    failed = _python(_command(["verify", str(missing)]), tmp_path)
+    assert failed.returncode == 3
+    assert "bestaat-niet.pdf" in failed.stderr
+
+
+def test_exit_handlers_run_and_printed_text_is_kept(tmp_path: Path) -> None:
+    marker = tmp_path / "handler-ran"
+    done = _python("import atexit, pathlib, sys\n"
+                   "from dossier_app.processes import leave\n"
+                   f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'ja')\n"
+                   "print('nog in de buffer', end='')\n"
+                   "sys.stderr.write('ook hier')\n"
+                   "leave(7)\n", tmp_path)
+    assert done.returncode == 7
+    assert done.stdout == "nog in de buffer"
+    assert done.stderr == "ook hier"
+    assert marker.read_text() == "ja"
+
+
+def test_a_thread_still_working_is_waited_for(tmp_path: Path) -> None:
+    marker = tmp_path / "thread-done"
+    done = _python("import pathlib, threading, time\n"
+                   "from dossier_app.processes import leave\n"
+                   "def work():\n"
+                   "    time.sleep(0.5)\n"
+                   f"    pathlib.Path({str(marker)!r}).write_text('klaar')\n"
+                   "threading.Thread(target=work).start()\n"
+                   "leave(4)\n", tmp_path)
+    assert done.returncode == 4
+    assert marker.read_text() == "klaar"
+
+
+def _register_marker(path: str) -> None:
+    atexit.register(Path(path).write_text, str(os.getpid()))
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_pool_workers_run_their_initializer_and_exit_handlers(tmp_path: Path) -> None:
+    marker = tmp_path / "worker-handler"
+    pool = spawn_pool(1, initializer=_register_marker, initargs=(str(marker),))
+    assert pool is not None
+    with pool:
+        worker = pool.submit(_pid).result(timeout=120)
+    assert worker != os.getpid()
+    assert marker.read_text() == str(worker)  # the handler the initializer registered ran
