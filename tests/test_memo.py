@@ -127,6 +127,52 @@ def test_the_gate_reads_an_identical_scan_once_and_a_changed_one_again(tmp_path:
     assert len(runs) == 2
 
 
+@pytest.mark.skipif(ocr_check._engine() is None, reason="Tesseract (nld) not installed")
+def test_the_gate_knows_a_page_it_read_before_without_rendering_it(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    import pikepdf
+    from test_ocr_check import IDS, _consent_form, _scan_pdf
+
+    rendered: list[int] = []
+    real = ocr_check._rendered
+
+    def counting(pdf_path, pages):
+        pages = list(pages)
+        rendered.extend(pages)
+        yield from real(pdf_path, pages)
+
+    monkeypatch.setattr(ocr_check, "_rendered", counting)
+    memo = Memo(tmp_path / "memo", new_key())
+    (tmp_path / "memo").mkdir()
+    leaking = _scan_pdf(tmp_path / "lek.pdf", _consent_form())
+
+    def refused(path: Path) -> list[str]:
+        with pytest.raises(LeakError) as info:
+            verify_pdf(path, IDS.finder, IDS.literal_variants(), memo=memo)
+        return info.value.details
+
+    first = refused(leaking)
+    assert "naam (pagina 1, tekstherkenning)" in first
+    assert rendered == [1]
+    # Saved again with other object numbers and object streams: the same page, not rendered.
+    resaved = tmp_path / "opnieuw.pdf"
+    with pikepdf.open(leaking) as pdf:
+        pdf.add_blank_page()
+        pdf.pages.reverse()
+        del pdf.pages[0]
+        pdf.save(resaved, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert refused(resaved) == first
+    assert rendered == [1]
+    # A document-level setting the rendering depends on (optional content) makes it new.
+    layered = tmp_path / "lagen.pdf"
+    with pikepdf.open(leaking) as pdf:
+        pdf.Root.OCProperties = pikepdf.Dictionary(
+            OCGs=pikepdf.Array(), D=pikepdf.Dictionary(Order=pikepdf.Array()))
+        pdf.save(layered)
+    assert refused(layered) == first
+    assert rendered == [1, 1]
+
+
 class _Ctx:
     """The job API the wizard's runner hands a job: progress reports and a stop flag."""
 

@@ -22,6 +22,8 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+import pikepdf
+import PIL
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw, ImageFilter
@@ -38,9 +40,10 @@ from dossier_app.anonymise.ocr import (
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH
+from dossier_app.bundle.hashing import DigestCache, object_digest, page_digest
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
-from dossier_app.store.memo import Memo
+from dossier_app.store.memo import Memo, code_fingerprint
 
 DPI = 300
 # 3: automatic page layout (running text); 11: sparse text, every word on its own (forms,
@@ -130,19 +133,52 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
                         memo: Memo | None = None) -> dict[int, set[str]]:
     """Per image page, the categories of the known identifiers still readable on it (for
     the gate: it knows no regions, so black boxes are found in the pixels). `memo`: what
-    Tesseract read in an image with exactly these pixels before (a rebuild after a voorblad
-    edit reads the same scans again); the identifiers are always searched anew."""
+    Tesseract read on this very page before (a rebuild after a voorblad edit reads the
+    same scans again), found by the page's digest without rendering it, or else in an
+    image with exactly these pixels; the identifiers are always searched anew."""
     pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
         return {}
-    found: dict[int, set[str]] = {}
-    for number, image, _scale in _rendered(pdf_path, pages):
+    names = _page_names(pdf_path, pages, exe, memo) if memo else {}
+    outputs = {n: out for n in names if (out := _outputs_from(memo, names[n])) is not None}
+    for number, image, _scale in _rendered(pdf_path, [n for n in pages if n not in outputs]):
         blank_dark_boxes(image)
-        categories = _readable_categories(exe, image, finder, workdir / f"poort-{number}.png", memo)
+        outputs[number] = _tsv_outputs_memo(exe, image, workdir / f"poort-{number}.png", memo)
+        if memo and number in names and all(outputs[number]):
+            memo.put(names[number], outputs[number])
+    found: dict[int, set[str]] = {}
+    for number in pages:
+        categories = _categories([_tsv_words(out) for out in outputs[number]], finder)
         if categories:
             found[number] = categories
     return found
+
+
+def _page_names(pdf_path: Path, pages: Sequence[int], exe: str, memo: Memo) -> dict[int, str]:
+    """Memo names for what Tesseract reads on each of `pages`, made from the page itself
+    (its digest covers content, resources, boxes, rotation and annotations) and everything
+    its rendering and reading depend on besides: the document's optional-content settings,
+    PDFium's and Pillow's versions, the resolution, the program's code (the blanking of
+    black boxes) and the engine with its modes. Empty when pikepdf cannot open the file
+    (every page is then rendered, as without a memo)."""
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            shared = ["ocr-tsv-pagina", code_fingerprint(), engine_identity(exe), *PSM_MODES,
+                      str(DPI), pdfium.PDFIUM_INFO.version, PIL.__version__,
+                      object_digest(pdf.Root.get("/OCProperties"))]
+            cache = DigestCache()
+            return {n: memo.name([*shared, page_digest(pdf.pages[n - 1], cache)]) for n in pages}
+    except (pikepdf.PdfError, IndexError, ValueError):
+        return {}
+
+
+def _outputs_from(memo: Memo | None, name: str) -> list[str] | None:
+    outputs = memo.get(name) if memo else None
+    if (isinstance(outputs, list) and len(outputs) == len(PSM_MODES)
+            and all(isinstance(o, str) for o in outputs)):
+        return outputs
+    return None
 
 
 def _rendered(pdf_path: Path, pages: Iterable[int]) -> Iterator[tuple[int, Image.Image, float]]:
@@ -208,10 +244,9 @@ def _readable(exe: str, image: Image.Image, finder: Finder,
     return boxes
 
 
-def _readable_categories(exe: str, image: Image.Image, finder: Finder, target: Path,
-                         memo: Memo | None = None) -> set[str]:
+def _categories(modes: Sequence[list[list[_Word]]], finder: Finder) -> set[str]:
     categories: set[str] = set()
-    for lines in _read_modes(exe, image, target, memo):
+    for lines in modes:
         for words in lines:
             text = " ".join(w.text for w in words)
             categories |= {hit.categorie for hit in finder(text)}
@@ -229,17 +264,20 @@ def _engine() -> str | None:
     return tesseract_command() or (BUILTIN if ocr_builtin.available() else None)
 
 
-def _read_modes(exe: str, image: Image.Image, target: Path,
-                memo: Memo | None = None) -> list[list[list[_Word]]]:
+def _read_modes(exe: str, image: Image.Image, target: Path) -> list[list[list[_Word]]]:
     """The words Tesseract reads in each of PSM_MODES, grouped per line."""
+    return [_tsv_words(out) for out in _tsv_outputs(exe, image, target)]
+
+
+def _tsv_outputs_memo(exe: str, image: Image.Image, target: Path, memo: Memo | None) -> list[str]:
+    """`_tsv_outputs`, or what the same engine read in an image with the same pixels."""
     name = memo.name(["ocr-tsv", engine_identity(exe), *PSM_MODES, image_digest(image)]) if memo else ""
-    outputs = memo.get(name) if memo else None
-    if not (isinstance(outputs, list) and len(outputs) == len(PSM_MODES)
-            and all(isinstance(o, str) for o in outputs)):
+    outputs = _outputs_from(memo, name) if memo else None
+    if outputs is None:
         outputs = _tsv_outputs(exe, image, target)
         if memo and all(outputs):  # a run that timed out or failed is not remembered
             memo.put(name, outputs)
-    return [_tsv_words(out) for out in outputs]
+    return outputs
 
 
 def _tsv_outputs(exe: str, image: Image.Image, target: Path) -> list[str]:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -91,10 +91,15 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         checker.submit(_warm_up_flagger)
     else:
         threading.Thread(target=_warm_up_flagger, name="flagger-laden", daemon=True).start()
-    with private_workdir() as workdir, checker or nullcontext():
+    with private_workdir() as workdir, checker or nullcontext(), ExitStack() as later:
         docs = _documents_in_order(case, result)
         processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
         _stop_if(cancelled)  # a stop asked for while the last documents were finishing
+        # The gate's worker starts now, while the cover is made and the bundle assembled
+        # (the document workers have ended: no more processes at once than before).
+        gater = later.enter_context(spawn_pool(1) or nullcontext()) if checker is not None else None
+        if gater is not None:
+            gater.submit(_warm_up_gate)
         parts, ranges_known = _parts(case, result, ids, processed, workdir)
         report("Bundel samenstellen", 0, 1)
         tmp = workdir / "bundel.pdf"
@@ -103,7 +108,7 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         _stop_if(cancelled)
         report("Eindcontrole op persoonsgegevens", 0, 1)
         memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
-        verified = _final_checks(tmp, ids, assembled, out.name, memo, checker)
+        verified = _final_checks(tmp, ids, assembled, out.name, memo, checker, gater)
         if memo is not None:
             memo.prune()
         atomic_copy(tmp, out)
@@ -125,21 +130,25 @@ def _warm_up_flagger() -> None:
 
 def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
                   bestand: str, memo: Memo | None = None,
-                  checker: ProcessPoolExecutor | None = None) -> VerifyReport:
+                  checker: ProcessPoolExecutor | None = None,
+                  gater: ProcessPoolExecutor | None = None) -> VerifyReport:
     """The gate and the loket's verify over the finished bundle. Both only read it, so with
     two cores each runs in a worker process (verify in `checker`, where the name detector
-    was loaded meanwhile); the gate's verdict comes first either way. `memo`: what OCR and
-    the flagger read in identical page images and texts before (a rebuild); every check
-    still runs over every page."""
-    pool = spawn_pool(1) if checker is not None else None
-    if pool is None or checker is None:
+    was loaded meanwhile, the gate in `gater`); the gate's verdict comes first either way.
+    `memo`: what OCR and the flagger read in identical page images and texts before (a
+    rebuild); every check still runs over every page."""
+    if gater is None or checker is None:
         _gate(bundle, ids, assembled, memo)
         return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
-    with pool:
-        gated = pool.submit(_gate, bundle, ids, assembled, memo)
-        checked = checker.submit(_verify, bundle, bestand, memo)
-        gated.result()  # raises LeakError: the bundle is not written
-        return checked.result()
+    gated = gater.submit(_gate, bundle, ids, assembled, memo)
+    checked = checker.submit(_verify, bundle, bestand, memo)
+    gated.result()  # raises LeakError: the bundle is not written
+    return checked.result()
+
+
+def _warm_up_gate() -> None:
+    """A head start for the gate's worker: unpickling this function imports this module,
+    and with it the gate, while the cover is made and the bundle assembled."""
 
 
 def _verify(bundle: Path, bestand: str, memo: Memo | None) -> VerifyReport:

@@ -211,6 +211,14 @@ def page_digest(page: pikepdf.Page | pikepdf.Object, cache: DigestCache | None =
     return walker.digest()
 
 
+def object_digest(obj: object) -> str:
+    """Hex SHA-256 of any object and what it refers to, by the same walk (a document-level
+    setting a page's rendering depends on, such as the catalog's /OCProperties)."""
+    walker = _Walker(DigestCache())
+    walker.walk(obj)
+    return walker.digest()
+
+
 def page_digests(pdf: pikepdf.Pdf) -> list[str]:
     """Digests of all pages, sharing stream hashes and subtree walks between pages."""
     cache = DigestCache()
