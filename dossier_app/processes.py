@@ -91,10 +91,12 @@ def _worker_started(initializer: Callable[..., object] | None, *initargs: Any) -
 def leave(code: int) -> NoReturn:
     """End this process with `code` once its work is done: the exit handlers run (the log
     is flushed and closed, pools' threads joined), the output streams are flushed, and the
-    interpreter's teardown is skipped. While another thread that is no daemon still
-    works, the ordinary exit, which waits for it."""
+    interpreter's teardown is skipped. The ordinary exit while another thread that is no
+    daemon still works (it waits for it) and under a profiler or tracer (they write their
+    results as the interpreter ends: `python -m cProfile -m dossier_app ...`)."""
     main = threading.main_thread()
-    if any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()):
+    busy = any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate())
+    if busy or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     atexit._run_exitfuncs()
     _exit_now(code)

@@ -77,3 +77,14 @@ def test_pool_workers_run_their_initializer_and_exit_handlers(tmp_path: Path) ->
         worker = pool.submit(_pid).result(timeout=120)
     assert worker != os.getpid()
     assert marker.read_text() == str(worker)  # the handler the initializer registered ran
+
+
+def test_a_profiler_still_gets_its_results(tmp_path: Path) -> None:
+    # cProfile writes its file when the interpreter ends; leaving early would lose it.
+    script = tmp_path / "werk.py"
+    script.write_text("from dossier_app.processes import leave\nleave(0)\n")
+    out = tmp_path / "profiel.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), str(script)],
+                          capture_output=True, text=True, env=ENV, timeout=120)
+    assert done.returncode == 0
+    assert out.stat().st_size > 0
