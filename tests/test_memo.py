@@ -173,6 +173,22 @@ def test_the_gate_knows_a_page_it_read_before_without_rendering_it(tmp_path: Pat
     assert rendered == [1, 1]
 
 
+@pytest.mark.skipif(ocr_check._engine() is None, reason="Tesseract (nld) not installed")
+def test_a_scan_tesseract_gave_no_answer_for_is_refused_not_passed(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    from test_ocr_check import IDS, _consent_form, _scan_pdf
+
+    # A run that timed out or crashed writes nothing: the page was not read, so not checked.
+    monkeypatch.setattr(ocr_check, "_tsv_outputs", lambda exe, image, target: ["", ""])
+    memo = Memo(tmp_path / "memo", new_key())
+    (tmp_path / "memo").mkdir()
+    with pytest.raises(LeakError) as info:
+        verify_pdf(_scan_pdf(tmp_path / "scan.pdf", _consent_form()), IDS.finder,
+                   IDS.literal_variants(), memo=memo)
+    assert "niet volledig worden gecontroleerd" in info.value.message
+    assert not list((tmp_path / "memo").iterdir())  # and nothing of it was remembered
+
+
 class _Ctx:
     """The job API the wizard's runner hands a job: progress reports and a stop flag."""
 

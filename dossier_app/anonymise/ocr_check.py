@@ -135,7 +135,8 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     the gate: it knows no regions, so black boxes are found in the pixels). `memo`: what
     Tesseract read on this very page before (a rebuild after a voorblad edit reads the
     same scans again), found by the page's digest without rendering it, or else in an
-    image with exactly these pixels; the identifiers are always searched anew."""
+    image with exactly these pixels; the identifiers are always searched anew. A read that
+    failed or timed out raises: the page was not checked (the gate then refuses)."""
     pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
@@ -149,6 +150,8 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
             memo.put(names[number], outputs[number])
     found: dict[int, set[str]] = {}
     for number in pages:
+        if not all(outputs[number]):  # every read gives at least its page line: this one failed
+            raise RuntimeError(f"tekstherkenning gaf geen antwoord op pagina {number}")
         categories = _categories([_tsv_words(out) for out in outputs[number]], finder)
         if categories:
             found[number] = categories
