@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -190,29 +191,43 @@ def _builtin_engines(external: list[str]) -> list[str]:
 def verify_pdf(path: Path, identifiers_finder: Finder,
                literals: Sequence[tuple[str, str]], *,
                allowed_attachments: frozenset[str] = frozenset(),
-               memo: Memo | None = None) -> GateReport:
+               memo: Memo | None = None, identifiers_key: str = "") -> GateReport:
     """Check `path` for identifiers in every channel. Raise LeakError on any finding.
 
     `allowed_attachments` names embedded files the product itself added (the bundle's
     manifest); their content is still searched like every other stream. `memo`: what OCR
-    read in identical page images before (`ocr_check.readable_categories`)."""
+    read in identical page images before (`ocr_check.readable_categories`); with
+    `identifiers_key` (`IdentifierSet.fingerprint()` of the identifiers searched for) also
+    which pages every text engine read clean before (`_TextMemo`): the engines then read
+    only the stretch of pages not known. The object walk and the image pages always run
+    over the whole file."""
     started = time.monotonic()
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
-    external = {name: _start_engine(name, exe, path) for name, exe in external_engines().items()}
-    builtin = _builtin_engines(list(external))
+    engine_paths = external_engines()
+    builtin = _builtin_engines(list(engine_paths))
+    known = _TextMemo.open(memo, identifiers_key, path, [*engine_paths.items(), *((b, "") for b in builtin)])
+    first, stop = known.unknown_stretch() if known else (0, None)
+    external: dict[str, _Program] = {}
     workers: dict[str, list[TextJob]] = {}
     try:
-        for name in builtin:
-            workers[name] = _start_builtin_workers(name, path)
+        if stop is None or first < stop:  # else every page's text is known to be clean
+            external = {name: _start_engine(name, exe, path, first, stop)
+                        for name, exe in engine_paths.items()}
+            for name in builtin:
+                workers[name] = _start_builtin_workers(name, path, first, stop)
         pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
-        findings += _check_texts("pdfium", page_texts(path, bounded=True), identifiers_finder, lits)
-        for name in builtin:
-            texts = (_finish_pypdf_workers(workers[name]) if workers[name]
-                     else _BUILTIN_TEXTS[name](path))
-            findings += _check_texts(name, texts, identifiers_finder, lits)
-        for name, engine in external.items():
-            findings += _check_texts(name, _engine_pages(engine), identifiers_finder, lits)
+        if stop is None or first < stop:
+            count = (stop if stop is not None else pages) - first
+            findings += _check_texts("pdfium", page_texts(path, bounded=True, first=first, stop=stop),
+                                     identifiers_finder, lits, first, count)
+            for name in builtin:
+                texts = (_finish_pypdf_workers(workers[name]) if workers[name]
+                         else _BUILTIN_TEXTS[name](path, first, stop))
+                findings += _check_texts(name, texts, identifiers_finder, lits, first, count)
+            for name, engine in external.items():
+                findings += _check_texts(name, _engine_pages(engine), identifiers_finder, lits,
+                                         first, count)
         findings += _check_image_pages(path, identifiers_finder, memo)
     except LeakError:
         raise
@@ -226,6 +241,8 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
             program.stop()
     if findings:
         raise _leak(findings)
+    if known:
+        known.remember_clean(first, stop if stop is not None else pages)
     used = _engine_names(list(external))
     meldingen = [Melding("TEKSTMOTOR_ONTBREEKT", f"{name} is niet geïnstalleerd; de controle gebruikte "
                          "de andere methoden.", "info") for name in _EXTERNAL_ENGINES if name not in external]
@@ -247,13 +264,79 @@ def _leak(findings: list[_Finding]) -> LeakError:
 # --------------------------------------------------------------------------- text engines
 
 
-def _check_texts(engine: str, texts: list[str], finder: Finder,
-                 lits: _Literals) -> list[_Finding]:
+def _check_texts(engine: str, texts: list[str], finder: Finder, lits: _Literals,
+                 first: int = 0, count: int | None = None) -> list[_Finding]:
+    """The texts of pages first+1, first+2, ... (1-based); `count`: how many pages the
+    engine was asked for: fewer texts means pages went unread (more can be a form feed
+    inside a page's text: all of it is still searched)."""
+    if count is not None and len(texts) < count:
+        raise RuntimeError(f"{engine}: {len(texts)} pagina's gelezen, {count} gevraagd")
     findings = []
-    for number, text in enumerate(texts, start=1):
+    for number, text in enumerate(texts, start=first + 1):
         for categorie in _text_hits(text, finder, lits):
             findings.append(_Finding(categorie, f"pagina {number}", engine))
     return findings
+
+
+_CLEAN = "schoon"
+
+
+class _TextMemo:
+    """Which pages every text engine read without a finding before, by the page's digest
+    (content, resources, boxes, annotations), under a name that also holds the
+    identifiers searched for, the engines (each program by its path, size and time, the
+    libraries by their versions), the document's optional-content settings and the
+    program's code. A rebuild after a voorblad edit then reads only the new pages' text."""
+
+    def __init__(self, memo: Memo, names: list[str]) -> None:
+        self._memo = memo
+        self._names = names  # per page, 0-based
+
+    @classmethod
+    def open(cls, memo: Memo | None, identifiers_key: str, path: Path,
+             engines: Sequence[tuple[str, str]]) -> _TextMemo | None:
+        if memo is None or not identifiers_key:
+            return None
+        from dossier_app.bundle.hashing import DigestCache, object_digest, page_digest
+        from dossier_app.store.memo import code_fingerprint
+
+        try:
+            with pikepdf.open(path) as pdf:
+                shared = ["gate-tekst-pagina", code_fingerprint(), identifiers_key,
+                          *(_engine_identity(name, exe) for name, exe in engines),
+                          object_digest(pdf.Root.get("/OCProperties"))]
+                cache = DigestCache()
+                return cls(memo, [memo.name([*shared, page_digest(page, cache)]) for page in pdf.pages])
+        except (pikepdf.PdfError, ValueError, OSError):
+            return None  # the checks below report what is wrong with the file
+
+    def unknown_stretch(self) -> tuple[int, int]:
+        """[first, stop) 0-based: the shortest stretch holding every page not known clean;
+        first == stop when all are known."""
+        unknown = [i for i, name in enumerate(self._names) if self._memo.get(name) != _CLEAN]
+        return (unknown[0], unknown[-1] + 1) if unknown else (0, 0)
+
+    def remember_clean(self, first: int, stop: int) -> None:
+        for name in self._names[first:stop]:
+            self._memo.put(name, _CLEAN)
+
+
+def _engine_identity(name: str, exe: str) -> str:
+    """What reads the text: a program by its path, size and time (an upgrade reads
+    differently), PDFium and the engines in wheels by their versions."""
+    if exe:
+        try:
+            info = os.stat(exe)
+        except OSError:
+            return f"{name}:{exe}"
+        return f"{name}:{exe}:{info.st_size}:{info.st_mtime_ns}"
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = {"pdfminer": "pdfminer.six"}.get(name, name)
+    try:
+        return f"{name}:{version(package)}"
+    except PackageNotFoundError:
+        return f"{name}:?"
 
 
 def _text_hits(text: str, finder: Finder, lits: _Literals) -> set[str]:
@@ -290,15 +373,18 @@ def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str
 _BUILTIN_TEXTS = {"pypdf": pypdf_texts, "pdfminer": pdfminer_texts}
 
 
-def _start_builtin_workers(name: str, path: Path) -> list[TextJob]:
-    """The engines in wheels are pure Python and slow: on long documents each runs in two
-    worker processes, each on half the pages, beside the engines in this process."""
-    with pikepdf.open(path) as pdf:
-        count = len(pdf.pages)
-    if count < PARALLEL_FROM_PAGES or parallel_workers(2) < 2:
+def _start_builtin_workers(name: str, path: Path, first: int = 0,
+                           stop: int | None = None) -> list[TextJob]:
+    """The engines in wheels are pure Python and slow: on long stretches of pages [first,
+    stop) each runs in two worker processes, each on half of them, beside the engines in
+    this process."""
+    if stop is None:
+        with pikepdf.open(path) as pdf:
+            stop = len(pdf.pages)
+    if stop - first < PARALLEL_FROM_PAGES or parallel_workers(2) < 2:
         return []
-    middle = count // 2
-    halves = [(0, middle), (middle, count)]
+    middle = (first + stop) // 2
+    halves = [(first, middle), (middle, stop)]
     if not _can_start_python():
         return spawned_jobs(name, path, halves)
     start = (["-c", _PYPDF_WORKER] if name == "pypdf"
@@ -335,8 +421,14 @@ def _finish_pypdf_workers(workers: list[TextJob]) -> list[str]:
     return texts
 
 
-def _start_engine(name: str, exe: str, path: Path) -> _Program:
+def _start_engine(name: str, exe: str, path: Path, first: int = 0,
+                  stop: int | None = None) -> _Program:
+    """An external engine on pages [first, stop) (0-based; all pages when stop is None)."""
     before, after = _EXTERNAL_ENGINES[name]
+    if stop is not None and name == "pdftotext":
+        before = [*before, "-f", str(first + 1), "-l", str(stop)]
+    elif stop is not None:  # mutool: the pages after the file
+        after = [*after, f"{first + 1}-{stop}"]
     return _Program([exe, *before, program_path(path), *after])
 
 

@@ -22,6 +22,7 @@ The repr of an IdentifierSet names categories and counts only, never values.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -162,6 +163,20 @@ class IdentifierSet:
     @property
     def finder(self) -> Finder:
         return self.find
+
+    def fingerprint(self) -> str:
+        """SHA-256 over everything this set finds and how it names what it found: part of
+        the name under which a result computed with it is remembered (the gate's memo).
+        Derived from the identifiers, so never shown, logged or used as a name on its own:
+        only inside a keyed name (`store.memo.Memo.name`)."""
+        h = hashlib.sha256()
+        for part in (self._ci_regex.pattern, self._cs_regex.pattern if self._cs_regex else "",
+                     repr(sorted(self._ci_lookup.items())), repr(sorted(self._cs_lookup.items())),
+                     repr([(regex.pattern, entry) for regex, entry in self._patterns]),
+                     repr([regex.pattern for regex in self._numbers]), repr(self._display)):
+            data = part.encode("utf-8", "surrogatepass")
+            h.update(len(data).to_bytes(8, "big") + data)
+        return h.hexdigest()
 
     @property
     def categories(self) -> dict[str, int]:

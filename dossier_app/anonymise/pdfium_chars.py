@@ -67,13 +67,16 @@ def page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
                    for i in range(count))
 
 
-def page_texts(path: Path, *, bounded: bool = False) -> list[str]:
-    """Every page's text of a PDF file: PDFium's whole text range, or with `bounded` the
-    text inside the page box (another call, used by the gate)."""
+def page_texts(path: Path, *, bounded: bool = False, first: int = 0,
+               stop: int | None = None) -> list[str]:
+    """The text of pages [first, stop) of a PDF file (0-based; to the end when stop is
+    None): PDFium's whole text range, or with `bounded` the text inside the page box
+    (another call, used by the gate)."""
     doc = pdfium.PdfDocument(str(path))
     try:
         texts = []
-        for page in doc:
+        for index in range(first, len(doc) if stop is None else min(stop, len(doc))):
+            page = doc[index]
             textpage = page.get_textpage()
             texts.append(textpage.get_text_bounded() if bounded else textpage.get_text_range())
             textpage.close()

@@ -160,7 +160,8 @@ def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Mem
     component as well as the page."""
     try:
         verify_pdf(bundle, ids.finder, ids.literal_variants(),
-                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo)
+                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo,
+                   identifiers_key=ids.fingerprint())
     except LeakError as exc:
         where = [f"pagina {p.pagina_van}-{p.pagina_tot}: {p.naam}" for p in assembled.onderdelen
                  if p.pagina_van]
