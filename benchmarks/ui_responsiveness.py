@@ -106,7 +106,8 @@ def main() -> int:
     wizard = parser.parse_args().sleutelbos
     # the wizard's Bouwen uses the converter its preparation used ("auto": Word, else
     # LibreOffice, else built in); without --sleutelbos the build uses the built-in one
-    options = BuildOptions() if wizard else BuildOptions(converter="builtin")
+    options = (BuildOptions(beside_window=True) if wizard
+               else BuildOptions(converter="builtin", beside_window=True))  # as build_page does
     if wizard:
         import keyring
         from case_bench import MemoryKeyring

@@ -52,6 +52,10 @@ class BuildOptions:
     cache: bool = True
     ocr: bool = True
     password: str | None = None
+    # Built in a thread beside a window (the wizard): the gate then runs in a worker
+    # process too, so that it never holds the window's interpreter lock. Without a window
+    # it runs in this process, beside verify's worker: one interpreter less to start.
+    beside_window: bool = False
 
 
 @dataclass
@@ -97,7 +101,8 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         _stop_if(cancelled)  # a stop asked for while the last documents were finishing
         # The gate's worker starts now, while the cover is made and the bundle assembled
         # (the document workers have ended: no more processes at once than before).
-        gater = later.enter_context(spawn_pool(1) or nullcontext()) if checker is not None else None
+        gater = (later.enter_context(spawn_pool(1) or nullcontext())
+                 if checker is not None and options.beside_window else None)
         if gater is not None:
             gater.submit(_warm_up_gate)
         parts, ranges_known = _parts(case, result, ids, processed, workdir)
@@ -133,16 +138,19 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
                   checker: ProcessPoolExecutor | None = None,
                   gater: ProcessPoolExecutor | None = None) -> VerifyReport:
     """The gate and the loket's verify over the finished bundle. Both only read it, so with
-    two cores each runs in a worker process (verify in `checker`, where the name detector
-    was loaded meanwhile, the gate in `gater`); the gate's verdict comes first either way.
-    `memo`: what OCR and the flagger read in identical page images and texts before (a
-    rebuild); every check still runs over every page."""
-    if gater is None or checker is None:
+    two cores verify runs in `checker` (a worker process, where the name detector was
+    loaded meanwhile) beside the gate: here, or in `gater` when the build runs beside a
+    window. The gate's verdict comes first either way. `memo`: what OCR, the text engines
+    and the flagger read in identical pages before (a rebuild); every check still runs
+    over the whole bundle."""
+    if checker is None:
         _gate(bundle, ids, assembled, memo)
         return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
-    gated = gater.submit(_gate, bundle, ids, assembled, memo)
     checked = checker.submit(_verify, bundle, bestand, memo)
-    gated.result()  # raises LeakError: the bundle is not written
+    if gater is None:
+        _gate(bundle, ids, assembled, memo)  # raises LeakError: the bundle is not written
+    else:
+        gater.submit(_gate, bundle, ids, assembled, memo).result()
     return checked.result()
 
 

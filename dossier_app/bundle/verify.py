@@ -718,7 +718,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
     texts: dict[int, str] = {}
     cover_lines: list[str] = []
     found: list[tuple[int, Any, str]] = []  # page, finding, its value as read
-    for n, text, has_image in _page_texts(report, raw, password):
+    for n, text, has_image in _page_texts(report, raw, password, images=read_images):
         deadline.check()
         flat = " ".join(text.split())
         footer = shape.FOOTER_RE.search(flat)
@@ -904,7 +904,9 @@ def _file_page_components(report: VerifyReport) -> dict[int, str]:
     return {n: o for n, _, o in _manifest_pages(report.manifest)}
 
 
-def _page_texts(report: VerifyReport, raw: bytes, password: str | None) -> Iterator[tuple[int, str, bool]]:
+def _page_texts(report: VerifyReport, raw: bytes, password: str | None,
+                images: bool = True) -> Iterator[tuple[int, str, bool]]:
+    """Each page's number, text, and (with `images`) whether it draws an image."""
     import pypdfium2 as pdfium
 
     try:
@@ -916,13 +918,14 @@ def _page_texts(report: VerifyReport, raw: bytes, password: str | None) -> Itera
         return
     try:
         for i in range(len(doc)):
-            yield i + 1, *_page_text(doc, i)
+            yield i + 1, *_page_text(doc, i, images)
     finally:
         doc.close()
 
 
-def _page_text(doc: Any, index: int) -> tuple[str, bool]:
-    """The page's text layer, and whether it draws an image (also inside a form)."""
+def _page_text(doc: Any, index: int, images: bool = True) -> tuple[str, bool]:
+    """The page's text layer, and whether it draws an image (also inside a form; False
+    without asking when `images` is False: nobody reads them then)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -930,8 +933,11 @@ def _page_text(doc: Any, index: int) -> tuple[str, bool]:
         page = doc[index]
         textpage = page.get_textpage()
         try:
-            images = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=8)
-            return str(textpage.get_text_range()), next(iter(images), None) is not None
+            text = str(textpage.get_text_range())
+            if not images:
+                return text, False
+            found = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=8)
+            return text, next(iter(found), None) is not None
         finally:
             textpage.close()
             page.close()

@@ -212,7 +212,7 @@ class BuildPage(Page):
             return
         case = self.state.case
         options = BuildOptions(concept=self.concept.isChecked(), force=self.force,
-                               password=self.state.password)
+                               password=self.state.password, beside_window=True)
         protected = self.protect.isChecked()
         if protected:
             try:  # before the password, so a name that is taken is told first
