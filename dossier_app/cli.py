@@ -7,6 +7,7 @@ come from the exceptions in dossier_app.errors and are a stable interface.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -167,17 +168,22 @@ def _anonimiseer_text(done, out: Path, in_case: bool) -> list[str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from dossier_app.bundle.build import BuildOptions, build_bundle
-    from dossier_app.bundle.verdict import loket_oordeel
-    from dossier_app.case import read_case
+    from dossier_app.bundle.checker import start_checker
 
-    case = read_case(Path(args.case), bestand=args.case)
-    options = BuildOptions(concept=args.concept, force=args.force, converter=args.converter)
-    progress = _progress_printer() if not args.stil else None
-    if args.wachtwoord:
-        result = _build_protected(case, Path(args.output), options, progress)
-    else:
-        result = build_bundle(case, Path(args.output), options, progress=progress)
+    checker = start_checker()  # first: it warms up while this process imports the build
+    with checker or contextlib.nullcontext():
+        from dossier_app.bundle.build import BuildOptions, build_bundle
+        from dossier_app.bundle.verdict import loket_oordeel
+        from dossier_app.case import read_case
+
+        case = read_case(Path(args.case), bestand=args.case)
+        options = BuildOptions(concept=args.concept, force=args.force, converter=args.converter)
+        progress = _progress_printer() if not args.stil else None
+        if args.wachtwoord:
+            result = _build_protected(case, Path(args.output), options, progress, checker)
+        else:
+            result = build_bundle(case, Path(args.output), options, progress=progress,
+                                  checker=checker)
     _say(_build_text(result))
     if args.wachtwoord:
         _say(["De bundel is beveiligd met uw wachtwoord (AES-256). Geef het wachtwoord via een ander "
@@ -188,7 +194,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     return result.verify.exit_code
 
 
-def _build_protected(case: Any, out: Path, options: Any, progress: Any) -> Any:
+def _build_protected(case: Any, out: Path, options: Any, progress: Any, checker: Any) -> Any:
     """Ask the password, then build with only the encrypted bundle written to `out`."""
     from dossier_app.bundle.protect import build_protected_bundle, check_password
     from dossier_app.fileio import check_output
@@ -196,7 +202,7 @@ def _build_protected(case: Any, out: Path, options: Any, progress: Any) -> Any:
     check_output(out, force=options.force)
     password = _read_secret("Wachtwoord voor de bundel: ", confirm=True)
     check_password(password)
-    return build_protected_bundle(case, out, options, password, progress=progress)
+    return build_protected_bundle(case, out, options, password, progress=progress, checker=checker)
 
 
 # The name of the environment variable, not a secret itself.

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
-from dossier_app.anonymise.detect import warm_up
 from dossier_app.anonymise.gate import engines as gate_engines
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle import manifest as manifest_mod
 from dossier_app.bundle.assemble import VOORBLAD_NAAM, AssembleResult, BundleInfo, Part, assemble
 from dossier_app.bundle.cache import DocumentCache
+from dossier_app.bundle.checker import start_checker
+from dossier_app.bundle.checker import warm_up as warm_up_checker
 from dossier_app.bundle.offerte import render_offerte
 from dossier_app.bundle.verify import VerifyReport, verify_bundle
 from dossier_app.bundle.voorblad import InhoudRegel, render_voorblad
@@ -77,7 +78,10 @@ class BuildResult:
 
 def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
                  progress: Progress | None = None,
-                 cancelled: Callable[[], bool] = lambda: False) -> BuildResult:
+                 cancelled: Callable[[], bool] = lambda: False,
+                 checker: ProcessPoolExecutor | None = None) -> BuildResult:
+    """`checker`: a checker the caller started earlier (`checker.start_checker`); the
+    build shuts it down when it ends."""
     options = options or BuildOptions()
     started = time.monotonic()
     report = progress or (lambda label, done, total: None)
@@ -87,14 +91,10 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     ids = identifiers_for_case(case)
     remove_stale_workdirs()
     # The loket's check at the end needs the name detector: load it now, while the documents
-    # are done. In a worker process of its own, which then runs that check: loading holds
-    # the interpreter's lock for long stretches (unpickling the name lists), and the wizard
-    # builds in a thread beside its window. Without workers, in a thread here.
-    checker = spawn_pool(1) if parallel_workers(2) > 1 else None
-    if checker is not None:
-        checker.submit(_warm_up_flagger)
-    else:
-        threading.Thread(target=_warm_up_flagger, name="flagger-laden", daemon=True).start()
+    # are done, in the checker's worker process. Without workers, in a thread here.
+    checker = checker or start_checker()
+    if checker is None:
+        threading.Thread(target=warm_up_checker, name="flagger-laden", daemon=True).start()
     with private_workdir() as workdir, checker or nullcontext(), ExitStack() as later:
         docs = _documents_in_order(case, result)
         processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
@@ -124,13 +124,6 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
                        documenten=processed, meldingen=_all_meldingen(result, processed),
                        niet_gecontroleerd=_not_checked_labels(processed, ranges_known),
                        seconden=seconds, uit_cache=hits)
-
-
-def _warm_up_flagger() -> None:
-    try:
-        warm_up()
-    except Exception as exc:  # only a head start: verify loads it again and reports a failure
-        log.warning("naamdetectie niet vooraf geladen (%s)", type(exc).__name__)
 
 
 def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
