@@ -7,7 +7,6 @@ come from the exceptions in dossier_app.errors and are a stable interface.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -168,10 +167,10 @@ def _anonimiseer_text(done, out: Path, in_case: bool) -> list[str]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from dossier_app.bundle.checker import start_checker
+    from dossier_app.bundle.checker import CheckWorkers
 
-    checker = start_checker()  # first: it warms up while this process imports the build
-    with checker or contextlib.nullcontext():
+    with CheckWorkers() as workers:
+        workers.checker()  # first: it warms up while this process imports the build
         from dossier_app.bundle.build import BuildOptions, build_bundle
         from dossier_app.bundle.verdict import loket_oordeel
         from dossier_app.case import read_case
@@ -180,10 +179,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         options = BuildOptions(concept=args.concept, force=args.force, converter=args.converter)
         progress = _progress_printer() if not args.stil else None
         if args.wachtwoord:
-            result = _build_protected(case, Path(args.output), options, progress, checker)
+            result = _build_protected(case, Path(args.output), options, progress, workers)
         else:
             result = build_bundle(case, Path(args.output), options, progress=progress,
-                                  checker=checker)
+                                  workers=workers)
     _say(_build_text(result))
     if args.wachtwoord:
         _say(["De bundel is beveiligd met uw wachtwoord (AES-256). Geef het wachtwoord via een ander "
@@ -194,7 +193,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     return result.verify.exit_code
 
 
-def _build_protected(case: Any, out: Path, options: Any, progress: Any, checker: Any) -> Any:
+def _build_protected(case: Any, out: Path, options: Any, progress: Any, workers: Any) -> Any:
     """Ask the password, then build with only the encrypted bundle written to `out`."""
     from dossier_app.bundle.protect import build_protected_bundle, check_password
     from dossier_app.fileio import check_output
@@ -202,7 +201,7 @@ def _build_protected(case: Any, out: Path, options: Any, progress: Any, checker:
     check_output(out, force=options.force)
     password = _read_secret("Wachtwoord voor de bundel: ", confirm=True)
     check_password(password)
-    return build_protected_bundle(case, out, options, password, progress=progress, checker=checker)
+    return build_protected_bundle(case, out, options, password, progress=progress, workers=workers)
 
 
 # The name of the environment variable, not a secret itself.

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import ExitStack, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle import manifest as manifest_mod
 from dossier_app.bundle.assemble import VOORBLAD_NAAM, AssembleResult, BundleInfo, Part, assemble
 from dossier_app.bundle.cache import DocumentCache
-from dossier_app.bundle.checker import start_checker
+from dossier_app.bundle.checker import CheckWorkers
 from dossier_app.bundle.checker import warm_up as warm_up_checker
 from dossier_app.bundle.offerte import render_offerte
 from dossier_app.bundle.verify import VerifyReport, verify_bundle
@@ -79,9 +79,10 @@ class BuildResult:
 def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
                  progress: Progress | None = None,
                  cancelled: Callable[[], bool] = lambda: False,
-                 checker: ProcessPoolExecutor | None = None) -> BuildResult:
-    """`checker`: a checker the caller started earlier (`checker.start_checker`); the
-    build shuts it down when it ends."""
+                 workers: CheckWorkers | None = None) -> BuildResult:
+    """`workers`: the checking workers (bundle/checker.py) when the caller keeps them (the
+    wizard between builds) or started them early (`dossier build`); the caller closes them.
+    Without, the build starts its own and closes them when it ends."""
     options = options or BuildOptions()
     started = time.monotonic()
     report = progress or (lambda label, done, total: None)
@@ -90,21 +91,20 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     result = _checked(case, options)
     ids = identifiers_for_case(case)
     remove_stale_workdirs()
+    own = workers is None
+    workers = workers or CheckWorkers()
     # The loket's check at the end needs the name detector: load it now, while the documents
     # are done, in the checker's worker process. Without workers, in a thread here.
-    checker = checker or start_checker()
+    checker = workers.checker()
     if checker is None:
         threading.Thread(target=warm_up_checker, name="flagger-laden", daemon=True).start()
-    with private_workdir() as workdir, checker or nullcontext(), ExitStack() as later:
+    with private_workdir() as workdir, workers if own else nullcontext():
         docs = _documents_in_order(case, result)
         processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
         _stop_if(cancelled)  # a stop asked for while the last documents were finishing
-        # The gate's worker starts now, while the cover is made and the bundle assembled
-        # (the document workers have ended: no more processes at once than before).
-        gater = (later.enter_context(spawn_pool(1) or nullcontext())
-                 if checker is not None and options.beside_window else None)
-        if gater is not None:
-            gater.submit(_warm_up_gate)
+        # The gate's worker starts now (unless kept from a build before), while the cover is
+        # made and the bundle assembled: the document workers have ended.
+        gater = workers.gater() if checker is not None and options.beside_window else None
         parts, ranges_known = _parts(case, result, ids, processed, workdir)
         report("Bundel samenstellen", 0, 1)
         tmp = workdir / "bundel.pdf"
@@ -145,11 +145,6 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
     else:
         gater.submit(_gate, bundle, ids, assembled, memo).result()
     return checked.result()
-
-
-def _warm_up_gate() -> None:
-    """A head start for the gate's worker: unpickling this function imports this module,
-    and with it the gate, while the cover is made and the bundle assembled."""
 
 
 def _verify(bundle: Path, bestand: str, memo: Memo | None) -> VerifyReport:

@@ -18,9 +18,8 @@ from dossier_app.fileio import atomic_copy, check_output
 from dossier_app.logs import get_logger
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     from dossier_app.bundle.build import BuildOptions, BuildResult, Progress
+    from dossier_app.bundle.checker import CheckWorkers
     from dossier_app.case_model import Case
 
 MIN_LENGTH = 8
@@ -57,7 +56,7 @@ def protect_pdf(src: Path, dst: Path, password: str, workdir: Path) -> None:
 def build_protected_bundle(case: Case, out: Path, options: BuildOptions | None, password: str, *,
                            progress: Progress | None = None,
                            cancelled: Callable[[], bool] = lambda: False,
-                           checker: ProcessPoolExecutor | None = None) -> BuildResult:
+                           workers: CheckWorkers | None = None) -> BuildResult:
     """Build into a private work folder, then write only the encrypted bundle to `out`.
 
     The unencrypted bundle never reaches `out`'s folder; the work folder is removed
@@ -72,7 +71,7 @@ def build_protected_bundle(case: Case, out: Path, options: BuildOptions | None, 
         inner = workdir / "onbeveiligd"
         inner.mkdir(mode=0o700)
         result = build_bundle(case, inner / out.name, options, progress=progress,
-                              cancelled=cancelled, checker=checker)
+                              cancelled=cancelled, workers=workers)
         if cancelled():
             raise CancelledError("Het maken van de bundel is afgebroken. Er is niets weggeschreven.")
         if progress is not None:

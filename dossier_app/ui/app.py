@@ -429,6 +429,7 @@ class MainWindow(QMainWindow):
         settings.save_geometry("hoofd", self.saveGeometry())
         self.runner.cancel_all()
         self.runner.wait()
+        self.build.close_workers()
         self.drafts.shutdown()
         for window in self.loket_windows:
             window.close()

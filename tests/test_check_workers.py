@@ -1,0 +1,88 @@
+"""The build's checking workers (bundle/checker.py): kept between builds by whoever holds
+them (the wizard), replaced when one died, let go on close."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from dossier_app.bundle.build import BuildOptions, build_bundle
+from dossier_app.bundle.checker import CheckWorkers
+from dossier_app.bundle.verify import verify_bundle
+from dossier_app.case import read_case
+from dossier_app.processes import parallel_workers
+
+pytestmark = pytest.mark.skipif(parallel_workers(2) < 2, reason="needs two cores for worker processes")
+
+
+def _pid(pool) -> int:
+    return pool.submit(os.getpid).result(timeout=120)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_builds_use_the_workers_they_are_given_and_leave_them_running(tmp_path: Path) -> None:
+    folder = tmp_path / "casus"
+    shutil.copytree(REPO / "examples" / "adviestafel-den-haag", folder)
+    case = read_case(folder / "casus.toml")
+    options = BuildOptions(converter="builtin", beside_window=True, force=True)
+    with CheckWorkers() as workers:
+        first = build_bundle(case, tmp_path / "een.pdf", options, workers=workers)
+        checker, gater = workers.checker(), workers.gater()
+        assert checker is not None and gater is not None
+        pids = (_pid(checker), _pid(gater))
+        second = build_bundle(case, tmp_path / "twee.pdf", options, workers=workers)
+        assert (workers.checker(), workers.gater()) == (checker, gater)  # the same pools
+        assert (_pid(checker), _pid(gater)) == pids  # and the same processes
+        assert first.verify.exit_code == second.verify.exit_code == 0
+        assert verify_bundle(tmp_path / "twee.pdf", bestand="twee.pdf").exit_code == 0
+    assert not workers.active
+    assert _wait_gone(pids)
+
+
+def _wait_gone(pids: tuple[int, ...]) -> bool:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if not any(_alive(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_worker_that_died_is_replaced_when_next_asked_for() -> None:
+    with CheckWorkers() as workers:
+        checker = workers.checker()
+        assert checker is not None
+        pid = _pid(checker)
+        os.kill(pid, signal.SIGKILL)
+        future = checker.submit(os.getpid)
+        with pytest.raises(Exception):  # noqa: B017  (BrokenProcessPool: the pool knows it died)
+            future.result(timeout=120)
+        again = workers.checker()
+        assert again is not None and again is not checker
+        assert _pid(again) != pid
+
+
+def test_close_lets_the_workers_go_and_asking_again_starts_new_ones() -> None:
+    workers = CheckWorkers()
+    checker = workers.checker()
+    assert checker is not None and workers.active
+    pid = _pid(checker)
+    workers.close()
+    assert not workers.active
+    assert _wait_gone((pid,))
+    fresh = workers.checker()
+    assert fresh is not None and _pid(fresh) != pid
+    workers.close()
