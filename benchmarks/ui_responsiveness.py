@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication
 from dossier_app.bundle.build import BuildOptions, build_bundle
 from dossier_app.bundle.checker import CheckWorkers
 from dossier_app.case import read_case
+from dossier_app.ui.app import keep_out_of_garbage_collection
 from dossier_app.ui.jobs import JobContext, JobRunner
 
 TICK_MS = 20
@@ -122,6 +123,7 @@ def main() -> int:
         generate(folder, libreoffice=False)
         case = read_case(folder / "casus.toml")
         app = QApplication.instance() or QApplication([])
+        keep_out_of_garbage_collection()  # as the wizard's main() does once its window stands
         print(f"ui_responsiveness: the generated case, {len(case.documenten)} documents "
               "(the wizard's worker thread, as the pages run them)")
         prepared, prep_delays, prep_s = _measure(app, prepare_job(case, list(case.documenten), {}))

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dossier_app.processes import spawn_pool
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
@@ -88,3 +90,15 @@ def test_a_profiler_still_gets_its_results(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=ENV, timeout=120)
     assert done.returncode == 0
     assert out.stat().st_size > 0
+
+
+def _niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX niceness; Windows uses a priority class")
+def test_pool_workers_give_way_to_the_process_that_started_them() -> None:
+    pool = spawn_pool(1)
+    assert pool is not None
+    with pool:
+        assert pool.submit(_niceness).result(timeout=120) > _niceness()
