@@ -100,7 +100,10 @@ def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="bundel-")) / "bundel-OT-1234567.pdf"
     window.build.out.setText(str(out))
     window.build.build_button.click()
-    wait_until(app, lambda: "(" in window.build.step.text() or window.build.result is not None, 60)
+    # While it works: the progress bar and the step it is at (the documents, the final check).
+    working = ("Anonimiseren", "Eindcontrole")
+    wait_until(app, lambda: window.build.result is not None or (
+        window.build.progress.isVisible() and window.build.step.text().startswith(working)), 60)
     shot("07-bouwen-bezig.png")
     wait_until(app, lambda: window.build.result is not None or bool(window.build.error.text()))
     shot("08-bouwen-klaar.png")
