@@ -210,17 +210,22 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     first, stop = known.unknown_stretch() if known else (0, None)
     external: dict[str, _Program] = {}
     workers: dict[str, list[TextJob]] = {}
+    read_texts = stop is None or first < stop  # else every page's text is known to be clean
     try:
-        if stop is None or first < stop:  # else every page's text is known to be clean
+        if read_texts:
             external = {name: _start_engine(name, exe, path, first, stop)
                         for name, exe in engine_paths.items()}
             for name in builtin:
                 workers[name] = _start_builtin_workers(name, path, first, stop)
         pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
-        if stop is None or first < stop:
-            count = (stop if stop is not None else pages) - first
+        count = (stop if stop is not None else pages) - first
+        if read_texts:
             findings += _check_texts("pdfium", page_texts(path, bounded=True, first=first, stop=stop),
                                      identifiers_finder, lits, first, count)
+        # The image pages now, while the engines started above still read: on a laptop with
+        # no programs the engines in wheels take seconds, and so does reading the scans.
+        findings += _check_image_pages(path, identifiers_finder, memo)
+        if read_texts:
             for name in builtin:
                 texts = (_finish_pypdf_workers(workers[name]) if workers[name]
                          else _BUILTIN_TEXTS[name](path, first, stop))
@@ -228,7 +233,6 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
             for name, engine in external.items():
                 findings += _check_texts(name, _engine_pages(engine), identifiers_finder, lits,
                                          first, count)
-        findings += _check_image_pages(path, identifiers_finder, memo)
     except LeakError:
         raise
     except Exception as exc:  # any engine failing means the file was not checked
