@@ -81,14 +81,29 @@ def spawn_pool(workers: int, initializer: Callable[..., object] | None = None,
 
 def _worker_started(initializer: Callable[..., object] | None, *initargs: Any) -> None:
     """A pool worker's first step: it yields the processor to the process that started it
-    (the wizard's window stays responsive while two workers keep both cores busy), and
-    when the pool ends it, it runs its exit handlers and stops without the interpreter's
-    teardown. Its exit status is read by no one (the pool tells a worker that died from one
-    that finished by the missing result)."""
+    (the wizard's window stays responsive while two workers keep both cores busy), it ends
+    when that process ends without letting it go (killed, crashed: a pool's worker waits
+    for work forever otherwise, with what it loaded in memory), and when the pool ends it,
+    it runs its exit handlers and stops without the interpreter's teardown. Its exit
+    status is read by no one (the pool tells a worker that died from one that finished by
+    the missing result)."""
     _lower_priority()
+    _end_with_parent()
     atexit.register(_exit_now, 0)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _end_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()  # returns once the parent process has ended
+        _exit_now(0)
+
+    threading.Thread(target=watch, name="ouder-bewaken", daemon=True).start()
 
 
 _BELOW_NORMAL_PRIORITY_CLASS = 0x4000  # Windows, SetPriorityClass

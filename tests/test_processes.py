@@ -7,6 +7,7 @@ import atexit
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,38 @@ def test_pool_workers_give_way_to_the_process_that_started_them() -> None:
     assert pool is not None
     with pool:
         assert pool.submit(_niceness).result(timeout=120) > _niceness()
+
+
+_ORPHANED = """\
+import os, sys, time
+from dossier_app.processes import spawn_pool
+if __name__ == "__main__":
+    pool = spawn_pool(1)
+    print(pool.submit(os.getpid).result(timeout=120), flush=True)
+    time.sleep(120)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_pool_worker_ends_when_the_process_that_started_it_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "ouder.py"
+    script.write_text(_ORPHANED)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=ENV)
+    try:
+        worker = int(parent.stdout.readline())  # type: ignore[union-attr]
+        assert _running(worker)
+    finally:
+        parent.kill()  # no clean-up runs: the pool never tells its worker to stop
+        parent.wait()
+    deadline = time.monotonic() + 30
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(worker)
