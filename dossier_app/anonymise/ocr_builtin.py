@@ -24,12 +24,7 @@ from dossier_app.processes import short_path
 log = logging.getLogger(__name__)
 
 LANGUAGE = "nld"
-AUTO = 3  # page-segmentation mode: automatic page layout (Tesseract's default)
-# One TessBaseAPI per page-segmentation mode: one is not thread-safe, so each has a lock,
-# and two modes read the same page beside each other (libtesseract releases the
-# interpreter's lock while it recognises).
-_locks: dict[int, threading.Lock] = {}
-_locks_guard = threading.Lock()
+_lock = threading.Lock()  # one TessBaseAPI per process; it is not thread-safe
 
 
 def tessdata_dir() -> Path:
@@ -38,8 +33,8 @@ def tessdata_dir() -> Path:
 
 
 @cache
-def _api(psm: int = AUTO) -> Any:
-    """An initialised TessBaseAPI for Dutch in mode `psm`, or None when it cannot be had here."""
+def _api() -> Any:
+    """An initialised TessBaseAPI for Dutch, or None when it cannot be had here."""
     try:
         import tesserocr
     except ImportError:
@@ -52,7 +47,8 @@ def _api(psm: int = AUTO) -> Any:
         log.warning("ingebouwde OCR: pad naar de taalgegevens niet bruikbaar")
         return None
     try:
-        return tesserocr.PyTessBaseAPI(path=path, lang=LANGUAGE, psm=psm, oem=tesserocr.OEM.LSTM_ONLY)
+        return tesserocr.PyTessBaseAPI(path=path, lang=LANGUAGE, psm=tesserocr.PSM.AUTO,
+                                       oem=tesserocr.OEM.LSTM_ONLY)
     except RuntimeError as exc:
         log.warning("ingebouwde OCR niet gestart (%s)", type(exc).__name__)
         return None
@@ -80,22 +76,22 @@ def available() -> bool:
 def tsv(image: Image.Image, psm: int | None = None, dpi: float | None = None) -> str:
     """Tesseract's TSV output (the same columns as `tesseract ... tsv`) for one page; `psm`
     a page-segmentation mode other than automatic (3), as `--psm` of the program."""
-    mode = AUTO if psm is None else psm
-    api = _api(mode)
+    api = _api()
     if api is None:
         return ""
-    with _lock_for(mode):
-        api.SetImage(image)
-        # the program reads the resolution from the PNG; an image in memory has none, and
-        # Tesseract then assumes 70 dpi, which changes what it reads
-        if dpi is not None:
-            api.SetSourceResolution(int(dpi))
-        return str(api.GetTSVText(0))
-
-
-def _lock_for(mode: int) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(mode, threading.Lock())
+    with _lock:
+        if psm is not None:
+            api.SetPageSegMode(psm)
+        try:
+            api.SetImage(image)
+            # the program reads the resolution from the PNG; an image in memory has none, and
+            # Tesseract then assumes 70 dpi, which changes what it reads
+            if dpi is not None:
+                api.SetSourceResolution(int(dpi))
+            return str(api.GetTSVText(0))
+        finally:
+            if psm is not None:
+                api.SetPageSegMode(3)
 
 
 @cache

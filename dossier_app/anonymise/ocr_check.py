@@ -20,7 +20,6 @@ import hashlib
 import os
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -287,10 +286,9 @@ def _tsv_outputs_memo(exe: str, image: Image.Image, target: Path, memo: Memo | N
 def _tsv_outputs(exe: str, image: Image.Image, target: Path) -> list[str]:
     """Tesseract's TSV in each of PSM_MODES. The program's modes run at the same time (one
     process each): on two cores a page costs the time of one; the built-in engine reads
-    them beside each other too, in threads, in memory."""
+    them one after the other, in memory."""
     if exe == BUILTIN:
-        with ThreadPoolExecutor(len(PSM_MODES), thread_name_prefix="ocr") as pool:
-            return list(pool.map(lambda psm: ocr_builtin.tsv(image, int(psm)), PSM_MODES))
+        return [ocr_builtin.tsv(image, int(psm)) for psm in PSM_MODES]
     image.save(target, compress_level=1)  # the same pixels; level 6 cost 0.15 s per page
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
