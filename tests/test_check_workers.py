@@ -86,3 +86,20 @@ def test_close_lets_the_workers_go_and_asking_again_starts_new_ones() -> None:
     fresh = workers.checker()
     assert fresh is not None and _pid(fresh) != pid
     workers.close()
+
+
+def _name_detector_loaded() -> bool:
+    import sys
+
+    return "deduce" in sys.modules
+
+
+def test_the_checker_loads_the_name_detector_only_when_told() -> None:
+    # Not while the documents are made: the document workers and the detector (60 MB) need
+    # not be held at the same time.
+    with CheckWorkers() as workers:
+        checker = workers.checker()
+        assert checker is not None
+        assert not checker.submit(_name_detector_loaded).result(timeout=120)
+        workers.load_name_detector()
+        assert checker.submit(_name_detector_loaded).result(timeout=120)

@@ -93,8 +93,9 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     remove_stale_workdirs()
     own = workers is None
     workers = workers or CheckWorkers()
-    # The loket's check at the end needs the name detector: load it now, while the documents
-    # are done, in the checker's worker process. Without workers, in a thread here.
+    # The loket's check at the end runs in the checker's worker process, which imports what it
+    # needs while the documents are done. Without workers, the name detector loads in a
+    # thread here.
     checker = workers.checker()
     if checker is None:
         threading.Thread(target=warm_up_checker, name="flagger-laden", daemon=True).start()
@@ -102,6 +103,9 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         docs = _documents_in_order(case, result)
         processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
         _stop_if(cancelled)  # a stop asked for while the last documents were finishing
+        # Not before: the document workers and the name detector (60 MB) need not be held at
+        # the same time, and loading it takes less than the cover and the assembly.
+        workers.load_name_detector()
         # The gate's worker starts now (unless kept from a build before), while the cover is
         # made and the bundle assembled: the document workers have ended.
         gater = workers.gater() if checker is not None and options.beside_window else None

@@ -1,6 +1,7 @@
-"""The build's checking workers: `checker` loads the name detector (and imports the loket's
-verify) while the documents are done, and then runs that verify over the bundle; beside a
-window, `gater` runs the gate.
+"""The build's checking workers: `checker` imports the loket's verify while the documents
+are done, loads the name detector once they are (while the cover is made and the bundle
+assembled), and then runs that verify over the bundle; beside a window, `gater` runs the
+gate.
 
 Loading holds the interpreter's lock for long stretches (unpickling the name lists), so it
 runs in a process of its own (the wizard builds in a thread beside its window). This
@@ -32,9 +33,21 @@ class CheckWorkers:
     def __init__(self) -> None:
         self._pools: dict[str, ProcessPoolExecutor | None] = {"checker": None, "gater": None}
         self._lock = threading.Lock()
+        self._detector_in: ProcessPoolExecutor | None = None  # the checker that loads it
 
     def checker(self) -> ProcessPoolExecutor | None:
-        return self._get("checker", warm_up)
+        """The checker, importing what verify needs; the name detector (60 MB) is loaded
+        when `load_name_detector` says so, not while the documents are made."""
+        return self._get("checker", warm_up_imports)
+
+    def load_name_detector(self) -> None:
+        """Have the checker load the name detector now (once per worker; no-op without)."""
+        checker = self.checker()
+        with self._lock:
+            if checker is None or checker is self._detector_in:
+                return
+            self._detector_in = checker
+        checker.submit(warm_up)
 
     def gater(self) -> ProcessPoolExecutor | None:
         return self._get("gater", warm_up_gate)
@@ -77,10 +90,16 @@ def _usable(pool: ProcessPoolExecutor) -> bool:
     return not getattr(pool, "_broken", False) and not getattr(pool, "_shutdown_thread", False)
 
 
+def warm_up_imports() -> None:
+    """What verify needs, imported while the worker waits."""
+    import dossier_app.bundle.build
+    import dossier_app.bundle.verify  # noqa: F401
+
+
 def warm_up() -> None:
     """Only a head start: verify loads the detector again if this failed, and reports it."""
     try:
-        import dossier_app.bundle.verify  # noqa: F401  (imported now, used by the build later)
+        warm_up_imports()
         from dossier_app.anonymise.detect import warm_up as load_name_detector
 
         load_name_detector()
