@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import time
 from pathlib import Path
 
 import pytest
 from conftest import REPO
+from proctools import gone_within
 
 from dossier_app.bundle.build import BuildOptions, build_bundle
 from dossier_app.bundle.checker import CheckWorkers
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.skipif(parallel_workers(2) < 2, reason="needs two cores
 
 def _pid(pool) -> int:
     return pool.submit(os.getpid).result(timeout=120)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_builds_use_the_workers_they_are_given_and_leave_them_running(tmp_path: Path) -> None:
@@ -49,16 +41,7 @@ def test_builds_use_the_workers_they_are_given_and_leave_them_running(tmp_path: 
         assert first.verify.exit_code == second.verify.exit_code == 0
         assert verify_bundle(tmp_path / "twee.pdf", bestand="twee.pdf").exit_code == 0
     assert not workers.active
-    assert _wait_gone(pids)
-
-
-def _wait_gone(pids: tuple[int, ...]) -> bool:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if not any(_alive(pid) for pid in pids):
-            return True
-        time.sleep(0.1)
-    return False
+    assert gone_within(pids)
 
 
 def test_a_worker_that_died_is_replaced_when_next_asked_for() -> None:
@@ -82,7 +65,7 @@ def test_close_lets_the_workers_go_and_asking_again_starts_new_ones() -> None:
     pid = _pid(checker)
     workers.close()
     assert not workers.active
-    assert _wait_gone((pid,))
+    assert gone_within((pid,))
     fresh = workers.checker()
     assert fresh is not None and _pid(fresh) != pid
     workers.close()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+from proctools import gone_within, running
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -156,27 +156,16 @@ if __name__ == "__main__":
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"  # a zombie has ended; nobody may be left to reap it here
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_the_worker_ends_when_its_caller_is_killed() -> None:
     parent = subprocess.Popen([sys.executable, "-c", _ORPHAN_PARENT], stdout=subprocess.PIPE, text=True)
     try:
         worker = int(parent.stdout.readline())  # type: ignore[union-attr]
-        assert _alive(worker)
+        assert running(worker)
     finally:
         parent.kill()  # as if the app crashed: no clean-up ran
         parent.wait()
-    deadline = time.monotonic() + 30
-    while _alive(worker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _alive(worker)
+    assert gone_within([worker])
 
 
 def test_a_finding_carries_its_whole_value_page_span_and_boxes(tmp_path: Path) -> None:

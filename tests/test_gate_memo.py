@@ -165,3 +165,15 @@ def test_a_resaved_file_is_known_by_its_pages(tmp_path: Path, monkeypatch: pytes
         pdf.save(resaved, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=False)
     _check(resaved, memo)
     assert reads.stretches() == set()
+
+
+def test_another_pdfium_reads_every_page_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # PDFium reads the text too: an upgraded pypdfium2 may read a page differently.
+    import importlib.metadata
+
+    reads, memo, report = _checked_once(tmp_path, monkeypatch)
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "999.0" if name == "pypdfium2" else real(name))
+    _check(report, memo)
+    assert reads.stretches() == {(0, PAGES)}

@@ -7,10 +7,10 @@ import atexit
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from proctools import gone_within, running
 
 from dossier_app.processes import spawn_pool
 
@@ -115,14 +115,6 @@ if __name__ == "__main__":
 """
 
 
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_a_pool_worker_ends_when_the_process_that_started_it_is_killed(tmp_path: Path) -> None:
     script = tmp_path / "ouder.py"
@@ -130,11 +122,8 @@ def test_a_pool_worker_ends_when_the_process_that_started_it_is_killed(tmp_path:
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=ENV)
     try:
         worker = int(parent.stdout.readline())  # type: ignore[union-attr]
-        assert _running(worker)
+        assert running(worker)
     finally:
         parent.kill()  # no clean-up runs: the pool never tells its worker to stop
         parent.wait()
-    deadline = time.monotonic() + 30
-    while _running(worker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _running(worker)
+    assert gone_within([worker])

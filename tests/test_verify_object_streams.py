@@ -161,15 +161,20 @@ def test_bytes_after_the_compressed_data_of_a_page(fresh):  # noqa: F811
     assert not report.wijzigingen  # the page decodes as built: only the bytes tell
 
 
+def _resave_with_object_streams(path, level: int) -> None:
+    """qpdf writes the file anew, every stream recompressed at `level`, in object streams."""
+    pikepdf.settings.set_flate_compression_level(level)
+    try:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            pdf.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate, recompress_flate=True)
+    finally:
+        pikepdf.settings.set_flate_compression_level(-1)
+
+
 def test_bytes_after_the_compressed_data_of_an_object_stream(fresh):  # noqa: F811
     """qpdf writes the object streams with fast compression; recompressed tighter, the
     secret fits after the end of the data without moving a byte of the file."""
-    pikepdf.settings.set_flate_compression_level(1)
-    try:
-        with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
-            pdf.save(fresh, object_stream_mode=pikepdf.ObjectStreamMode.generate, recompress_flate=True)
-    finally:
-        pikepdf.settings.set_flate_compression_level(-1)
+    _resave_with_object_streams(fresh, level=1)
     raw = fresh.read_bytes()
     at = raw.index(b"/Type /ObjStm")
     start, data_at = raw.rindex(b" obj", 0, at), raw.index(b"stream\n", at) + 7
@@ -250,12 +255,7 @@ def test_font_bomb_is_refused(fresh):  # noqa: F811
 
 def test_a_resave_with_recompressed_object_streams_passes(fresh):  # noqa: F811
     """qpdf writing every stream anew (tighter compression, object streams): harmless."""
-    pikepdf.settings.set_flate_compression_level(9)
-    try:
-        with pikepdf.open(fresh, allow_overwriting_input=True) as pdf:
-            pdf.save(fresh, object_stream_mode=pikepdf.ObjectStreamMode.generate, recompress_flate=True)
-    finally:
-        pikepdf.settings.set_flate_compression_level(-1)
+    _resave_with_object_streams(fresh, level=9)
     report = verify(fresh)
     assert report.ok, [m.tekst for m in report.problemen]
 

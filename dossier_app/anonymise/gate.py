@@ -48,10 +48,11 @@ from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.anonymise.ocr_check import readable_categories
 from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
+from dossier_app.bundle.hashing import FileKeys, file_keys
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
 from dossier_app.processes import NO_WINDOW, parallel_workers, program_path
-from dossier_app.store.memo import Memo
+from dossier_app.store.memo import Memo, code_fingerprint
 from dossier_app.taal import aantal
 
 log = logging.getLogger(__name__)
@@ -206,7 +207,9 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     findings: list[_Finding] = []
     engine_paths = external_engines()
     builtin = _builtin_engines(list(engine_paths))
-    known = _TextMemo.open(memo, identifiers_key, path, [*engine_paths.items(), *((b, "") for b in builtin)])
+    keys = file_keys(path) if memo else None
+    known = (_TextMemo(memo, identifiers_key, keys, [*engine_paths.items(), *((b, "") for b in builtin)])
+             if memo and keys and identifiers_key else None)
     first, stop = known.unknown_stretch() if known else (0, None)
     external: dict[str, _Program] = {}
     workers: dict[str, list[TextJob]] = {}
@@ -224,7 +227,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                                      identifiers_finder, lits, first, count)
         # The image pages now, while the engines started above still read: on a laptop with
         # no programs the engines in wheels take seconds, and so does reading the scans.
-        findings += _check_image_pages(path, identifiers_finder, memo)
+        findings += _check_image_pages(path, identifiers_finder, memo, keys)
         if read_texts:
             for name in builtin:
                 texts = (_finish_pypdf_workers(workers[name]) if workers[name]
@@ -292,27 +295,14 @@ class _TextMemo:
     libraries by their versions), the document's optional-content settings and the
     program's code. A rebuild after a voorblad edit then reads only the new pages' text."""
 
-    def __init__(self, memo: Memo, names: list[str]) -> None:
+    def __init__(self, memo: Memo, identifiers_key: str, keys: FileKeys,
+                 engines: Sequence[tuple[str, str]]) -> None:
+        """`engines`: (name, program) of the engines besides PDFium ("" for one in a wheel)."""
+        shared = ["gate-tekst-pagina", code_fingerprint(), identifiers_key,
+                  *(_engine_identity(name, exe) for name, exe in [("pdfium", ""), *engines]),
+                  keys.optional_content]
         self._memo = memo
-        self._names = names  # per page, 0-based
-
-    @classmethod
-    def open(cls, memo: Memo | None, identifiers_key: str, path: Path,
-             engines: Sequence[tuple[str, str]]) -> _TextMemo | None:
-        if memo is None or not identifiers_key:
-            return None
-        from dossier_app.bundle.hashing import DigestCache, object_digest, page_digest
-        from dossier_app.store.memo import code_fingerprint
-
-        try:
-            with pikepdf.open(path) as pdf:
-                shared = ["gate-tekst-pagina", code_fingerprint(), identifiers_key,
-                          *(_engine_identity(name, exe) for name, exe in engines),
-                          object_digest(pdf.Root.get("/OCProperties"))]
-                cache = DigestCache()
-                return cls(memo, [memo.name([*shared, page_digest(page, cache)]) for page in pdf.pages])
-        except (pikepdf.PdfError, ValueError, OSError):
-            return None  # the checks below report what is wrong with the file
+        self._names = [memo.name([*shared, page]) for page in keys.pages]  # per page, 0-based
 
     def unknown_stretch(self) -> tuple[int, int]:
         """[first, stop) 0-based: the shortest stretch holding every page not known clean;
@@ -336,7 +326,7 @@ def _engine_identity(name: str, exe: str) -> str:
         return f"{name}:{exe}:{info.st_size}:{info.st_mtime_ns}"
     from importlib.metadata import PackageNotFoundError, version
 
-    package = {"pdfminer": "pdfminer.six"}.get(name, name)
+    package = {"pdfminer": "pdfminer.six", "pdfium": "pypdfium2"}.get(name, name)
     try:
         return f"{name}:{version(package)}"
     except PackageNotFoundError:
@@ -484,7 +474,8 @@ class _Program:
 # --------------------------------------------------------------------------- image pages
 
 
-def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None) -> list[_Finding]:
+def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None,
+                       keys: FileKeys | None = None) -> list[_Finding]:
     """Pages that are images (scans, pages the redactor rendered), read with Tesseract at
     300 dpi with the black boxes blanked (`ocr_check`): a known identifier still readable
     blocks like one in the text. Without Tesseract nothing is read here; those pages stay
@@ -492,7 +483,7 @@ def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None) -> 
     from dossier_app.store.workdir import private_workdir
 
     with private_workdir() as folder:
-        found = readable_categories(path, finder, folder, memo)
+        found = readable_categories(path, finder, folder, memo, keys)
     return [_Finding(categorie, f"pagina {page}", "tekstherkenning")
             for page, categories in sorted(found.items()) for categorie in sorted(categories)]
 

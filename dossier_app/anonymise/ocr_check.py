@@ -22,7 +22,6 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-import pikepdf
 import PIL
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -40,7 +39,7 @@ from dossier_app.anonymise.ocr import (
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH
-from dossier_app.bundle.hashing import DigestCache, object_digest, page_digest
+from dossier_app.bundle.hashing import FileKeys
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
 from dossier_app.store.memo import Memo, code_fingerprint
@@ -130,18 +129,18 @@ def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, w
 
 
 def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
-                        memo: Memo | None = None) -> dict[int, set[str]]:
+                        memo: Memo | None = None, keys: FileKeys | None = None) -> dict[int, set[str]]:
     """Per image page, the categories of the known identifiers still readable on it (for
     the gate: it knows no regions, so black boxes are found in the pixels). `memo`: what
     Tesseract read on this very page before (a rebuild after a voorblad edit reads the
-    same scans again), found by the page's digest without rendering it, or else in an
+    same scans again), found by the page's digest (`keys`) without rendering it, or else in an
     image with exactly these pixels; the identifiers are always searched anew. A read that
     failed or timed out raises: the page was not checked (the gate then refuses)."""
     pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
         return {}
-    names = _page_names(pdf_path, pages, exe, memo) if memo else {}
+    names = _page_names(keys, pages, exe, memo) if memo and keys else {}
     outputs = {n: out for n in names if (out := _outputs_from(memo, names[n])) is not None}
     for number, image, _scale in _rendered(pdf_path, [n for n in pages if n not in outputs]):
         blank_dark_boxes(image)
@@ -158,22 +157,15 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     return found
 
 
-def _page_names(pdf_path: Path, pages: Sequence[int], exe: str, memo: Memo) -> dict[int, str]:
+def _page_names(keys: FileKeys, pages: Sequence[int], exe: str, memo: Memo) -> dict[int, str]:
     """Memo names for what Tesseract reads on each of `pages`, made from the page itself
     (its digest covers content, resources, boxes, rotation and annotations) and everything
     its rendering and reading depend on besides: the document's optional-content settings,
     PDFium's and Pillow's versions, the resolution, the program's code (the blanking of
-    black boxes) and the engine with its modes. Empty when pikepdf cannot open the file
-    (every page is then rendered, as without a memo)."""
-    try:
-        with pikepdf.open(pdf_path) as pdf:
-            shared = ["ocr-tsv-pagina", code_fingerprint(), engine_identity(exe), *PSM_MODES,
-                      str(DPI), pdfium.PDFIUM_INFO.version, PIL.__version__,
-                      object_digest(pdf.Root.get("/OCProperties"))]
-            cache = DigestCache()
-            return {n: memo.name([*shared, page_digest(pdf.pages[n - 1], cache)]) for n in pages}
-    except (pikepdf.PdfError, IndexError, ValueError):
-        return {}
+    black boxes) and the engine with its modes."""
+    shared = ["ocr-tsv-pagina", code_fingerprint(), engine_identity(exe), *PSM_MODES, str(DPI),
+              pdfium.PDFIUM_INFO.version, PIL.__version__, keys.optional_content]
+    return {n: memo.name([*shared, keys.pages[n - 1]]) for n in pages if n <= len(keys.pages)}
 
 
 def _outputs_from(memo: Memo | None, name: str) -> list[str] | None:

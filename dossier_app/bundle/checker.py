@@ -50,7 +50,7 @@ class CheckWorkers:
         checker.submit(warm_up)
 
     def gater(self) -> ProcessPoolExecutor | None:
-        return self._get("gater", warm_up_gate)
+        return self._get("gater", warm_up_imports)
 
     def _get(self, role: str, warm: Callable[[], None]) -> ProcessPoolExecutor | None:
         with self._lock:
@@ -91,23 +91,16 @@ def _usable(pool: ProcessPoolExecutor) -> bool:
 
 
 def warm_up_imports() -> None:
-    """What verify needs, imported while the worker waits."""
-    import dossier_app.bundle.build
-    import dossier_app.bundle.verify  # noqa: F401
+    """What the checks need, imported while the worker waits: the build module, where the
+    calls of verify and the gate live, imports both."""
+    import dossier_app.bundle.build  # noqa: F401
 
 
 def warm_up() -> None:
     """Only a head start: verify loads the detector again if this failed, and reports it."""
     try:
-        warm_up_imports()
         from dossier_app.anonymise.detect import warm_up as load_name_detector
 
         load_name_detector()
     except Exception as exc:
         log.warning("naamdetectie niet vooraf geladen (%s)", type(exc).__name__)
-
-
-def warm_up_gate() -> None:
-    """The gate's imports, done while the worker waits for the bundle."""
-    import dossier_app.anonymise.gate
-    import dossier_app.bundle.build  # noqa: F401  (the gate's call lives there)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
@@ -223,3 +224,23 @@ def page_digests(pdf: pikepdf.Pdf) -> list[str]:
     """Digests of all pages, sharing stream hashes and subtree walks between pages."""
     cache = DigestCache()
     return [page_digest(page, cache) for page in pdf.pages]
+
+
+@dataclass(frozen=True)
+class FileKeys:
+    """What a file's pages are, for remembering what was read on them before: each page's
+    digest, and the digest of the document-level setting that changes what a page shows
+    (the catalog's /OCProperties: which optional content is visible)."""
+
+    pages: list[str]
+    optional_content: str
+
+
+def file_keys(path: Path) -> FileKeys | None:
+    """The FileKeys of the PDF at `path`; None when pikepdf cannot open it (the caller then
+    reads every page, as without a memo)."""
+    try:
+        with pikepdf.open(path) as pdf:
+            return FileKeys(page_digests(pdf), object_digest(pdf.Root.get("/OCProperties")))
+    except (pikepdf.PdfError, ValueError, OSError):
+        return None
