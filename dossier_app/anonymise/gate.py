@@ -355,13 +355,12 @@ def pypdf_texts(path: Path, first: int = 0, stop: int | None = None) -> list[str
     """Page texts by pypdf, pages [first, stop)."""
     import pypdf  # only where fewer than two external engines are installed
 
+    # Its warnings (fonts, repaired structure) are noise here, in English on the user's
+    # terminal: pypdf logs them under its modules' names, so the level is set on the
+    # parent logger ("disabled" there did not reach "pypdf._cmap").
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = pypdf.PdfReader(path, strict=False)
-    pages = reader.pages[first:stop]
-    logging.getLogger("pypdf").disabled = True  # its font warnings are noise here
-    try:
-        return [page.extract_text() or "" for page in pages]
-    finally:
-        logging.getLogger("pypdf").disabled = False
+    return [page.extract_text() or "" for page in reader.pages[first:stop]]
 
 
 _BUILTIN_TEXTS = {"pypdf": pypdf_texts, "pdfminer": pdfminer_texts}
@@ -400,9 +399,9 @@ def _start_pypdf_workers(path: Path) -> list[TextJob]:
 _PYPDF_WORKER = """\
 import json, logging, sys
 import pypdf
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 reader = pypdf.PdfReader(sys.argv[1], strict=False)
 pages = reader.pages[int(sys.argv[2]):int(sys.argv[3])]
-logging.getLogger("pypdf").disabled = True
 sys.stdout.write(json.dumps([page.extract_text() or "" for page in pages]))
 """
 
