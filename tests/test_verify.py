@@ -18,7 +18,7 @@ from test_assemble import NAMES, build_bundle, make_info, make_parts, make_pdf
 
 from dossier_app.bundle import manifest
 from dossier_app.bundle.assemble import Part, assemble
-from dossier_app.bundle.verify import count_revisions, report_dict, report_text, verify_bundle
+from dossier_app.bundle.verify import VerifyReport, count_revisions, report_dict, report_text, verify_bundle
 from dossier_app.errors import ExitCode, NotABundleError
 
 
@@ -297,7 +297,18 @@ def test_page_without_text_is_listed_as_not_checked(tmp_path):
     report = verify(out)
     assert report.ok
     assert report.niet_gecontroleerd == [9]
-    assert "NIET_GECONTROLEERD" in {m.code for m in report.meldingen}
+    note = next(m.tekst for m in report.meldingen if m.code == "NIET_GECONTROLEERD")
+    assert note.startswith("Pagina 9 heeft geen tekst") and note.endswith("Bekijk deze pagina zelf.")
+
+
+def test_several_pages_without_text_are_named_in_the_plural():
+    from dossier_app.bundle.verify import _note_meldingen
+
+    report = VerifyReport("bundel.pdf", {})
+    report.niet_gecontroleerd = [3, 4, 5, 9]
+    [note] = _note_meldingen(report)
+    assert note.tekst.startswith("Pagina's 3-5, 9 hebben geen tekst")
+    assert note.tekst.endswith("Bekijk deze pagina's zelf.")
 
 
 # --- the manifest's rules -------------------------------------------------------------

@@ -972,8 +972,13 @@ def _note_meldingen(report: VerifyReport) -> list[Melding]:
     if not report.niet_gecontroleerd:
         return []
     lijst = _ranges(report.niet_gecontroleerd)
-    return [Melding("NIET_GECONTROLEERD", f"Pagina {lijst} heeft geen tekst (scan of afbeelding) en is "
-                    "niet op persoonsgegevens doorzocht. Bekijk deze pagina's zelf.", "waarschuwing")]
+    if len(report.niet_gecontroleerd) == 1:
+        tekst = (f"Pagina {lijst} heeft geen tekst (scan of afbeelding) en is niet op "
+                 "persoonsgegevens doorzocht. Bekijk deze pagina zelf.")
+    else:
+        tekst = (f"Pagina's {lijst} hebben geen tekst (scans of afbeeldingen) en zijn niet op "
+                 "persoonsgegevens doorzocht. Bekijk deze pagina's zelf.")
+    return [Melding("NIET_GECONTROLEERD", tekst, "waarschuwing")]
 
 
 def _ranges(numbers: Sequence[int]) -> str:
