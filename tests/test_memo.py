@@ -202,6 +202,24 @@ class _Ctx:
         return False
 
 
+def test_starting_a_preparation_asks_the_keyring_nothing_in_the_windows_thread(monkeypatch) -> None:
+    # prepare_job is called in the window's thread when the job starts: the keyring (a
+    # D-Bus or Credential Manager call) and compiling the identifiers belong in the job.
+    from dossier_app.ui import review_page
+
+    asked: list[str] = []
+    monkeypatch.setattr(review_page.DocumentCache, "open_default",
+                        classmethod(lambda cls: asked.append("sleutelbos")))
+    real_ids = review_page.identifiers_for_case
+    monkeypatch.setattr(review_page, "identifiers_for_case",
+                        lambda case: asked.append("gegevens") or real_ids(case))
+    case = read_case(EXAMPLE / "casus.toml")
+    job = review_page.prepare_job(case, [], {})
+    assert asked == []
+    assert job(_Ctx()) == []
+    assert asked == ["sleutelbos", "gegevens"]
+
+
 def test_bouwen_after_alles_voorbereiden_converts_nothing_again(tmp_path: Path) -> None:
     """The wizard's preparation fills the document cache under the build's keys: the build
     then takes every document from it, and its pages are the pages of a build that made

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from dossier_app.anonymise.case_identifiers import identifiers_for_case
+from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle.cache import DocumentCache
 from dossier_app.case_model import Case, Document, Lakvlak
 from dossier_app.documents import workers as doc_workers
@@ -84,10 +85,9 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
     converts and redacts nothing again (the cached PDF is the same whether or not the
     flagger and the gate looked at it; the build's own checks run over the whole bundle)."""
     keys = keys or {}
-    cache = DocumentCache.open_default()
-    ids = identifiers_for_case(case)
 
-    def remember(doc: Document, p: ProcessedDocument) -> None:
+    def remember(cache: DocumentCache | None, ids: IdentifierSet, doc: Document,
+                 p: ProcessedDocument) -> None:
         if cache is not None:
             with contextlib.suppress(OSError):  # only a later build's head start
                 cache.put(cache.key_for(doc, ids, options_for(doc)), p)
@@ -101,7 +101,7 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
     def options_for(doc: Document) -> PipelineOptions:
         return prepare_options(case, passwords.get(str(doc.pad)))
 
-    def serial(ctx: JobContext) -> list[Prepared]:
+    def serial(ctx: JobContext, cache: DocumentCache | None, ids: IdentifierSet) -> list[Prepared]:
         out = []
         for n, doc in enumerate(docs, start=1):
             if ctx.cancelled():
@@ -110,18 +110,22 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
             try:
                 with private_workdir() as workdir:
                     processed = process_document(doc, ids, workdir, options_for(doc))
-                    remember(doc, processed)
+                    remember(cache, ids, doc, processed)
                     out.append(Prepared(doc, review_of(doc, processed)))
             except DossierError as exc:
                 out.append(Prepared(doc, None, exc.message))
         return out
 
     def job(ctx: JobContext) -> list[Prepared]:
+        # Here, in the job's thread: asking the keyring and compiling the identifiers would
+        # otherwise keep the window waiting when the job is started.
+        cache = DocumentCache.open_default()
+        ids = identifiers_for_case(case)
         workers = parallel_workers(len(docs))
         pool = (spawn_pool(workers, initializer=doc_workers.init, initargs=(case, False))
                 if workers > 1 else None)
         if pool is None:
-            return serial(ctx)
+            return serial(ctx, cache, ids)
         done: dict[int, Prepared] = {}
         with private_workdir() as workdir, pool:
             futures = {pool.submit(doc_workers.process, doc, str(workdir), options_for(doc)): i
@@ -131,7 +135,7 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
                 i = futures[future]
                 try:
                     processed = future.result()
-                    remember(docs[i], processed)
+                    remember(cache, ids, docs[i], processed)
                     done[i] = Prepared(docs[i], review_of(docs[i], processed))
                 except DossierError as exc:
                     done[i] = Prepared(docs[i], None, exc.message)
