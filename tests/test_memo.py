@@ -12,8 +12,10 @@ from conftest import REPO
 from keyringhelpers import memory_keyring
 
 from dossier_app.anonymise import detect, ocr_check
+from dossier_app.anonymise.case_identifiers import identifiers_for_case
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.bundle.build import BuildOptions, build_bundle
+from dossier_app.bundle.manifest import BESTANDSNAAM
 from dossier_app.case import read_case
 from dossier_app.errors import LeakError
 from dossier_app.logs import data_dir
@@ -136,10 +138,10 @@ def test_the_gate_knows_a_page_it_read_before_without_rendering_it(tmp_path: Pat
     rendered: list[int] = []
     real = ocr_check._rendered
 
-    def counting(pdf_path, pages):
+    def counting(pdf_path, pages, **kwargs):
         pages = list(pages)
         rendered.extend(pages)
-        yield from real(pdf_path, pages)
+        yield from real(pdf_path, pages, **kwargs)
 
     monkeypatch.setattr(ocr_check, "_rendered", counting)
     memo = Memo(tmp_path / "memo", new_key())
@@ -247,6 +249,39 @@ def test_bouwen_after_alles_voorbereiden_converts_nothing_again(tmp_path: Path) 
     # and byte for byte: a build is reproducible (the stamp's resource name is chosen, not random)
     assert (tmp_path / "uit-cache.pdf").read_bytes() == (tmp_path / "vers.pdf").read_bytes()
     assert cached.verify.ok and fresh.verify.ok
+
+
+@pytest.mark.skipif(ocr_check._engine() is None, reason="Tesseract (nld) not installed")
+def test_bouwen_after_alles_voorbereiden_reads_no_scan_again(tmp_path: Path, monkeypatch) -> None:
+    """The preparation's gate read the example's scanned consent form; the build's gate reads
+    the same page beneath its footer stamp, the same pixels, and takes Tesseract's answer
+    from the memo. Without the stamp lifted the pixels differ and Tesseract reads again."""
+    from dossier_app.anonymise import gate
+    from dossier_app.ui.review_page import prepare_job
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    case = read_case(folder / "casus.toml")
+    runs: list[int] = []
+    real = ocr_check._tsv_outputs
+    monkeypatch.setattr(ocr_check, "_tsv_outputs", lambda *a: runs.append(1) or real(*a))
+    real_pages = ocr_check.image_pages
+    looked_at: list[int] = []
+    monkeypatch.setattr(ocr_check, "image_pages", lambda p: looked_at.extend(real_pages(p)) or real_pages(p))
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")  # preparation and gate in this process, counted
+    with memory_keyring():
+        prepare_job(case, list(case.documenten), {})(_Ctx())
+        assert runs and looked_at  # the consent form's own gate read it
+        runs.clear(), looked_at.clear()
+        build_bundle(case, tmp_path / "bundel.pdf", BuildOptions())
+        assert looked_at  # the build's gate found the scan among its pages
+        assert runs == []  # and Tesseract read nothing
+        # the same bundle with its stamp on the scan: other pixels, read again, and clean
+        ids = identifiers_for_case(case)
+        memo = Memo.open_default("controles")
+        gate.verify_pdf(tmp_path / "bundel.pdf", ids.finder, ids.literal_variants(), memo=memo,
+                        allowed_attachments=frozenset({BESTANDSNAAM}))
+    assert runs
 
 
 @pytest.mark.skipif(not detect.DeduceNames.available(), reason="deduce is not installed")

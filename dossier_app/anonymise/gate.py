@@ -192,7 +192,8 @@ def _builtin_engines(external: list[str]) -> list[str]:
 def verify_pdf(path: Path, identifiers_finder: Finder,
                literals: Sequence[tuple[str, str]], *,
                allowed_attachments: frozenset[str] = frozenset(),
-               memo: Memo | None = None, identifiers_key: str = "") -> GateReport:
+               memo: Memo | None = None, identifiers_key: str = "",
+               stamped: bool = False) -> GateReport:
     """Check `path` for identifiers in every channel. Raise LeakError on any finding.
 
     `allowed_attachments` names embedded files the product itself added (the bundle's
@@ -201,7 +202,8 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     `identifiers_key` (`IdentifierSet.fingerprint()` of the identifiers searched for) also
     which pages every text engine read clean before (`_TextMemo`): the engines then read
     only the stretch of pages not known. The object walk and the image pages always run
-    over the whole file."""
+    over the whole file. `stamped`: a bundle, whose image pages are read beneath the
+    footer stamp (`ocr_check.lift_stamp`; the stamp's text is read by the text engines)."""
     started = time.monotonic()
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
@@ -227,7 +229,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                                      identifiers_finder, lits, first, count)
         # The image pages now, while the engines started above still read: on a laptop with
         # no programs the engines in wheels take seconds, and so does reading the scans.
-        findings += _check_image_pages(path, identifiers_finder, memo, keys)
+        findings += _check_image_pages(path, identifiers_finder, memo, keys, stamped)
         if read_texts:
             for name in builtin:
                 texts = (_finish_pypdf_workers(workers[name]) if workers[name]
@@ -474,15 +476,15 @@ class _Program:
 
 
 def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None,
-                       keys: FileKeys | None = None) -> list[_Finding]:
+                       keys: FileKeys | None = None, stamped: bool = False) -> list[_Finding]:
     """Pages that are images (scans, pages the redactor rendered), read with Tesseract at
-    300 dpi with the black boxes blanked (`ocr_check`): a known identifier still readable
-    blocks like one in the text. Without Tesseract nothing is read here; those pages stay
-    "not checked" for the user to look at."""
+    300 dpi with the black boxes blanked (`ocr_check`; in a bundle beneath its stamp): a
+    known identifier still readable blocks like one in the text. Without Tesseract nothing
+    is read here; those pages stay "not checked" for the user to look at."""
     from dossier_app.store.workdir import private_workdir
 
     with private_workdir() as folder:
-        found = readable_categories(path, finder, folder, memo, keys)
+        found = readable_categories(path, finder, folder, memo, keys, beneath_stamp=stamped)
     return [_Finding(categorie, f"pagina {page}", "tekstherkenning")
             for page, categories in sorted(found.items()) for categorie in sorted(categories)]
 

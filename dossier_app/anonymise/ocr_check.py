@@ -9,6 +9,11 @@ the pixels), in more than one page-segmentation mode. The pipeline boxes what is
 readable and burns again (`recheck_rounds`); the gate reads every image page of the final
 file this way and refuses it when a known identifier is readable.
 
+In a bundle the gate reads each image page beneath its footer stamp (`lift_stamp`): the
+stamp is text, which the text engines check, and the pixels beneath it are then exactly
+those the document's own gate read in "Alles voorbereiden", so Tesseract's answer for
+them is found in the memo instead of read again.
+
 Handwriting and bad scans are not read: those pages stay a warning for the user to look
 at. Without Tesseract (with Dutch data) nothing here runs and the warning stays as it was.
 """
@@ -129,20 +134,24 @@ def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, w
 
 
 def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
-                        memo: Memo | None = None, keys: FileKeys | None = None) -> dict[int, set[str]]:
+                        memo: Memo | None = None, keys: FileKeys | None = None, *,
+                        beneath_stamp: bool = False) -> dict[int, set[str]]:
     """Per image page, the categories of the known identifiers still readable on it (for
     the gate: it knows no regions, so black boxes are found in the pixels). `memo`: what
     Tesseract read on this very page before (a rebuild after a voorblad edit reads the
     same scans again), found by the page's digest (`keys`) without rendering it, or else in an
     image with exactly these pixels; the identifiers are always searched anew. A read that
-    failed or timed out raises: the page was not checked (the gate then refuses)."""
+    failed or timed out raises: the page was not checked (the gate then refuses).
+    `beneath_stamp`: a bundle's pages are read without the footer stamp drawn on top of
+    them (`lift_stamp`)."""
     pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
         return {}
-    names = _page_names(keys, pages, exe, memo) if memo and keys else {}
+    names = _page_names(keys, pages, exe, memo, beneath_stamp) if memo and keys else {}
     outputs = {n: out for n in names if (out := _outputs_from(memo, names[n])) is not None}
-    for number, image, _scale in _rendered(pdf_path, [n for n in pages if n not in outputs]):
+    for number, image, _scale in _rendered(pdf_path, [n for n in pages if n not in outputs],
+                                           beneath_stamp=beneath_stamp):
         blank_dark_boxes(image)
         outputs[number] = _tsv_outputs_memo(exe, image, workdir / f"poort-{number}.png", memo)
         if memo and number in names and all(outputs[number]):
@@ -157,14 +166,17 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     return found
 
 
-def _page_names(keys: FileKeys, pages: Sequence[int], exe: str, memo: Memo) -> dict[int, str]:
+def _page_names(keys: FileKeys, pages: Sequence[int], exe: str, memo: Memo,
+                beneath_stamp: bool = False) -> dict[int, str]:
     """Memo names for what Tesseract reads on each of `pages`, made from the page itself
     (its digest covers content, resources, boxes, rotation and annotations) and everything
     its rendering and reading depend on besides: the document's optional-content settings,
     PDFium's and Pillow's versions, the resolution, the program's code (the blanking of
-    black boxes) and the engine with its modes."""
+    black boxes, the lifting of the stamp), whether the stamp is lifted, and the engine
+    with its modes."""
     shared = ["ocr-tsv-pagina", code_fingerprint(), engine_identity(exe), *PSM_MODES, str(DPI),
-              pdfium.PDFIUM_INFO.version, PIL.__version__, keys.optional_content]
+              pdfium.PDFIUM_INFO.version, PIL.__version__, keys.optional_content,
+              "onder-stempel" if beneath_stamp else "hele-pagina"]
     return {n: memo.name([*shared, keys.pages[n - 1]]) for n in pages if n <= len(keys.pages)}
 
 
@@ -176,20 +188,61 @@ def _outputs_from(memo: Memo | None, name: str) -> list[str] | None:
     return None
 
 
-def _rendered(pdf_path: Path, pages: Iterable[int]) -> Iterator[tuple[int, Image.Image, float]]:
-    """Each of `pages` (1-based) rendered for reading, with its scale; the document and
-    each page are closed again, also when the caller stops early."""
+def _rendered(pdf_path: Path, pages: Iterable[int], *,
+              beneath_stamp: bool = False) -> Iterator[tuple[int, Image.Image, float]]:
+    """Each of `pages` (1-based) rendered for reading, with its scale (`beneath_stamp`:
+    without the stamp on top, `lift_stamp`); the document and each page are closed
+    again, also when the caller stops early."""
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         for number in pages:
             page = doc[number - 1]
             try:
+                if beneath_stamp:
+                    lift_stamp(page)
                 image, scale = _render(page)
             finally:
                 page.close()
             yield number, image, scale
     finally:
         doc.close()
+
+
+def lift_stamp(page: pdfium.PdfPage) -> bool:
+    """Take the footer stamp off a bundle page, in memory, before it is rendered; True
+    when there was one.
+
+    The assembly draws the stamp last, as one form of text only (the footer and CONCEPT,
+    `bundle.stamp`), so it is the page's last object. Only such an object is taken off: a
+    form holding nothing but text (in forms of text, up to MAX_FORM_DEPTH deep). What it
+    draws is text, which the gate's text engines read on every page; taking it off hides
+    none of the pixels beneath it (text over a scan can only cover them), and those pixels
+    are then exactly the document's own, as its own gate read them. Any other last object
+    (an image, a path, a form holding either) stays, and the page is read whole."""
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    last = pdfium_c.FPDFPage_GetObject(page, count - 1) if count > 0 else None
+    if not last or pdfium_c.FPDFPageObj_GetType(last) != pdfium_c.FPDF_PAGEOBJ_FORM:
+        return False
+    if not _only_text(last, 0) or not pdfium_c.FPDFPage_RemoveObject(page, last):
+        return False
+    pdfium_c.FPDFPageObj_Destroy(last)  # removed: the page no longer owns it
+    return True
+
+
+def _only_text(form: object, depth: int) -> bool:
+    """Whether a form object draws text and nothing else (an empty one: no)."""
+    count = pdfium_c.FPDFFormObj_CountObjects(form)
+    if count <= 0:
+        return False
+    for k in range(count):
+        child = pdfium_c.FPDFFormObj_GetObject(form, k)
+        kind = pdfium_c.FPDFPageObj_GetType(child)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        if (kind != pdfium_c.FPDF_PAGEOBJ_FORM or depth + 1 >= MAX_FORM_DEPTH
+                or not _only_text(child, depth + 1)):
+            return False
+    return True
 
 
 def _render(page: pdfium.PdfPage) -> tuple[Image.Image, float]:

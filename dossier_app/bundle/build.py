@@ -161,7 +161,7 @@ def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Mem
     try:
         verify_pdf(bundle, ids.finder, ids.literal_variants(),
                    allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo,
-                   identifiers_key=ids.fingerprint())
+                   identifiers_key=ids.fingerprint(), stamped=True)
     except LeakError as exc:
         where = [f"pagina {p.pagina_van}-{p.pagina_tot}: {p.naam}" for p in assembled.onderdelen
                  if p.pagina_van]

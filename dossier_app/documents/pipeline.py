@@ -28,6 +28,7 @@ from dossier_app.documents.convert import convert_docx
 from dossier_app.documents.docx_package import NS_W
 from dossier_app.documents.intake import intake
 from dossier_app.meldingen import Melding
+from dossier_app.store.memo import Memo
 from dossier_app.taal import aantal
 
 
@@ -41,6 +42,10 @@ class PipelineOptions:
     # A bundle build gates and flags the whole bundle once; a single document gets both here.
     gate: bool = True
     flagger: bool = True
+    # The gate's memo (what Tesseract read in a page image): the wizard's preparation
+    # fills it, so its build reads the same scans beneath their stamps without Tesseract.
+    # Not part of any key: it changes no result, only how long a check takes.
+    memo: Memo | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -120,7 +125,7 @@ def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOp
     if boxed:
         result, still_readable = _reread_scans(prepared, ids, lakken, result, ocr, boxed)
     if options.gate:
-        verify_pdf(clean, ids.finder, ids.literal_variants())
+        verify_pdf(clean, ids.finder, ids.literal_variants(), memo=options.memo)
     meldingen = list(prepared.meldingen)
     if ocr:
         meldingen.append(_ocr_melding(ocr))

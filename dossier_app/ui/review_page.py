@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from concurrent.futures import as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import (
     QBuffer,
@@ -52,6 +52,7 @@ from dossier_app.documents import workers as doc_workers
 from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, process_document
 from dossier_app.errors import DossierError
 from dossier_app.processes import parallel_workers, spawn_pool
+from dossier_app.store.memo import CHECKS_MEMO, Memo
 from dossier_app.store.workdir import private_workdir
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.state import CaseState, Review, prepare_options
@@ -83,7 +84,10 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
     Each prepared document also goes into the encrypted document cache (when the keyring
     allows one) under the key a build looks it up by: Bouwen after Alles voorbereiden then
     converts and redacts nothing again (the cached PDF is the same whether or not the
-    flagger and the gate looked at it; the build's own checks run over the whole bundle)."""
+    flagger and the gate looked at it; the build's own checks run over the whole bundle).
+    What each document's gate had Tesseract read in its scans goes into the checks' memo:
+    the build's gate reads the same pixels beneath the footer stamp and finds the answer
+    there instead of reading the scans again."""
     keys = keys or {}
 
     def remember(cache: DocumentCache | None, ids: IdentifierSet, doc: Document,
@@ -98,10 +102,11 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
                       vlakken={k: len(v) for k, v in p.vlakken.items()},
                       meldingen=list(p.meldingen), key=keys.get(str(doc.pad), ""))
 
-    def options_for(doc: Document) -> PipelineOptions:
-        return prepare_options(case, passwords.get(str(doc.pad)))
+    def options_for(doc: Document, memo: Memo | None = None) -> PipelineOptions:
+        return replace(prepare_options(case, passwords.get(str(doc.pad))), memo=memo)
 
-    def serial(ctx: JobContext, cache: DocumentCache | None, ids: IdentifierSet) -> list[Prepared]:
+    def serial(ctx: JobContext, cache: DocumentCache | None, ids: IdentifierSet,
+               memo: Memo | None) -> list[Prepared]:
         out = []
         for n, doc in enumerate(docs, start=1):
             if ctx.cancelled():
@@ -109,7 +114,7 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
             ctx.progress(f"Document {n} van {len(docs)} voorbereiden", n - 1, len(docs))
             try:
                 with private_workdir() as workdir:
-                    processed = process_document(doc, ids, workdir, options_for(doc))
+                    processed = process_document(doc, ids, workdir, options_for(doc, memo))
                     remember(cache, ids, doc, processed)
                     out.append(Prepared(doc, review_of(doc, processed)))
             except DossierError as exc:
@@ -120,15 +125,16 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
         # Here, in the job's thread: asking the keyring and compiling the identifiers would
         # otherwise keep the window waiting when the job is started.
         cache = DocumentCache.open_default()
+        memo = Memo.open_default(CHECKS_MEMO)  # what the gates' Tesseract read, for Bouwen
         ids = identifiers_for_case(case)
         workers = parallel_workers(len(docs))
         pool = (spawn_pool(workers, initializer=doc_workers.init, initargs=(case, False))
                 if workers > 1 else None)
         if pool is None:
-            return serial(ctx, cache, ids)
+            return serial(ctx, cache, ids, memo)
         done: dict[int, Prepared] = {}
         with private_workdir() as workdir, pool:
-            futures = {pool.submit(doc_workers.process, doc, str(workdir), options_for(doc)): i
+            futures = {pool.submit(doc_workers.process, doc, str(workdir), options_for(doc, memo)): i
                        for i, doc in enumerate(docs)}
             ctx.progress(f"0 van {len(docs)} documenten voorbereid", 0, len(docs))
             for future in as_completed(futures):
