@@ -252,6 +252,26 @@ def test_bouwen_after_alles_voorbereiden_converts_nothing_again(tmp_path: Path) 
 
 
 @pytest.mark.skipif(ocr_check._engine() is None, reason="Tesseract (nld) not installed")
+def test_a_build_reads_a_boxed_scan_once_for_the_redactor_and_the_gate(tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    """The example's consent form has a region: the pipeline reads it again after burning
+    the box in, blanking black boxes as the gate does, and the gate (beneath the stamp)
+    finds that very answer. Without the memo (no keyring, or no cache) both read."""
+    case = read_case(EXAMPLE / "casus.toml")
+    reads: list[str] = []
+    real = ocr_check._tsv_outputs
+    monkeypatch.setattr(ocr_check, "_tsv_outputs", lambda *a: reads.append(ocr_check.image_digest(a[1]))
+                        or real(*a))
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")  # the documents and the gate in this process
+    with memory_keyring():
+        build_bundle(case, tmp_path / "bundel.pdf", BuildOptions(converter="builtin"))
+    assert len(reads) == 1  # the re-read after the box was burnt in; the gate took its answer
+    reads.clear()
+    build_bundle(case, tmp_path / "zonder.pdf", BuildOptions(converter="builtin", cache=False))
+    assert len(reads) == 2 and reads[0] == reads[1]  # the same pixels, read twice
+
+
+@pytest.mark.skipif(ocr_check._engine() is None, reason="Tesseract (nld) not installed")
 def test_bouwen_after_alles_voorbereiden_reads_no_scan_again(tmp_path: Path, monkeypatch) -> None:
     """The preparation's gate read the example's scanned consent form; the build's gate reads
     the same page beneath its footer stamp, the same pixels, and takes Tesseract's answer

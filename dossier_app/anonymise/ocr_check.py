@@ -115,19 +115,25 @@ def _bounds(obj: object) -> tuple[float, float, float, float]:
 
 
 def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, workdir: Path,
-                         boxes: dict[int, list[Lakvlak]] | None = None) -> dict[int, list[Lakvlak]]:
+                         boxes: dict[int, list[Lakvlak]] | None = None,
+                         memo: Memo | None = None) -> dict[int, list[Lakvlak]]:
     """Regions (as Lakvlak) around known identifiers Tesseract can still read on `pages`,
-    with the black boxes blanked white: `boxes` per page (the redactor's regions, when the
-    caller knows them) and every solid dark rectangle found in the pixels (a printed
-    black field on a form touches words the same way). Empty without Tesseract."""
+    with the black boxes blanked white: every solid dark rectangle found in the pixels (a
+    printed black field on a form touches words the same way), as the gate blanks them,
+    and then `boxes` per page (the redactor's regions, when the caller knows them; a
+    region drawn thinner than a box is found in the pixels). Empty without Tesseract.
+
+    `memo`: Tesseract's answers by the image's pixels. Where the regions were found in
+    the pixels already, the image is exactly the one the gate will read, so the gate
+    finds this answer for the page instead of reading it again."""
     exe = _engine()
     if not exe:
         return {}
     found: dict[int, list[Lakvlak]] = {}
     for number, image, scale in _rendered(pdf_path, pages):
-        _blank_regions(image, (boxes or {}).get(number, []), scale)
         blank_dark_boxes(image)
-        regions = _readable(exe, image, finder, workdir / f"herlees-{number}.png")
+        _blank_regions(image, (boxes or {}).get(number, []), scale)
+        regions = _readable(exe, image, finder, workdir / f"herlees-{number}.png", memo)
         if regions:
             found[number] = [_to_points(r, scale, number) for r in regions]
     return found
@@ -283,11 +289,11 @@ def _repeat(image: Image.Image, kernel: ImageFilter.Filter, times: int) -> Image
     return image
 
 
-def _readable(exe: str, image: Image.Image, finder: Finder,
-              target: Path) -> list[tuple[int, int, int, int]]:
+def _readable(exe: str, image: Image.Image, finder: Finder, target: Path,
+              memo: Memo | None = None) -> list[tuple[int, int, int, int]]:
     """Pixel boxes around known identifiers Tesseract reads in any of the PSM modes."""
     boxes: list[tuple[int, int, int, int]] = []
-    for lines in _read_modes(exe, image, target):
+    for lines in _read_modes(exe, image, target, memo):
         boxes += [b for b in _hit_boxes(lines, finder) if b not in boxes]
     return boxes
 
@@ -312,9 +318,12 @@ def _engine() -> str | None:
     return tesseract_command() or (BUILTIN if ocr_builtin.available() else None)
 
 
-def _read_modes(exe: str, image: Image.Image, target: Path) -> list[list[list[_Word]]]:
+def _read_modes(exe: str, image: Image.Image, target: Path,
+                memo: Memo | None = None) -> list[list[list[_Word]]]:
     """The words Tesseract reads in each of PSM_MODES, grouped per line."""
-    return [_tsv_words(out) for out in _tsv_outputs(exe, image, target)]
+    # A read that failed gives no words here (and is not remembered); the gate, which
+    # reads every image page of the result, refuses a page it gets no answer for.
+    return [_tsv_words(out) for out in _tsv_outputs_memo(exe, image, target, memo)]
 
 
 def _tsv_outputs_memo(exe: str, image: Image.Image, target: Path, memo: Memo | None) -> list[str]:

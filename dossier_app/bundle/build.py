@@ -197,7 +197,8 @@ def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet,
                        cancelled: Callable[[], bool]) -> tuple[list[ProcessedDocument], int]:
     # The gate and the flagger run once over the whole bundle (below), not per document.
     popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr,
-                            bevestigd=confirmed_hashes(case), gate=False, flagger=False)
+                            bevestigd=confirmed_hashes(case), gate=False, flagger=False,
+                            memo=Memo.open_default(CHECKS_MEMO) if options.cache else None)
     cache = DocumentCache.open_default() if options.cache else None
     keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
     done: dict[int, ProcessedDocument] = {}

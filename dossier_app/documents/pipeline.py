@@ -42,9 +42,9 @@ class PipelineOptions:
     # A bundle build gates and flags the whole bundle once; a single document gets both here.
     gate: bool = True
     flagger: bool = True
-    # The gate's memo (what Tesseract read in a page image): the wizard's preparation
-    # fills it, so its build reads the same scans beneath their stamps without Tesseract.
-    # Not part of any key: it changes no result, only how long a check takes.
+    # The checks' memo, for what Tesseract read in a page image: the re-read of scans
+    # with boxes and the gate fill it, and the gate reads those pixels again (the bundle's
+    # beneath their stamps) without Tesseract. In no key: it changes no result, only time.
     memo: Memo | None = field(default=None, compare=False, repr=False)
 
 
@@ -123,7 +123,7 @@ def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOp
     still_readable: list[int] = []
     boxed = sorted(set(scans) & {lak.pagina for lak in lakken})
     if boxed:
-        result, still_readable = _reread_scans(prepared, ids, lakken, result, ocr, boxed)
+        result, still_readable = _reread_scans(prepared, ids, lakken, result, ocr, boxed, options.memo)
     if options.gate:
         verify_pdf(clean, ids.finder, ids.literal_variants(), memo=options.memo)
     meldingen = list(prepared.meldingen)
@@ -183,16 +183,17 @@ def _scan_pages(pdf: Path) -> list[int]:
 
 def _reread_scans(prepared: Prepared, ids: IdentifierSet, lakken: list[Lakvlak],
                   result: PdfCleanResult, ocr: dict[int, list[Lakvlak]],
-                  pages: list[int]) -> tuple[PdfCleanResult, list[int]]:
+                  pages: list[int], memo: Memo | None = None) -> tuple[PdfCleanResult, list[int]]:
     """Read the scans with boxes (`pages`) again as they came out, the boxes blanked
     (`ocr_check`): a word that touched a dark region is readable now. What is, gets a box
     and the document is redacted again, until nothing is readable or MAX_ROUNDS; returns
     the last result and the pages where a known identifier is still readable. New boxes
     join `ocr`. (A scan without boxes is read the same way by the gate, which refuses the
-    file when a known identifier is readable on it.)"""
+    file when a known identifier is readable on it.) `memo`: Tesseract's answers by the
+    pixels read, which the gate then finds for the last round's pages."""
     clean = prepared.folder / "schoon.pdf"
     for round_ in range(MAX_ROUNDS + 1):
-        found = readable_identifiers(clean, pages, ids.finder, prepared.folder, result.vlakken)
+        found = readable_identifiers(clean, pages, ids.finder, prepared.folder, result.vlakken, memo)
         if not found or round_ == MAX_ROUNDS:
             return result, sorted(found)
         for page, boxes in found.items():
