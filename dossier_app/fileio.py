@@ -44,22 +44,26 @@ def fsync_dir(folder: Path) -> None:
 
 
 @contextmanager
-def atomic_output(path: Path, *, prefix: str = ".tafeldossier-") -> Iterator[Path]:
+def atomic_output(path: Path, *, prefix: str = ".tafeldossier-", durable: bool = True) -> Iterator[Path]:
     """A temporary path in `path`'s folder (owner-only) to write to. When the block ends
     normally, the file is fsynced and renamed onto `path`, and the folder is synced: readers
-    see the old file or the new one, never half. On an error the temporary file is removed."""
+    see the old file or the new one, never half. On an error the temporary file is removed.
+    `durable=False` leaves out both syncs (the rename stays atomic): for a cache entry
+    whose loss in a power cut only costs time, and whose damage its seal detects."""
     fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
         replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def replace(tmp: Path, path: Path) -> None:
@@ -82,8 +86,9 @@ def in_use_message(path: Path) -> str:
             f"programma of alleen-lezen. Sluit {what} en probeer het opnieuw.")
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, prefix: str = ".tafeldossier-") -> None:
-    with atomic_output(path, prefix=prefix) as tmp:
+def atomic_write_bytes(path: Path, data: bytes, *, prefix: str = ".tafeldossier-",
+                       durable: bool = True) -> None:
+    with atomic_output(path, prefix=prefix, durable=durable) as tmp:
         tmp.write_bytes(data)
 
 

@@ -48,6 +48,27 @@ def test_a_memo_value_is_sealed_and_read_only_with_its_key(tmp_path: Path) -> No
     assert memo.get(other) is None
 
 
+def test_a_memo_entry_is_written_whole_but_not_synced(tmp_path: Path, monkeypatch) -> None:
+    # Hundreds of entries per build: a sync each costs milliseconds on a laptop. An entry
+    # cut short by a power cut fails its seal and reads as unknown (only time is lost).
+    import os
+
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    memo = Memo(tmp_path, new_key())
+    name = memo.name(["ocr", "pagina"])
+    memo.put(name, ["tsv"])
+    assert memo.get(name) == ["tsv"] and synced == []
+    assert [p.name for p in tmp_path.iterdir()] == [f"{name}.bin"]  # no temporary file left
+    (tmp_path / f"{name}.bin").write_bytes((tmp_path / f"{name}.bin").read_bytes()[:-5])
+    assert memo.get(name) is None
+    # what must survive a power cut is still synced: a case file, a bundle
+    from dossier_app.fileio import atomic_write_bytes
+
+    atomic_write_bytes(tmp_path / "casus.toml", b"[casus]\n")
+    assert synced
+
+
 def _edit_summary(folder: Path) -> None:
     path = folder / "casus.toml"
     text = path.read_text(encoding="utf-8")
@@ -325,4 +346,48 @@ def test_a_name_detector_that_fails_is_said_and_its_answers_are_not_kept(tmp_pat
     report = verify_bundle(bundle, bestand="bundel.pdf", memo=memo)
     warning = next(m for m in report.meldingen if m.code == "NAAMHERKENNING_ONVOLLEDIG")
     assert warning.niveau == "waarschuwing" and "zelf na op namen" in warning.tekst
-    assert list((tmp_path / "memo").glob("*.bin")) == []  # nothing made without the detector is kept
+    # nothing made without the detector is kept: what is kept are PDFium's page texts
+    from dossier_app.bundle.verify import _text_names
+
+    texts = set(_text_names(report, memo, True, report.paginas_bestand))
+    kept = {p.stem for p in (tmp_path / "memo").glob("*.bin")}
+    assert kept and kept <= texts
+
+
+def test_verify_reads_a_pages_text_once_and_a_changed_page_again(tmp_path: Path, monkeypatch) -> None:
+    """verify finds what PDFium read on a page before by the page's digest (a rebuild after
+    a voorblad edit has the other pages unchanged), with the same verdict; a page whose
+    content changed is read again."""
+    import pikepdf
+
+    from dossier_app.bundle import verify
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    bundle = tmp_path / "bundel.pdf"
+    build_bundle(read_case(folder / "casus.toml"), bundle, BuildOptions(converter="builtin", cache=False))
+    read: list[int] = []
+    real = verify._page_text
+    monkeypatch.setattr(verify, "_page_text",
+                        lambda doc, i, images=True: read.append(i + 1) or real(doc, i, images))
+    memo = Memo(tmp_path / "memo", new_key())
+    (tmp_path / "memo").mkdir()
+
+    def seen(report):
+        return (sorted((p.pagina, p.categorie, p.context) for p in report.persoonsgegevens),
+                report.niet_gecontroleerd, sorted(m.code for m in report.meldingen), report.ok)
+
+    first = verify.verify_bundle(bundle, bestand="bundel.pdf", memo=memo)
+    pages = first.paginas_bestand
+    assert read == list(range(1, pages + 1))
+    read.clear()
+    again = verify.verify_bundle(bundle, bestand="bundel.pdf", memo=memo)
+    assert read == [] and seen(again) == seen(first)
+    # the last page gets a line of text more: read again, and found to differ from the manifest
+    changed = tmp_path / "gewijzigd.pdf"
+    with pikepdf.open(bundle) as pdf:
+        pdf.pages[-1].contents_add(b"BT /F1 1 Tf ET", prepend=False)
+        pdf.save(changed)
+    report = verify.verify_bundle(changed, bestand="gewijzigd.pdf", memo=memo)
+    assert read == [pages]
+    assert not report.intact

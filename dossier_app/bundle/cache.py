@@ -85,7 +85,10 @@ class DocumentCache:
     def put(self, entry: str, done: ProcessedDocument) -> None:
         meta = json.dumps(_to_meta(done)).encode()
         blob = len(meta).to_bytes(8, "big") + meta + done.pdf.read_bytes()
-        atomic_write_bytes(self.folder / f"{entry}.bin", seal(self.key, blob, _AAD + entry.encode()))
+        # Not synced, as the checks' memo (store/memo.py): a lost or cut-short entry (its
+        # seal then fails) only means the document is processed again.
+        atomic_write_bytes(self.folder / f"{entry}.bin", seal(self.key, blob, _AAD + entry.encode()),
+                           durable=False)
 
     def prune(self, now: float | None = None) -> None:
         prune_folder(self.folder, MAX_AGE_S, now)

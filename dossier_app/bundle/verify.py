@@ -95,6 +95,8 @@ class VerifyReport:
     meldingen: list[Melding] = field(default_factory=list)
     opbouw: list[Melding] = field(default_factory=list)  # the file's layout is not one unambiguous reading
     duur: float = 0.0
+    # what the pages are (their digests, the optional-content settings), for the memo
+    sleutels: hashing.FileKeys | None = field(default=None, repr=False, compare=False)
 
     @property
     def compleet(self) -> bool:
@@ -167,6 +169,7 @@ def _check_pdf(report: VerifyReport, pdf: pikepdf.Pdf, raw: bytes,
         deadline.check()
         digests.append(hashing.page_digest(page, cache))
     report.wijzigingen = compare_pages(data, digests)
+    report.sleutels = hashing.FileKeys(digests, hashing.object_digest(pdf.Root.get("/OCProperties")))
     report.meldingen.extend(_concept(data))
     _check_completeness(report)
     report.opbouw = _opbouw(pdf, raw, layout)
@@ -718,7 +721,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
     texts: dict[int, str] = {}
     cover_lines: list[str] = []
     found: list[tuple[int, Any, str]] = []  # page, finding, its value as read
-    for n, text, has_image in _page_texts(report, raw, password, images=read_images):
+    for n, text, has_image in _page_texts(report, raw, password, images=read_images, memo=memo):
         deadline.check()
         flat = " ".join(text.split())
         footer = shape.FOOTER_RE.search(flat)
@@ -905,8 +908,10 @@ def _file_page_components(report: VerifyReport) -> dict[int, str]:
 
 
 def _page_texts(report: VerifyReport, raw: bytes, password: str | None,
-                images: bool = True) -> Iterator[tuple[int, str, bool]]:
-    """Each page's number, text, and (with `images`) whether it draws an image."""
+                images: bool = True, memo: Memo | None = None) -> Iterator[tuple[int, str, bool]]:
+    """Each page's number, text, and (with `images`) whether it draws an image. `memo`:
+    what PDFium read on the same page before (a rebuild after a voorblad edit has the
+    same pages but the voorblad), found by the page's digest."""
     import pypdfium2 as pdfium
 
     try:
@@ -917,10 +922,36 @@ def _page_texts(report: VerifyReport, raw: bytes, password: str | None,
                                         "de bundel zelf.", "waarschuwing"))
         return
     try:
+        names = _text_names(report, memo, images, len(doc)) if memo else []
         for i in range(len(doc)):
-            yield i + 1, *_page_text(doc, i, images)
+            known = memo.get(names[i]) if memo and names else None
+            if (isinstance(known, list) and len(known) == 2 and isinstance(known[0], str)
+                    and isinstance(known[1], bool)):
+                yield i + 1, known[0], known[1]
+                continue
+            text, has_image = _page_text(doc, i, images)
+            if memo and names and text:  # an empty read (also a failed one) is not kept
+                memo.put(names[i], [text, has_image])
+            yield i + 1, text, has_image
     finally:
         doc.close()
+
+
+def _text_names(report: VerifyReport, memo: Memo, images: bool, count: int) -> list[str]:
+    """Memo names for each page's text as PDFium reads it: the page's digest (content,
+    resources, boxes, annotations), the document's optional-content settings, PDFium's and
+    pypdfium2's versions, the program's code and whether images were looked for; none
+    when the digests do not describe the pages PDFium sees."""
+    import pypdfium2 as pdfium
+
+    from dossier_app.store.memo import code_fingerprint
+
+    keys = report.sleutels
+    if keys is None or len(keys.pages) != count:
+        return []
+    shared = ["verify-paginatekst", code_fingerprint(), pdfium.PDFIUM_INFO.version,
+              str(pdfium.PYPDFIUM_INFO), keys.optional_content, "beelden" if images else "tekst"]
+    return [memo.name([*shared, page]) for page in keys.pages]
 
 
 def _page_text(doc: Any, index: int, images: bool = True) -> tuple[str, bool]:

@@ -86,8 +86,12 @@ class Memo:
 
     def put(self, name: str, value: Any) -> None:
         data = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        with contextlib.suppress(OSError):  # a memo not written only costs time next run
-            atomic_write_bytes(self.folder / f"{name}.bin", seal(self.key, data, _AAD + name.encode()))
+        # Not synced to disk (a first build writes hundreds; on Windows each sync costs
+        # milliseconds): an entry lost in a power cut, or cut short (its seal then fails),
+        # only costs time next run, as does one not written at all.
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.folder / f"{name}.bin", seal(self.key, data, _AAD + name.encode()),
+                               durable=False)
 
     def prune(self, now: float | None = None) -> None:
         prune_folder(self.folder, MAX_AGE_S, now)
