@@ -277,7 +277,8 @@ def test_a_build_reads_a_boxed_scan_once_for_the_redactor_and_the_gate(tmp_path:
                                                                        monkeypatch) -> None:
     """The example's consent form has a region: the pipeline reads it again after burning
     the box in, blanking black boxes as the gate does, and the gate (beneath the stamp)
-    finds that very answer. Without the memo (no keyring, or no cache) both read."""
+    finds that very answer. Without the checks' memo (no keyring, or no cache) the build
+    keeps that answer in a memo of its own, gone when it ends."""
     case = read_case(EXAMPLE / "casus.toml")
     reads: list[str] = []
     real = ocr_check._tsv_outputs
@@ -287,9 +288,15 @@ def test_a_build_reads_a_boxed_scan_once_for_the_redactor_and_the_gate(tmp_path:
     with memory_keyring():
         build_bundle(case, tmp_path / "bundel.pdf", BuildOptions(converter="builtin"))
     assert len(reads) == 1  # the re-read after the box was burnt in; the gate took its answer
+    first = list(reads)
     reads.clear()
+    made: list[Path] = []
+    real_memo = Memo.__init__
+    monkeypatch.setattr(Memo, "__init__", lambda self, folder, key: made.append(folder)
+                        or real_memo(self, folder, key))
     build_bundle(case, tmp_path / "zonder.pdf", BuildOptions(converter="builtin", cache=False))
-    assert len(reads) == 2 and reads[0] == reads[1]  # the same pixels, read twice
+    assert reads == first  # the same pixels, read once in this build too
+    assert len(made) == 1 and not made[0].exists()  # its own memo, gone with its work folder
 
 
 @pytest.mark.skipif(ocr_check._engine() is None, reason="Tesseract (nld) not installed")

@@ -193,7 +193,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                literals: Sequence[tuple[str, str]], *,
                allowed_attachments: frozenset[str] = frozenset(),
                memo: Memo | None = None, identifiers_key: str = "",
-               stamped: bool = False) -> GateReport:
+               stamped: bool = False, by_digest: bool = True) -> GateReport:
     """Check `path` for identifiers in every channel. Raise LeakError on any finding.
 
     `allowed_attachments` names embedded files the product itself added (the bundle's
@@ -203,13 +203,15 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     which pages every text engine read clean before (`_TextMemo`): the engines then read
     only the stretch of pages not known. The object walk and the image pages always run
     over the whole file. `stamped`: a bundle, whose image pages are read beneath the
-    footer stamp (`ocr_check.lift_stamp`; the stamp's text is read by the text engines)."""
+    footer stamp (`ocr_check.lift_stamp`; the stamp's text is read by the text engines).
+    `by_digest=False`: no page of this file can be in `memo` (one made for this run): its
+    pages' digests are not made to look them up."""
     started = time.monotonic()
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
     engine_paths = external_engines()
     builtin = _builtin_engines(list(engine_paths))
-    keys = file_keys(path) if memo else None
+    keys = file_keys(path) if memo and by_digest else None
     known = (_TextMemo(memo, identifiers_key, keys, [*engine_paths.items(), *((b, "") for b in builtin)])
              if memo and keys and identifiers_key else None)
     first, stop = known.unknown_stretch() if known else (0, None)

@@ -39,6 +39,7 @@ from dossier_app.privacy import confirmed_hashes, identifier_tokens, scrub_label
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
 from dossier_app.store.memo import CHECKS_MEMO, Memo
+from dossier_app.store.vault import new_key
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
 
 Progress = Callable[[str, int, int], None]  # Dutch step label, done, total
@@ -100,8 +101,10 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     if checker is None:
         threading.Thread(target=warm_up_checker, name="flagger-laden", daemon=True).start()
     with private_workdir() as workdir, workers if own else nullcontext():
+        memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
+        scans = memo or _this_build_only(workdir)
         docs = _documents_in_order(case, result)
-        processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled)
+        processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled, scans)
         _stop_if(cancelled)  # a stop asked for while the last documents were finishing
         # Not before: the document workers and the name detector (60 MB) need not be held at
         # the same time, and loading it takes less than the cover and the assembly.
@@ -116,8 +119,7 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
                              manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
         _stop_if(cancelled)
         report("Eindcontrole op persoonsgegevens", 0, 1)
-        memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
-        verified = _final_checks(tmp, ids, assembled, out.name, memo, checker, gater)
+        verified = _final_checks(tmp, ids, assembled, out.name, memo, checker, gater, scans)
         if memo is not None:
             memo.prune()
         atomic_copy(tmp, out)
@@ -133,35 +135,50 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
 def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
                   bestand: str, memo: Memo | None = None,
                   checker: ProcessPoolExecutor | None = None,
-                  gater: ProcessPoolExecutor | None = None) -> VerifyReport:
+                  gater: ProcessPoolExecutor | None = None,
+                  scans: Memo | None = None) -> VerifyReport:
     """The gate and the loket's verify over the finished bundle. Both only read it, so with
     two cores verify runs in `checker` (a worker process, where the name detector was
     loaded meanwhile) beside the gate: here, or in `gater` when the build runs beside a
     window. The gate's verdict comes first either way. `memo`: what OCR, the text engines
     and the flagger read in identical pages before (a rebuild); every check still runs
-    over the whole bundle."""
+    over the whole bundle. `scans`: without that memo, what Tesseract read in this build
+    (`_this_build_only`)."""
     if checker is None:
-        _gate(bundle, ids, assembled, memo)
+        _gate(bundle, ids, assembled, memo, scans)
         return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
     checked = checker.submit(_verify, bundle, bestand, memo)
     if gater is None:
-        _gate(bundle, ids, assembled, memo)  # raises LeakError: the bundle is not written
+        _gate(bundle, ids, assembled, memo, scans)  # raises LeakError: the bundle is not written
     else:
-        gater.submit(_gate, bundle, ids, assembled, memo).result()
+        gater.submit(_gate, bundle, ids, assembled, memo, scans).result()
     return checked.result()
+
+
+def _this_build_only(workdir: Path) -> Memo:
+    """A memo for this build alone, where there is no keyring: in its private work folder,
+    sealed with a key that only this build holds, gone with the folder. The pipeline's
+    re-read of a scan with boxes leaves Tesseract's answer there, and the gate, reading the
+    same pixels beneath the stamp, finds it instead of reading the scan again."""
+    folder = workdir / "controles"
+    folder.mkdir(mode=0o700)
+    return Memo(folder, new_key())
 
 
 def _verify(bundle: Path, bestand: str, memo: Memo | None) -> VerifyReport:
     return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
 
 
-def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Memo | None = None) -> None:
+def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Memo | None = None,
+          scans: Memo | None = None) -> None:
     """The independent check over every page and channel of the bundle; a leak names the
-    component as well as the page."""
+    component as well as the page. `scans`: what Tesseract read in this build only, when
+    there is no `memo` (no page of it is known by its digest: none is looked up)."""
     try:
         verify_pdf(bundle, ids.finder, ids.literal_variants(),
-                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo,
-                   identifiers_key=ids.fingerprint(), stamped=True)
+                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo or scans,
+                   identifiers_key=ids.fingerprint() if memo else "", stamped=True,
+                   by_digest=memo is not None)
     except LeakError as exc:
         where = [f"pagina {p.pagina_van}-{p.pagina_tot}: {p.naam}" for p in assembled.onderdelen
                  if p.pagina_van]
@@ -193,12 +210,11 @@ def _documents_in_order(case: Case, result: CheckResult) -> list[Document]:
 # --- documents ---------------------------------------------------------------------------
 
 def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet, workdir: Path,
-                       options: BuildOptions, report: Progress,
-                       cancelled: Callable[[], bool]) -> tuple[list[ProcessedDocument], int]:
+                       options: BuildOptions, report: Progress, cancelled: Callable[[], bool],
+                       scans: Memo | None = None) -> tuple[list[ProcessedDocument], int]:
     # The gate and the flagger run once over the whole bundle (below), not per document.
     popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr,
-                            bevestigd=confirmed_hashes(case), gate=False, flagger=False,
-                            memo=Memo.open_default(CHECKS_MEMO) if options.cache else None)
+                            bevestigd=confirmed_hashes(case), gate=False, flagger=False, memo=scans)
     cache = DocumentCache.open_default() if options.cache else None
     keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
     done: dict[int, ProcessedDocument] = {}
