@@ -229,10 +229,15 @@ def lift_stamp(page: pdfium.PdfPage) -> bool:
     last = pdfium_c.FPDFPage_GetObject(page, count - 1) if count > 0 else None
     if not last or pdfium_c.FPDFPageObj_GetType(last) != pdfium_c.FPDF_PAGEOBJ_FORM:
         return False
-    if not _only_text(last, 0) or not pdfium_c.FPDFPage_RemoveObject(page, last):
+    if not _only_text(last, 0):
         return False
-    pdfium_c.FPDFPageObj_Destroy(last)  # removed: the page no longer owns it
+    # Moved far off the page rather than removed: the page keeps owning it (no object
+    # changes hands or is freed by us), and nothing of it falls on the rendered page.
+    pdfium_c.FPDFPageObj_Transform(last, 1, 0, 0, 1, _AWAY, _AWAY)
     return True
+
+
+_AWAY = 1e6  # points: far beyond any page (PDF pages are at most 14,400 points wide)
 
 
 def _only_text(form: object, depth: int) -> bool:
