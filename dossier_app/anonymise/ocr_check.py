@@ -214,14 +214,17 @@ def _rendered(pdf_path: Path, pages: Iterable[int], *,
         doc.close()
 
 
+_AWAY = 1e6  # points: far beyond any page (PDF pages are at most 14,400 points wide)
+
+
 def lift_stamp(page: pdfium.PdfPage) -> bool:
-    """Take the footer stamp off a bundle page, in memory, before it is rendered; True
+    """Move the footer stamp off a bundle page, in memory, before it is rendered; True
     when there was one.
 
     The assembly draws the stamp last, as one form of text only (the footer and CONCEPT,
-    `bundle.stamp`), so it is the page's last object. Only such an object is taken off: a
+    `bundle.stamp`), so it is the page's last object. Only such an object is moved: a
     form holding nothing but text (in forms of text, up to MAX_FORM_DEPTH deep). What it
-    draws is text, which the gate's text engines read on every page; taking it off hides
+    draws is text, which the gate's text engines read on every page; moving it hides
     none of the pixels beneath it (text over a scan can only cover them), and those pixels
     are then exactly the document's own, as its own gate read them. Any other last object
     (an image, a path, a form holding either) stays, and the page is read whole."""
@@ -235,9 +238,6 @@ def lift_stamp(page: pdfium.PdfPage) -> bool:
     # changes hands or is freed by us), and nothing of it falls on the rendered page.
     pdfium_c.FPDFPageObj_Transform(last, 1, 0, 0, 1, _AWAY, _AWAY)
     return True
-
-
-_AWAY = 1e6  # points: far beyond any page (PDF pages are at most 14,400 points wide)
 
 
 def _only_text(form: object, depth: int) -> bool:
