@@ -197,3 +197,27 @@ def test_a_finding_carries_its_whole_value_page_span_and_boxes(tmp_path: Path) -
     assert box.pagina == 2 and abs(box.x - left) < 1.5 and abs(box.breedte - width) < 1.5
     assert 842 - 780 - 12 < box.y < 842 - 780 < box.y + box.hoogte < 842 - 780 + 5
     assert by_value["06-12345678"].vakken[0].y > box.y + 10  # the next line, lower down
+
+
+def test_a_name_detector_that_fails_on_a_document_is_said_with_that_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wizard's preparation (and `anonimiseer`) tells the user when names were looked
+    for only with Tafeldossier's own rules, as the loket's check does for a bundle."""
+    from dossier_app.anonymise import detect
+
+    if not detect.DeduceNames.available():
+        pytest.skip("deduce is not installed")
+    path = _report(tmp_path / "kort.pdf", 3)  # flagged in this process
+    doc = Document(onderdeel="overige-verslagen", bestand=path.name, pad=path)
+    done = process_document(doc, IDS, tmp_path, PipelineOptions(ocr=False))
+    assert "NAAMHERKENNING_ONVOLLEDIG" not in {m.code for m in done.meldingen}
+
+    def broken(self, text: str):
+        raise RuntimeError("opzoekgegevens beschadigd")
+
+    monkeypatch.setattr(detect.DeduceNames, "find_names", broken)
+    done = process_document(doc, IDS, tmp_path, PipelineOptions(ocr=False))
+    [warning] = [m for m in done.meldingen if m.code == "NAAMHERKENNING_ONVOLLEDIG"]
+    assert warning.niveau == "waarschuwing" and warning.bestand == "kort.pdf"
+    assert "Lees het document zelf na op namen" in warning.tekst
+    assert any(b.tekst == "Yusuf" for b in done.bevindingen)  # the own rules still found him

@@ -31,7 +31,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from dossier_app.anonymise.detect import NAAM, Finding, flag_personal_data, warm_up
+from dossier_app.anonymise.detect import NAAM, Finding, flag_personal_data, name_detector_failures, warm_up
 from dossier_app.anonymise.detect_context import ProfessionalNames
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.pdfium_chars import page_texts
@@ -193,6 +193,9 @@ class PageFlagger:
         self._ids, self._confirmed, self._pages = ids, confirmed, pages
         self._texts: dict[int, str] = {}
         self._worker: _Worker | None = None
+        # After `result()`: the name detector failed on a page, so names the case does
+        # not hold may be missing from the findings (Tafeldossier's own rules still ran).
+        self.names_incomplete = False
 
     def __enter__(self) -> PageFlagger:
         if self._pages >= PARALLEL_FROM_PAGES and parallel_workers(2) >= 2:
@@ -222,9 +225,13 @@ class PageFlagger:
             finally:
                 self._stop()
             if found is not None:
-                return professionals_again(found)
-        return findings_in_texts(sorted(self._texts.items()), self._ids, self._confirmed,
-                                 before_redaction=True)
+                findings, self.names_incomplete = found
+                return professionals_again(findings)
+        failures = name_detector_failures()
+        findings = findings_in_texts(sorted(self._texts.items()), self._ids, self._confirmed,
+                                     before_redaction=True)
+        self.names_incomplete = name_detector_failures() > failures
+        return findings
 
     def _stop(self) -> None:
         if self._worker is not None:
@@ -267,8 +274,9 @@ class _Worker:
             return self._ended
         return True
 
-    def finish(self) -> list[Bevinding] | None:
-        """The worker's findings, or None if it failed (then the caller does the work)."""
+    def finish(self) -> tuple[list[Bevinding], bool] | None:
+        """The worker's findings and whether its name detector failed on a page, or None if
+        the worker failed (then the caller does the work)."""
         if not self.end_of_input():
             return None
         deadline = time.monotonic() + WORKER_TIMEOUT_S
@@ -282,7 +290,8 @@ class _Worker:
                     return None
                 continue
             if status == "ok":
-                return list(value)
+                findings, incomplete = value
+                return list(findings), bool(incomplete)
             log.warning("flagger: werkproces mislukt (%s); hier opnieuw", value)
             return None
         log.warning("flagger: werkproces te traag; hier opnieuw")
@@ -299,14 +308,16 @@ class _Worker:
 
 def _worker_main(texts: Any, results: Any) -> None:
     """In the worker: load the name detector while the first pages are read, then flag
-    every page as it arrives; send back the findings or the error's type name."""
+    every page as it arrives; send back the findings (and whether the name detector failed
+    on a page) or the error's type name."""
     try:
+        failures = name_detector_failures()
         warm_up()
         ids, confirmed = _next(texts)
         found: list[Bevinding] = []
         while (item := _next(texts)) is not None:
             found += findings_in_texts([item], ids, confirmed, before_redaction=True)
-        results.put(("ok", found))
+        results.put(("ok", (found, name_detector_failures() > failures)))
     except Exception as exc:  # reported to the caller, who redoes the work
         results.put(("error", type(exc).__name__))
 

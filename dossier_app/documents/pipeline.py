@@ -108,6 +108,8 @@ def finish_document(prepared: Prepared, ids: IdentifierSet, workdir: Path,
         if flagging is not None:
             done.bevindingen = with_boxes(without_pages(flagging.result(), set(done.gerasterd)),
                                           prepared.pdf)
+            if flagging.names_incomplete:
+                done.meldingen += _with_document([_names_partly_looked_for()], prepared.document)
     return done
 
 
@@ -210,6 +212,13 @@ def _not_checked(pages: list[int], doc: Document, ocr: dict[int, list[Lakvlak]])
     box is a safety net, not a human look."""
     marked = {lak.pagina for lak in doc.lakken}
     return sorted(set(pages) | (set(ocr) - marked))
+
+
+def _names_partly_looked_for() -> Melding:
+    return Melding("NAAMHERKENNING_ONVOLLEDIG", "De herkenning van namen werkte bij dit document niet "
+                   "volledig: namen die niet bij de leerling en de personen staan, zijn alleen met de "
+                   "eigen regels van Tafeldossier gezocht. Lees het document zelf na op namen.",
+                   "waarschuwing")
 
 
 def _ocr_melding(ocr: dict[int, list[Lakvlak]]) -> Melding:
