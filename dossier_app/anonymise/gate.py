@@ -46,13 +46,13 @@ from pikepdf import Array, Dictionary, Name
 from dossier_app.anonymise.hits import Finder, text_views
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.anonymise.ocr_check import readable_categories
-from dossier_app.anonymise.pdfium_chars import page_texts
+from dossier_app.anonymise.pdfium_chars import page_texts, pdfium_identity
 from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
 from dossier_app.bundle.hashing import FileKeys, file_keys
 from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
 from dossier_app.processes import NO_WINDOW, parallel_workers, program_path
-from dossier_app.store.memo import Memo, code_fingerprint
+from dossier_app.store.memo import Memo
 from dossier_app.taal import aantal
 
 log = logging.getLogger(__name__)
@@ -302,11 +302,9 @@ class _TextMemo:
     def __init__(self, memo: Memo, identifiers_key: str, keys: FileKeys,
                  engines: Sequence[tuple[str, str]]) -> None:
         """`engines`: (name, program) of the engines besides PDFium ("" for one in a wheel)."""
-        shared = ["gate-tekst-pagina", code_fingerprint(), identifiers_key,
-                  *(_engine_identity(name, exe) for name, exe in [("pdfium", ""), *engines]),
-                  keys.optional_content]
         self._memo = memo
-        self._names = [memo.name([*shared, page]) for page in keys.pages]  # per page, 0-based
+        self._names = keys.memo_names(memo, "gate-tekst-pagina", identifiers_key, pdfium_identity(),
+                                      *(_engine_identity(name, exe) for name, exe in engines))
 
     def unknown_stretch(self) -> tuple[int, int]:
         """[first, stop) 0-based: the shortest stretch holding every page not known clean;
@@ -321,7 +319,7 @@ class _TextMemo:
 
 def _engine_identity(name: str, exe: str) -> str:
     """What reads the text: a program by its path, size and time (an upgrade reads
-    differently), PDFium and the engines in wheels by their versions."""
+    differently), the engines in wheels by their versions."""
     if exe:
         try:
             info = os.stat(exe)
@@ -330,7 +328,7 @@ def _engine_identity(name: str, exe: str) -> str:
         return f"{name}:{exe}:{info.st_size}:{info.st_mtime_ns}"
     from importlib.metadata import PackageNotFoundError, version
 
-    package = {"pdfminer": "pdfminer.six", "pdfium": "pypdfium2"}.get(name, name)
+    package = {"pdfminer": "pdfminer.six"}.get(name, name)
     try:
         return f"{name}:{version(package)}"
     except PackageNotFoundError:

@@ -43,11 +43,11 @@ from dossier_app.anonymise.ocr import (
     render_page,
     tesseract_command,
 )
-from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH
+from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH, pdfium_identity
 from dossier_app.bundle.hashing import FileKeys
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
-from dossier_app.store.memo import Memo, code_fingerprint
+from dossier_app.store.memo import Memo
 
 DPI = 300
 # 3: automatic page layout (running text); 11: sparse text, every word on its own (forms,
@@ -180,10 +180,10 @@ def _page_names(keys: FileKeys, pages: Sequence[int], exe: str, memo: Memo,
     PDFium's and Pillow's versions, the resolution, the program's code (the blanking of
     black boxes, the lifting of the stamp), whether the stamp is lifted, and the engine
     with its modes."""
-    shared = ["ocr-tsv-pagina", code_fingerprint(), engine_identity(exe), *PSM_MODES, str(DPI),
-              pdfium.PDFIUM_INFO.version, PIL.__version__, keys.optional_content,
-              "onder-stempel" if beneath_stamp else "hele-pagina"]
-    return {n: memo.name([*shared, keys.pages[n - 1]]) for n in pages if n <= len(keys.pages)}
+    names = keys.memo_names(memo, "ocr-tsv-pagina", engine_identity(exe), *PSM_MODES, str(DPI),
+                            pdfium_identity(), PIL.__version__,
+                            "onder-stempel" if beneath_stamp else "hele-pagina")
+    return {n: names[n - 1] for n in pages if n <= len(names)}
 
 
 def _outputs_from(memo: Memo | None, name: str) -> list[str] | None:

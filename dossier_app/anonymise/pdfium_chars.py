@@ -67,6 +67,18 @@ def page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
                    for i in range(count))
 
 
+def pdfium_identity() -> str:
+    """Which PDFium reads and renders here: pypdfium2's version and that of the PDFium
+    library it carries (a part of the name of every answer remembered from it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        wrapper = version("pypdfium2")
+    except PackageNotFoundError:
+        wrapper = "?"
+    return f"pypdfium2:{wrapper}:pdfium:{pdfium.PDFIUM_INFO.version}"
+
+
 def page_texts(path: Path, *, bounded: bool = False, first: int = 0,
                stop: int | None = None) -> list[str]:
     """The text of pages [first, stop) of a PDF file (0-based; to the end when stop is

@@ -26,9 +26,13 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
+
+if TYPE_CHECKING:
+    from dossier_app.store.memo import Memo
 
 ALGORITME = "sha256-paginagraaf-1"  # named in the manifest so a later method can coexist
 
@@ -234,6 +238,17 @@ class FileKeys:
 
     pages: list[str]
     optional_content: str
+
+    def memo_names(self, memo: Memo, kind: str, *parts: str) -> list[str]:
+        """One memo name per page (0-based) for what was read on it: `kind`, the program's
+        code, `parts` (everything else the reading depends on: engines and their versions,
+        settings), the document's optional-content settings and the page's digest. One
+        place, so that no page answer is ever remembered without the code and the
+        document-level setting."""
+        from dossier_app.store.memo import code_fingerprint
+
+        shared = [kind, code_fingerprint(), *parts, self.optional_content]
+        return [memo.name([*shared, page]) for page in self.pages]
 
 
 def file_keys(path: Path) -> FileKeys | None:

@@ -939,19 +939,15 @@ def _page_texts(report: VerifyReport, raw: bytes, password: str | None,
 
 def _text_names(report: VerifyReport, memo: Memo, images: bool, count: int) -> list[str]:
     """Memo names for each page's text as PDFium reads it: the page's digest (content,
-    resources, boxes, annotations), the document's optional-content settings, PDFium's and
-    pypdfium2's versions, the program's code and whether images were looked for; none
-    when the digests do not describe the pages PDFium sees."""
-    import pypdfium2 as pdfium
-
-    from dossier_app.store.memo import code_fingerprint
+    resources, boxes, annotations), the document's optional-content settings, PDFium's
+    version, the program's code and whether images were looked for; none when the digests
+    do not describe the pages PDFium sees."""
+    from dossier_app.anonymise.pdfium_chars import pdfium_identity
 
     keys = report.sleutels
     if keys is None or len(keys.pages) != count:
         return []
-    shared = ["verify-paginatekst", code_fingerprint(), pdfium.PDFIUM_INFO.version,
-              str(pdfium.PYPDFIUM_INFO), keys.optional_content, "beelden" if images else "tekst"]
-    return [memo.name([*shared, page]) for page in keys.pages]
+    return keys.memo_names(memo, "verify-paginatekst", pdfium_identity(), "beelden" if images else "tekst")
 
 
 def _page_text(doc: Any, index: int, images: bool = True) -> tuple[str, bool]:
