@@ -15,5 +15,6 @@ export TAFELDOSSIER_FREEZE_TEST=${TAFELDOSSIER_FREEZE_TEST:-1}
 # Skipped when extra arguments select tests (a developer's targeted run).
 if [ $# -eq 0 ]; then
   .venv/bin/python -X faulthandler -m pytest -q --plain tests/test_plain.py tests/test_build.py tests/test_generated_pages.py \
-    tests/test_ocr.py tests/test_gate.py tests/test_corpus_pipeline.py
+    tests/test_ocr.py tests/test_gate.py tests/test_corpus_pipeline.py tests/test_gate_beneath_stamp.py \
+    tests/test_memo.py
 fi
