@@ -7,6 +7,7 @@ failure leaves nothing behind."""
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -224,7 +225,8 @@ def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet,
         if hit is not None:
             done[d.index] = hit
     todo = [d for d in docs if d.index not in done]
-    for finished in _process_todo(case, todo, ids, workdir, popts, report, cancelled):
+    for finished in _process_todo(case, todo, ids, workdir, popts, report, cancelled,
+                                  here=not options.beside_window):
         done[finished.document.index] = finished
         if cache:
             cache.put(keys[finished.document.index], finished)
@@ -234,28 +236,91 @@ def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet,
 
 
 def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, workdir: Path,
-                  popts: PipelineOptions, report: Progress,
-                  cancelled: Callable[[], bool]) -> Iterator[ProcessedDocument]:
+                  popts: PipelineOptions, report: Progress, cancelled: Callable[[], bool], *,
+                  here: bool = False) -> Iterator[ProcessedDocument]:
     """Every document through the pipeline; with more cores, in worker processes (spawned,
-    not forked: PDFium is not thread-safe, and forking next to Qt's threads is not safe)."""
+    not forked: PDFium is not thread-safe, and forking next to Qt's threads is not safe).
+    `here`: this thread takes documents too, beside one worker fewer (`_shared_out`);
+    only where nothing else in this process uses PDFium meanwhile (no window)."""
     total = len(todo)
     workers = parallel_workers(total)
-    pool = spawn_pool(workers, initializer=workers_mod.init, initargs=(case,)) if workers > 1 else None
+    spawned = workers - 1 if here else workers
+    pool = (spawn_pool(spawned, initializer=workers_mod.init, initargs=(case,))
+            if workers > 1 else None)
     if pool is None:
         for n, doc in enumerate(todo, start=1):
             _stop_if(cancelled)
             report(f"Anonimiseren: document {n} van {total}", n - 1, total)
             yield process_document(doc, ids, workdir, popts)
         return
+    report(f"Anonimiseren: 0 van {total} documenten klaar", 0, total)
     with pool:
-        futures = [pool.submit(workers_mod.process, doc, str(workdir), popts) for doc in todo]
-        report(f"Anonimiseren: 0 van {total} documenten klaar", 0, total)
-        for n, future in enumerate(as_completed(futures), start=1):
-            if cancelled():
-                pool.shutdown(wait=True, cancel_futures=True)
-                _stop_if(cancelled)
-            yield future.result()
+        finished = (_shared_out(pool, spawned, todo, ids, workdir, popts, cancelled) if here
+                    else _in_workers(pool, todo, workdir, popts, cancelled))
+        for n, processed in enumerate(finished, start=1):
+            yield processed
             report(f"Anonimiseren: {n} van {total} documenten klaar", n, total)
+
+
+def _in_workers(pool: ProcessPoolExecutor, todo: Sequence[Document], workdir: Path,
+                popts: PipelineOptions, cancelled: Callable[[], bool]) -> Iterator[ProcessedDocument]:
+    futures = [pool.submit(workers_mod.process, doc, str(workdir), popts) for doc in todo]
+    for future in as_completed(futures):
+        if cancelled():
+            pool.shutdown(wait=True, cancel_futures=True)
+            _stop_if(cancelled)
+        yield future.result()
+
+
+def _shared_out(pool: ProcessPoolExecutor, spawned: int, todo: Sequence[Document],
+                ids: IdentifierSet, workdir: Path, popts: PipelineOptions,
+                cancelled: Callable[[], bool]) -> Iterator[ProcessedDocument]:
+    """The documents handed out one at a time, in order, to whichever is free: this thread
+    or one of the pool's `spawned` workers (each fed by a thread of its own here). On two
+    cores that is one process less than two workers and an idle build: its start, its
+    imports and its memory. The first error stops the handing out and is raised here."""
+    lock = threading.Lock()
+    waiting = list(reversed(todo))
+    results: queue.SimpleQueue[ProcessedDocument | BaseException] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def take() -> Document | None:
+        with lock:
+            return waiting.pop() if waiting and not stop.is_set() else None
+
+    def feed() -> None:
+        while (doc := take()) is not None:
+            try:
+                results.put(pool.submit(workers_mod.process, doc, str(workdir), popts).result())
+            except BaseException as exc:  # raised in the build's thread
+                stop.set()
+                results.put(exc)
+                return
+
+    feeders = [threading.Thread(target=feed, name="documenten", daemon=True) for _ in range(spawned)]
+    for feeder in feeders:
+        feeder.start()
+    try:
+        done = 0
+        while done < len(todo):
+            _stop_if(cancelled)
+            doc = take()
+            if doc is not None:
+                results.put(process_document(doc, ids, workdir, popts))
+            while done < len(todo):
+                try:  # nothing left to take here: wait for a worker, a stop asked for in between
+                    item = results.get(block=doc is None, timeout=0.2 if doc is None else None)
+                except queue.Empty:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                done += 1
+                yield item
+    finally:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for feeder in feeders:
+            feeder.join()
 
 
 def _stop_if(cancelled: Callable[[], bool]) -> None:
