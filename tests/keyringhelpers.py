@@ -18,6 +18,10 @@ from keyring.backend import KeyringBackend
 @contextmanager
 def memory_keyring(preload: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
     store: dict[str, str] = dict(preload or {})
+    # Asked before the class below exists: defining a backend class registers it, and a
+    # keyring not chosen yet would then choose it, and "restore" it afterwards (seen: the
+    # tests after the first one that used this ran with its keyring, their documents cached).
+    previous = keyring.get_keyring()
 
     class MemoryKeyring(KeyringBackend):
         priority = 1  # type: ignore[assignment]
@@ -31,7 +35,6 @@ def memory_keyring(preload: dict[str, str] | None = None) -> Iterator[dict[str, 
         def delete_password(self, service: str, username: str) -> None:
             store.pop(f"{service}/{username}", None)
 
-    previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:
         yield store
