@@ -5,7 +5,10 @@ Builds the generated case (benchmarks/generate_case.py) through the wizard's own
 main thread records how late each tick is. Prints the largest and the 99th-percentile
 delay of the event loop: what a user would feel as a frozen window.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_responsiveness.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_responsiveness.py [--sleutelbos] [--pagina S]
+
+Before Bouwen the checking workers are started and given `--pagina` seconds (default 3), as
+the Bouwen page does while it is on screen before "Bundel maken" is clicked.
 """
 
 from __future__ import annotations
@@ -106,7 +109,12 @@ def main() -> int:
                         help="with a keyring (case_bench.MemoryKeyring, in this process): the "
                         "preparation fills the document cache and Bouwen takes the documents from it, "
                         "as on a Windows laptop")
-    wizard = parser.parse_args().sleutelbos
+    parser.add_argument("--pagina", type=float, default=3.0, metavar="SECONDEN",
+                        help="how long the Bouwen page is on screen before 'Bundel maken' is "
+                        "clicked (the page starts the checking workers when it is shown); 0: at "
+                        "once, as if the workers were started by the build itself")
+    args = parser.parse_args()
+    wizard = args.sleutelbos
     # the wizard's Bouwen uses the converter its preparation used ("auto": Word, else
     # LibreOffice, else built in); without --sleutelbos the build uses the built-in one
     options = (BuildOptions(beside_window=True) if wizard
@@ -132,6 +140,12 @@ def main() -> int:
             return 1
         _report("Alles voorbereiden", prep_delays, prep_s)
         workers = CheckWorkers()  # kept between the builds, as the wizard's Bouwen page does
+        if args.pagina > 0:  # the page is shown: it starts the workers (BuildPage._warm_workers)
+            if workers.checker() is not None:
+                workers.gater()
+                workers.load_name_detector()
+            time.sleep(args.pagina)
+        print(f"  (the Bouwen page on screen {args.pagina:g} s before 'Bundel maken')")
         built, delays, elapsed = _measure(
             app, lambda ctx: build_bundle(case, Path(tmp) / "bundel.pdf", options,
                                           progress=ctx.progress, cancelled=ctx.cancelled,

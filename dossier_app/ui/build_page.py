@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -118,6 +119,31 @@ class BuildPage(Page):
         self.workers = CheckWorkers()
         self.idle = QTimer(self, singleShot=True, interval=IDLE_MS)
         self.idle.timeout.connect(lambda: self.workers.close(wait=False))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._warm_workers()
+
+    def _warm_workers(self) -> None:
+        """Start the checking workers when this page is shown, while the user chooses where
+        the bundle goes: they import what the checks need and load the name detector in
+        their own processes, so the first build finds them ready instead of starting them.
+        Started from the job runner's thread (starting a process must not keep the window
+        waiting), after any preparation still running there; let go after IDLE_MS without a
+        build, as after a build. They hold nothing of the case until a build hands it over."""
+        if self._building():
+            return  # the build has them
+        workers = self.workers
+
+        def warm(_ctx: JobContext) -> None:
+            if workers.checker() is not None:
+                workers.gater()
+                workers.load_name_detector()
+
+        self.runner.start(warm, on_done=lambda _r: None if self._building() else self.idle.start())
+
+    def _building(self) -> bool:
+        return self.handle is not None and self.handle.running
 
     def _progress_area(self) -> None:
         self.step = QLabel("")

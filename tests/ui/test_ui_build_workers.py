@@ -3,6 +3,8 @@ after a while without a build, and when the window closes."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -41,5 +43,29 @@ def test_a_second_build_uses_the_workers_of_the_first_until_the_window_closes(wi
     _build(w, qtbot, tmp_path / "drie.pdf")  # started again when needed
     assert workers.active
     assert workers.checker() is not checker
+    w.close()
+    assert not workers.active
+
+
+def _pid(pool) -> int:
+    return pool.submit(os.getpid).result(timeout=120)
+
+
+def test_the_workers_start_when_the_page_is_shown_and_the_first_build_uses_them(window, qtbot,
+                                                                                tmp_path):
+    """While the user chooses where the bundle goes, the checking workers import what the
+    checks need and load the name detector: the first build starts no process."""
+    w = window(copy_example(tmp_path))
+    ready_example(w, qtbot)
+    workers = w.build.workers
+    assert not workers.active  # not before the Bouwen page is shown
+    w.go_to(w.pages.index(w.build))
+    qtbot.waitUntil(lambda: workers.active and w.build.idle.isActive(), timeout=30000)
+    checker, gater = workers.checker(), workers.gater()
+    pids = (_pid(checker), _pid(gater))
+    _build(w, qtbot, tmp_path / "een.pdf")
+    assert (workers.checker(), workers.gater()) == (checker, gater)
+    assert (_pid(checker), _pid(gater)) == pids  # the same processes did the checks
+    assert w.build.idle.isActive()
     w.close()
     assert not workers.active
