@@ -130,9 +130,11 @@ class BuildPage(Page):
         their own processes, so the first build finds them ready instead of starting them.
         Started from the job runner's thread (starting a process must not keep the window
         waiting), after any preparation still running there; let go after IDLE_MS without a
-        build, as after a build. They hold nothing of the case until a build hands it over."""
-        if self._building():
-            return  # the build has them
+        build, as after a build. They hold nothing of the case until a build hands it over.
+        Only when a bundle can be made now: a page that lists what is still to do starts
+        nothing (shown again once that is done, it does)."""
+        if self._building() or not self.build_button.isEnabled():
+            return  # the build has them, or there is nothing to build yet
         workers = self.workers
 
         def warm(_ctx: JobContext) -> None:

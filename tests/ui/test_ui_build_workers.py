@@ -56,8 +56,12 @@ def test_the_workers_start_when_the_page_is_shown_and_the_first_build_uses_them(
     """While the user chooses where the bundle goes, the checking workers import what the
     checks need and load the name detector: the first build starts no process."""
     w = window(copy_example(tmp_path))
-    ready_example(w, qtbot)
     workers = w.build.workers
+    w.go_to(w.pages.index(w.build))  # nothing prepared yet: no bundle can be made
+    assert not w.build.build_button.isEnabled()
+    qtbot.wait(500)
+    assert not workers.active
+    ready_example(w, qtbot)
     assert not workers.active  # not before the Bouwen page is shown
     w.go_to(w.pages.index(w.build))
     qtbot.waitUntil(lambda: workers.active and w.build.idle.isActive(), timeout=30000)
