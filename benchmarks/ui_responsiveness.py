@@ -141,9 +141,7 @@ def main() -> int:
         _report("Alles voorbereiden", prep_delays, prep_s)
         workers = CheckWorkers()  # kept between the builds, as the wizard's Bouwen page does
         if args.pagina > 0:  # the page is shown: it starts the workers (BuildPage._warm_workers)
-            if workers.checker() is not None:
-                workers.gater()
-                workers.load_name_detector()
+            workers.start()
             time.sleep(args.pagina)
         print(f"  (the Bouwen page on screen {args.pagina:g} s before 'Bundel maken')")
         built, delays, elapsed = _measure(

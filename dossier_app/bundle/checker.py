@@ -49,6 +49,13 @@ class CheckWorkers:
             self._detector_in = checker
         checker.submit(warm_up)
 
+    def start(self) -> None:
+        """Both workers started now, and the checker loading the name detector: a head start
+        for a build that is about to come (the wizard's Bouwen page, when it is shown)."""
+        if self.checker() is not None:
+            self.gater()
+            self.load_name_detector()
+
     def gater(self) -> ProcessPoolExecutor | None:
         return self._get("gater", warm_up_imports)
 

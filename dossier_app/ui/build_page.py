@@ -136,13 +136,8 @@ class BuildPage(Page):
         if self._building() or not self.build_button.isEnabled():
             return  # the build has them, or there is nothing to build yet
         workers = self.workers
-
-        def warm(_ctx: JobContext) -> None:
-            if workers.checker() is not None:
-                workers.gater()
-                workers.load_name_detector()
-
-        self.runner.start(warm, on_done=lambda _r: None if self._building() else self.idle.start())
+        self.runner.start(lambda _ctx: workers.start(),
+                          on_done=lambda _r: None if self._building() else self.idle.start())
 
     def _building(self) -> bool:
         return self.handle is not None and self.handle.running
@@ -219,13 +214,12 @@ class BuildPage(Page):
 
     def _case_edited(self) -> None:
         """A changed case: a message about an earlier build attempt no longer applies."""
-        if self.handle is None or not self.handle.running:
+        if not self._building():
             show_message(self.error, "")
 
     def refresh(self) -> None:
         blockers = self.blocker_steps()
-        busy = self.handle is not None and self.handle.running
-        self.build_button.setEnabled(not blockers and not busy)
+        self.build_button.setEnabled(not blockers and not self._building())
         if blockers:
             items = "".join(f"<li>{_esc(b.tekst)}{_link_to(b)}</li>" for b in blockers)
             self.check_label.setText("<b>Nog te doen voordat de bundel gemaakt kan worden:</b>"
@@ -295,7 +289,7 @@ class BuildPage(Page):
         self.refresh()
 
     def cancel(self) -> None:
-        if self.handle is not None and self.handle.running:
+        if self.handle is not None and self.handle.running:  # (mypy: the handle is there)
             self.handle.cancel()
             self.step.setText("Afbreken… (de huidige stap wordt nog afgemaakt)")
             self.cancel_button.setEnabled(False)
