@@ -67,7 +67,6 @@ def page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
                    for i in range(count))
 
 
-@functools.cache
 def pdfium_identity() -> str:
     """Which PDFium reads and renders here: pypdfium2's version and that of the PDFium
     library it carries (a part of the name of every answer remembered from it)."""
