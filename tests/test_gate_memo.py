@@ -1,6 +1,7 @@
 """The gate's text memo: pages every text engine read clean before are known by their
 digest, so a rebuild reads only the new pages' text; a new page, a changed page, other
-identifiers or another engine are read again."""
+identifiers or another engine are read again. A page is known clean with its break to the
+next page: a page before a changed one is read again, with it, and so is the page after."""
 
 from __future__ import annotations
 
@@ -74,15 +75,17 @@ def test_pages_read_clean_are_not_read_again_and_a_changed_page_is(tmp_path: Pat
     assert reads.stretches() == {(0, PAGES)}  # the first time: every page
     _check(_report(tmp_path / "b.pdf"), memo)  # the same pages in another file
     assert reads.stretches() == set()  # no engine read any page
-    # Page 3 changed: the engines read page 3 only, and a leak there is found on page 3.
+    # Page 3 changed: the engines read pages 2 to 4 only (page 3 and the breaks on either
+    # side of it), and a leak on page 3 is found there.
     leaking = _report(tmp_path / "c.pdf", {3: "Mila Visser (BSN 123456782) is ziek gemeld."})
     with pytest.raises(LeakError) as info:
         _check(leaking, memo)
-    assert reads.stretches() == {(2, 3)}
+    assert reads.stretches() == {(1, 4)}
     assert any("pagina 3" in d for d in info.value.details)
-    # Pages 2 and 6 changed, clean: the stretch between them is read, then remembered.
+    # Pages 2 and 6 changed, clean: the stretch from the page before the one to the page
+    # after the other is read, then remembered.
     _check(_report(tmp_path / "d.pdf", {2: "Nieuwe zin.", 6: "Nog een nieuwe zin."}), memo)
-    assert reads.stretches() == {(1, 6)}
+    assert reads.stretches() == {(0, 7)}
     _check(_report(tmp_path / "d2.pdf", {2: "Nieuwe zin.", 6: "Nog een nieuwe zin."}), memo)
     assert reads.stretches() == set()
 
@@ -177,3 +180,19 @@ def test_another_pdfium_reads_every_page_again(tmp_path: Path, monkeypatch: pyte
                         lambda name: "999.0" if name == "pypdfium2" else real(name))
     _check(report, memo)
     assert reads.stretches() == {(0, PAGES)}
+
+
+def test_a_name_split_by_a_page_break_is_found_when_only_the_page_after_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = _Reads(monkeypatch)
+    memo = _memo(tmp_path)
+    before = {4: "Het gesprek was met de familie Vis-", 5: "sie en plan werden besproken."}
+    _check(_report(tmp_path / "a.pdf", before), memo)  # "Vis-" / "sie": no identifier
+    reads.stretches()
+    # Page 4 is the same page; only page 5 changed, and over the break it reads "Visser".
+    after = {**before, 5: "ser belde de school over het verzuim."}
+    with pytest.raises(LeakError) as info:
+        _check(_report(tmp_path / "b.pdf", after), memo)
+    assert reads.stretches() == {(3, 6)}
+    assert any("pagina 4-5" in d for d in info.value.details)
+    assert not any("(pagina 4," in d or "(pagina 5," in d for d in info.value.details)

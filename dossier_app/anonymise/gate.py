@@ -26,6 +26,7 @@ processes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -43,7 +44,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from dossier_app.anonymise.hits import Finder, text_views
+from dossier_app.anonymise.hits import Finder, seam_text, text_views
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.anonymise.ocr_check import readable_categories
 from dossier_app.anonymise.pdfium_chars import page_texts, pdfium_identity
@@ -214,7 +215,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     keys = file_keys(path) if memo and by_digest else None
     known = (_TextMemo(memo, identifiers_key, keys, [*engine_paths.items(), *((b, "") for b in builtin)])
              if memo and keys and identifiers_key else None)
-    first, stop = known.unknown_stretch() if known else (0, None)
+    first, stop, clean_to = known.to_read() if known else (0, None, None)
     external: dict[str, _Program] = {}
     workers: dict[str, list[TextJob]] = {}
     read_texts = stop is None or first < stop  # else every page's text is known to be clean
@@ -253,7 +254,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     if findings:
         raise _leak(findings)
     if known:
-        known.remember_clean(first, stop if stop is not None else pages)
+        known.remember_clean(first, clean_to if clean_to is not None else pages)
     used = _engine_names(list(external))
     meldingen = [Melding("TEKSTMOTOR_ONTBREEKT", f"{name} is niet geïnstalleerd; de controle gebruikte "
                          "de andere methoden.", "info") for name in _EXTERNAL_ENGINES if name not in external]
@@ -286,6 +287,11 @@ def _check_texts(engine: str, texts: list[str], finder: Finder, lits: _Literals,
     for number, text in enumerate(texts, start=first + 1):
         for categorie in _text_hits(text, finder, lits):
             findings.append(_Finding(categorie, f"pagina {number}", engine))
+    # An identifier split by a page break ("el Am-" / "rani", "17-11-" / "2015") is in
+    # neither page's text alone: the lines on either side of each break are read together.
+    for number, (before, after) in enumerate(itertools.pairwise(texts), start=first + 1):
+        for categorie in _text_hits(seam_text(before, after)[0], finder, lits):
+            findings.append(_Finding(categorie, f"pagina {number}-{number + 1}", engine))
     return findings
 
 
@@ -301,10 +307,24 @@ class _TextMemo:
 
     def __init__(self, memo: Memo, identifiers_key: str, keys: FileKeys,
                  engines: Sequence[tuple[str, str]]) -> None:
-        """`engines`: (name, program) of the engines besides PDFium ("" for one in a wheel)."""
+        """`engines`: (name, program) of the engines besides PDFium ("" for one in a wheel).
+        A page's entry is the page and its break to the next page, so its name holds the
+        next page's digest too ("" after the last page)."""
         self._memo = memo
-        self._names = keys.memo_names(memo, "gate-tekst-pagina", identifiers_key, pdfium_identity(),
-                                      *(_engine_identity(name, exe) for name, exe in engines))
+        self.pages = len(keys.pages)
+        self._names = keys.memo_names(memo, "gate-tekst-pagina-en-overgang", identifiers_key,
+                                      pdfium_identity(),
+                                      *(_engine_identity(name, exe) for name, exe in engines),
+                                      following=True)
+
+    def to_read(self) -> tuple[int, int, int]:
+        """(first, stop, clean_to) 0-based: read pages [first, stop), and once they read
+        clean, remember [first, clean_to). The stretch of pages not known clean, and the
+        page after it: its text, with the stretch's last page, is what reads over that page
+        break (`_check_texts`). The page before the stretch is known clean together with its
+        break to the stretch's first page. first == stop when all are known."""
+        first, clean_to = self.unknown_stretch()
+        return first, (min(clean_to + 1, self.pages) if first < clean_to else clean_to), clean_to
 
     def unknown_stretch(self) -> tuple[int, int]:
         """[first, stop) 0-based: the shortest stretch holding every page not known clean;

@@ -6,6 +6,7 @@ redactors and the leak gate all take a Finder, so they agree on what counts as a
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -281,3 +282,102 @@ def _in_address(text: str, start: int, end: int) -> bool:
     after = re.match(r"\S*", text[end:])
     word = (before.group() if before else "") + (after.group() if after else "")
     return "@" in word or "www." in word or "://" in word
+
+
+# --- over a page break -----------------------------------------------------------------------
+
+# How many lines with text at the end of a page and at the start of the next may hold the two
+# parts of an identifier split by the page break: the body's last line can stand above a
+# footer of two lines and the bundle's stamp, the next page's first line below a header.
+SEAM_LINES = 4
+# Of each such line only the words nearest the break: the longest identifier (a parent's
+# name with particles and a double surname, an address with its postcode) is shorter.
+SEAM_WORDS = 8
+# A line: up to a line break, or up to and with a line-end mark (PDFium marks a hyphen at a
+# line end and puts the next line straight after it: "el Am\ufffeVerslag MDO").
+_SEAM_LINE = re.compile(r"[^\r\n\f\x02\ufffe]*[^\s\x02\ufffe][^\r\n\f\x02\ufffe]*[\x02\ufffe]?")
+_WORD = re.compile(r"\S+")
+
+
+def edge_lines(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(start, end) of the first and of the last SEAM_LINES lines of a page's text that hold
+    anything but white space: of the first lines their first SEAM_WORDS words, of the last
+    lines their last."""
+    head = []
+    for m in _SEAM_LINE.finditer(text):
+        words = [w.end() for w in _WORD.finditer(text, *m.span())]
+        head.append((m.start(), words[SEAM_WORDS - 1] if len(words) > SEAM_WORDS else m.end()))
+        if len(head) == SEAM_LINES:
+            break
+    tail = []
+    for m in _last_lines(text):
+        words = [w.start() for w in _WORD.finditer(text, *m.span())]
+        tail.append((words[-SEAM_WORDS] if len(words) > SEAM_WORDS else m.start(), m.end()))
+    return head, tail
+
+
+def _last_lines(text: str) -> list[re.Match[str]]:
+    """The last SEAM_LINES lines with text, found in the page's end only where it has them."""
+    window = max(0, len(text) - 2048)
+    while True:
+        lines = list(_SEAM_LINE.finditer(text, window))
+        if window and lines and lines[0].start() == window and text[window - 1] not in "\r\n\f\x02\ufffe":
+            lines = lines[1:]  # it started inside its line
+        if len(lines) >= SEAM_LINES or not window:
+            return lines[-SEAM_LINES:]
+        window = max(0, window - 8192)
+
+
+# Between the pairs of lines in `seam_text`: a line no reading joins over (neither a hyphen
+# nor a digit touches the line break) and no identifier spans.
+_PAIR_BREAK = "\n|\n"
+
+
+@dataclass(frozen=True)
+class _Pair:
+    at: int  # where the pair starts in the seam text
+    split: int  # the length of its first line: the page break follows it
+    before: int  # where that line starts in the text of the page before the break
+    after: int  # where the second line starts in the text of the page after it
+    end: int  # where the pair ends in the seam text
+
+
+def seam_text(before: str, after: str) -> tuple[str, list[_Pair]]:
+    """The text that reads over the break between two pages: each of the last lines of
+    `before`, a line break and each of the first lines of `after`, pair by pair. A name
+    hyphenated over the break ("el Am-" / "rani") or a date split there ("17-11-" / "2015")
+    is one identifier here, and in neither page alone. One text, so that a finder runs
+    once per page break."""
+    tail = edge_lines(before)[1]
+    head = edge_lines(after)[0]
+    pieces: list[str] = []
+    pairs: list[_Pair] = []
+    at = 0
+    for t_start, t_end in tail:
+        first = before[t_start:t_end]
+        for h_start, h_end in head:
+            piece = f"{first}\n{after[h_start:h_end]}"
+            pieces.append(piece)
+            pairs.append(_Pair(at, len(first), t_start, h_start, at + len(piece)))
+            at += len(piece) + len(_PAIR_BREAK)
+    return _PAIR_BREAK.join(pieces), pairs
+
+
+def seam_hits(finder: Finder, before: str, after: str
+              ) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """The hits that cross the break between two pages (`seam_text`), as spans of
+    `before` and of `after` -> categorie: the part on each page is removed there. Hits
+    within one line are each page's own (`find_hits`)."""
+    text, pairs = seam_text(before, after)
+    in_before: dict[tuple[int, int], str] = {}
+    in_after: dict[tuple[int, int], str] = {}
+    if not pairs:
+        return in_before, in_after
+    starts = [pair.at for pair in pairs]
+    for hit in hits_in_all_views(finder, text):
+        pair = pairs[bisect.bisect_right(starts, hit.start) - 1]
+        split = pair.at + pair.split
+        if hit.start < split and split + 1 < hit.end:
+            in_before[(pair.before + hit.start - pair.at, pair.before + pair.split)] = hit.categorie
+            in_after[(pair.after, pair.after + min(hit.end, pair.end) - split - 1)] = hit.categorie
+    return in_before, in_after

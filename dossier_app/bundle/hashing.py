@@ -239,16 +239,20 @@ class FileKeys:
     pages: list[str]
     optional_content: str
 
-    def memo_names(self, memo: Memo, kind: str, *parts: str) -> list[str]:
+    def memo_names(self, memo: Memo, kind: str, *parts: str, following: bool = False) -> list[str]:
         """One memo name per page (0-based) for what was read on it: `kind`, the program's
         code, `parts` (everything else the reading depends on: engines and their versions,
         settings), the document's optional-content settings and the page's digest. One
         place, so that no page answer is ever remembered without the code and the
-        document-level setting."""
+        document-level setting. `following`: what was read covers the page's break to the
+        next page too, so the name holds that page's digest ("" after the last)."""
         from dossier_app.store.memo import code_fingerprint
 
         shared = [kind, code_fingerprint(), *parts, self.optional_content]
-        return [memo.name([*shared, page]) for page in self.pages]
+        if not following:
+            return [memo.name([*shared, page]) for page in self.pages]
+        nexts = [*self.pages[1:], ""]
+        return [memo.name([*shared, page, then]) for page, then in zip(self.pages, nexts, strict=True)]
 
 
 def file_keys(path: Path) -> FileKeys | None:

@@ -10,7 +10,7 @@ from collections import Counter
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from dossier_app.anonymise.hits import find_hits
+from dossier_app.anonymise.hits import find_hits, seam_hits
 from dossier_app.anonymise.pdf_redact.boxes import merge_boxes
 from dossier_app.anonymise.pdf_redact.context import REASON_MANUAL, Context, ObjectFind, PageFind
 from dossier_app.anonymise.pdfium_chars import (
@@ -24,33 +24,71 @@ _NON_SPACE_RUN = re.compile(r"\S+")
 
 
 def find_all(ctx: Context, doc: pdfium.PdfDocument) -> None:
-    for index in range(len(doc)):
-        page = doc[index]
-        try:
-            found = _find_page(ctx, page, index)
-        finally:
-            page.close()
-        ctx.finds[index] = found
-        if index in ctx.regions:
-            ctx.raster_reason.setdefault(index, REASON_MANUAL)
-
-
-def _find_page(ctx: Context, page: pdfium.PdfPage, page_index: int) -> PageFind:
-    textpage = page.get_textpage()
+    """Every page's hits. A page is located once the next page's text is known: an
+    identifier split by the page break ("el Am-" / "rani") is found over the break
+    (`seam_hits`) and its part on each page removed there."""
+    held: _Held | None = None  # the page before, its hits not yet located
     try:
-        count = pdfium_c.FPDFText_CountChars(textpage)
-        text = page_text(textpage, count)
-        if ctx.on_page_text is not None:
-            ctx.on_page_text(page_index, text)
-        found = PageFind(has_text=any(not c.isspace() for c in text),
-                          crop=tuple(page.get_cropbox()), rotate=page.get_rotation())
-        spans = find_hits(ctx.finder, text)
-        if spans:
-            found.categories = Counter(spans.values())
-            _locate_hits(page, textpage, text, spans, found)
-        return found
+        for index in range(len(doc)):
+            page = _read_page(ctx, doc[index], index)
+            if held is not None:
+                before, after = seam_hits(ctx.finder, held.text, page.text)
+                held.spans.update(before)
+                page.continued = after
+                _finish(ctx, held)
+            held = page
+        if held is not None:
+            _finish(ctx, held)
+            held = None
     finally:
-        textpage.close()
+        if held is not None:
+            held.close()
+
+
+class _Held:
+    """A page read, with its text and the hits found on it so far."""
+
+    def __init__(self, index: int, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
+                 text: str, spans: dict[tuple[int, int], str]) -> None:
+        self.index, self.page, self.textpage, self.text, self.spans = index, page, textpage, text, spans
+        # the parts of identifiers that began on the page before (counted there)
+        self.continued: dict[tuple[int, int], str] = {}
+
+    def close(self) -> None:
+        self.textpage.close()
+        self.page.close()
+
+
+def _read_page(ctx: Context, page: pdfium.PdfPage, index: int) -> _Held:
+    try:
+        textpage = page.get_textpage()
+    except BaseException:
+        page.close()
+        raise
+    held = _Held(index, page, textpage, "", {})
+    try:
+        held.text = page_text(textpage, pdfium_c.FPDFText_CountChars(textpage))
+        if ctx.on_page_text is not None:
+            ctx.on_page_text(index, held.text)
+        held.spans = find_hits(ctx.finder, held.text)
+    except BaseException:
+        held.close()
+        raise
+    return held
+
+
+def _finish(ctx: Context, held: _Held) -> None:
+    try:
+        found = PageFind(has_text=any(not c.isspace() for c in held.text),
+                         crop=tuple(held.page.get_cropbox()), rotate=held.page.get_rotation())
+        if held.spans or held.continued:
+            found.categories = Counter(held.spans.values())
+            _locate_hits(held.page, held.textpage, held.text, {**held.continued, **held.spans}, found)
+    finally:
+        held.close()
+    ctx.finds[held.index] = found
+    if held.index in ctx.regions:
+        ctx.raster_reason.setdefault(held.index, REASON_MANUAL)
 
 
 def _locate_hits(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str,
