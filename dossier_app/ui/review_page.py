@@ -631,7 +631,8 @@ class ReviewPage(Page):
         self._mark_shown(index + 1)
 
     def _mark_shown(self, page: int) -> None:
-        """'bekeken' means every page was on screen: count this one, update its status line."""
+        """'bekeken' means every page was on screen: count this one, update its status line
+        and, once the document is seen, the line above the list."""
         doc = self.current
         review = self.state.review_for(doc) if doc else None
         if doc is None or review is None or page in review.getoond or not self.isVisible():
@@ -640,6 +641,8 @@ class ReviewPage(Page):
         item = self.docs.currentItem()
         if item is not None:
             item.setText(f"{self._doc_label(doc)}\n{self._doc_status(doc)}")
+        if not review.niet_getoond:  # this document is now seen: the line above the list counts it
+            self.pending.setText(self._pending_summary(self.state.documents_in_bundle()))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

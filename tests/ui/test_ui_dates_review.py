@@ -251,3 +251,27 @@ def test_a_name_wrapped_over_a_line_end_is_marked_on_both_lines(window, qtbot, t
     shown = r.canvas.grab().toImage()
     blank = shown.pixelColor(int(page.center().x()), int(page.bottom() - 20))
     assert (blank.red(), blank.green(), blank.blue()) == (255, 255, 255)
+
+
+def _click_row(r, n: int) -> None:
+    QTest.mouseClick(r.docs.viewport(), Qt.MouseButton.LeftButton,
+                     pos=r.docs.visualItemRect(r.docs.item(n)).center())
+    assert r.docs.currentRow() == n
+
+
+def test_the_line_above_the_list_says_all_is_seen_once_the_last_page_was_shown(window, qtbot, tmp_path):
+    w = window(copy_example(tmp_path))
+    w.go_to(5)
+    r = w.review
+    r.prepare_all.click()
+    qtbot.waitUntil(lambda: len(w.state.reviews) == 6 and r.prepare_all.isEnabled(), timeout=120000)
+    qtbot.wait(1000)  # what the preparation set off has settled
+    docs = w.state.documents_in_bundle()
+    for n in range(len(docs)):  # the user clicks each document and pages through it
+        assert "nog niet helemaal bekeken" in r.pending.text(), r.pending.text()
+        _click_row(r, n)
+        while r.next_page.isEnabled():
+            QTest.mouseClick(r.next_page, Qt.MouseButton.LeftButton)
+        assert "bekeken (" in r.docs.item(n).text(), r.docs.item(n).text()
+    # The line says so as soon as the last page is on screen, without leaving the step.
+    assert r.pending.text() == "Alles is bekeken. U kunt naar Bouwen.", r.pending.text()
