@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -158,11 +158,29 @@ def _anonimiseer_text(done, out: Path, in_case: bool) -> list[str]:
         pages = ", ".join(str(p) for p in done.niet_gecontroleerd)
         lines.append(f"NIET GECONTROLEERD: pagina {pages} heeft geen tekstlaag. Bekijk die pagina's "
                      "zelf en geef lakvlakken op in [[documenten.lakken]] als er persoonsgegevens op staan.")
-    for b in done.bevindingen:
-        soort = "naam van een professional?" if b.review else f"mogelijk {b.categorie}"
-        lines.append(f"CONTROLEER (pagina {b.pagina}): {soort}: \"{b.context}\"")
+    lines += _controleer(((b.pagina, b.review, b.categorie, b.context, b.tekst or b.context)
+                          for b in done.bevindingen), "pagina")
     lines.append("Controle na afloop: geen bekende persoonsgegevens gevonden in tekst, metadata of "
                  "verborgen onderdelen.")
+    return lines
+
+
+def _controleer(findings: Iterable[tuple[int, bool, str, str, str]], waar: str) -> list[str]:
+    """A CONTROLEER line per finding: (page, a professional's name?, categorie, context,
+    the value found). The same value again on the same page (a repeated header, a table
+    row) is one line, with the context where it is first, and how often."""
+    counts: dict[tuple[int, bool, str, str], int] = {}
+    shown: dict[tuple[int, bool, str, str], str] = {}
+    for pagina, review, categorie, context, value in findings:
+        key = (pagina, review, categorie, value)
+        counts[key] = counts.get(key, 0) + 1
+        shown.setdefault(key, context)
+    lines = []
+    for key, n in counts.items():
+        pagina, review, categorie, _ = key
+        soort = "naam van een professional?" if review else f"mogelijk {categorie}"
+        vaker = f" ({n}x op deze pagina)" if n > 1 else ""
+        lines.append(f"CONTROLEER ({waar} {pagina}): {soort}: \"{shown[key]}\"{vaker}")
     return lines
 
 
@@ -268,9 +286,8 @@ def _build_text(result: Any) -> list[str]:
     if result.niet_gecontroleerd:
         lines.append("NIET AUTOMATISCH GECONTROLEERD (geen tekstlaag; bekijk deze pagina's zelf): "
                      + "; ".join(result.niet_gecontroleerd))
-    for p in result.verify.persoonsgegevens:
-        soort = "naam van een professional?" if p.review else f"mogelijk {p.categorie}"
-        lines.append(f"CONTROLEER (bundel pagina {p.pagina}): {soort}: \"{p.context}\"")
+    lines += _controleer(((p.pagina, p.review, p.categorie, p.context, p.context)
+                          for p in result.verify.persoonsgegevens), "bundel pagina")
     lines.append("Eindcontrole: geen bekende persoonsgegevens (van leerling en gezin) gevonden; verborgen "
                  "onderdelen zijn leeg.")
     if result.assembled.manifest.get("concept"):

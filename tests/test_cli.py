@@ -118,3 +118,28 @@ def test_installed_command_runs_as_a_user_would(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "compleet"
+
+
+def test_anonimiseer_says_a_repeated_finding_once_with_how_often(run_cli, tmp_path):
+    from pathlib import Path
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "adviestafel-den-haag" / "casus.toml"
+    src = tmp_path / "verslag.pdf"
+    c = canvas.Canvas(str(src), pagesize=A4)
+    y = 780
+    for _ in range(4):  # the same table row on every part of the page, as in a printed form
+        c.drawString(60, y, "Aanwezig: mevrouw Jansen (intern begeleider), meneer De Vries (leerkracht).")
+        y -= 18
+    c.drawString(60, y, "Ook aanwezig was mevrouw Kaya (schoolmaatschappelijk werk).")
+    c.save()
+    result = run_cli("anonimiseer", "--case", example, src, "-o", tmp_path / "uit.pdf")
+    assert result.code == 0, result.err
+    lines = [line for line in (result.out + result.err).splitlines() if line.startswith("CONTROLEER")]
+    # One line per name, whatever text stands around each of its four places.
+    assert len([line for line in lines if "Jansen" in line.split("meneer")[0]]) == 1, lines
+    assert len([line for line in lines if "De Vries" in line]) == 1, lines
+    assert sum(line.endswith(" (4x op deze pagina)") for line in lines) == 2, lines
+    assert any("Kaya" in line and not line.endswith("pagina)") for line in lines), lines
