@@ -68,6 +68,27 @@ def test_known_names_on_a_scan_get_boxes_where_they_are(tmp_path, engine):
     assert not list(tmp_path.glob("ocr-*.png"))
 
 
+def test_an_identifier_split_over_two_lines_gets_a_box_on_each(tmp_path, engine):
+    # Read as a text page is: over its line ends ("Vis-" / "ser", "17-11-" / "2015").
+    pdf = tmp_path / "scan.pdf"
+    _scan(pdf, ["Verslag van het huisbezoek", "Het gesprek ging over de leerling Vis-",
+                "ser en haar klas.", "Zij is geboren op 17-11-", "2015 in Den Haag.",
+                "Het verzuim liep op tot 17", "lesuren in november."])
+    ids = build_identifiers(Leerling(voornamen="Mila", achternaam="Visser",
+                                     geboortedatum=date(2015, 11, 17)), [])
+    boxes = ocr_regions(pdf, [1], ids.finder, tmp_path)[1]
+
+    def on_line(i: int) -> list:
+        top = (200 + 80 * i) * 72 / 150  # line i is drawn at y = 200 + 80 i px at 150 dpi
+        return [b for b in boxes if top - 12 < b.y < top + 12]
+
+    assert [len(on_line(i)) for i in range(7)] == [0, 1, 1, 1, 1, 0, 0], boxes
+    for i in (2, 4):  # the second part stands at the start of its line
+        assert on_line(i)[0].x < 150 / 150 * 72 + 10
+    for i in (1, 3):  # the first part at the end of its line, after the words before it
+        assert on_line(i)[0].x > 150 / 150 * 72 + 100
+
+
 def test_nothing_proposed_when_no_identifier_is_printed(tmp_path, engine):
     pdf = tmp_path / "scan.pdf"
     _scan(pdf, ["Verzuimoverzicht groep 6", "Week 38: afwezig"])

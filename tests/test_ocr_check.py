@@ -196,3 +196,20 @@ def test_still_readable_after_the_last_round_is_a_warning_naming_the_page(
     assert "ilse" not in warning.tekst.lower()
     with pytest.raises(LeakError):
         process_document(doc, IDS, work, PipelineOptions(flagger=False))
+
+
+@needs_tesseract
+def test_gate_reads_an_image_page_over_its_line_ends(tmp_path: Path) -> None:
+    """A date and a street split at the end of a scanned line are read as a text page is:
+    over the line end. Neither line alone holds them."""
+    image = Image.new("L", (int(8.27 * DPI), int(11.69 * DPI)), 245)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(["Verslag van het huisbezoek", "Zij is geboren op 09-09-",
+                              "2011 in het ziekenhuis.", "Het gezin woont aan de Weimar-",
+                              "straat 212 op de tweede etage."]):
+        draw.text((120, 200 + 80 * i), line, fill=15, font=_font())
+    path = _scan_pdf(tmp_path / "scan.pdf", image)
+    assert ocr_check.readable_categories(path, IDS.finder, tmp_path) == {1: {"geboortedatum", "adres"}}
+    with pytest.raises(LeakError) as info:
+        verify_pdf(path, IDS.finder, IDS.literal_variants())
+    assert "geboortedatum (pagina 1, tekstherkenning)" in info.value.details

@@ -28,7 +28,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from dossier_app.anonymise import ocr_builtin
-from dossier_app.anonymise.hits import Finder
+from dossier_app.anonymise.hits import Finder, Hit, hits_in_all_views
 from dossier_app.anonymise.pdfium_chars import has_text_object
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
@@ -178,23 +178,47 @@ def _tsv_words(out: str) -> list[list[_Word]]:
     return list(lines.values())
 
 
-def _hit_boxes(lines: Iterable[list[_Word]], finder: Finder) -> list[tuple[int, int, int, int]]:
-    boxes = []
-    for words in lines:
-        text, spans = "", []
-        for word in words:
-            if text:
+def _page_reading(lines: Iterable[list[_Word]]) -> tuple[str, list[tuple[int, int, int, _Word]]]:
+    """The words read on a page as one text, a space between words and a line break
+    between lines, with (start, end, line, word) per word."""
+    text, spans = "", []
+    for number, words in enumerate(lines):
+        if text:
+            text += "\n"
+        for k, word in enumerate(words):
+            if k:
                 text += " "
-            spans.append((len(text), len(text) + len(word.text), word))
+            spans.append((len(text), len(text) + len(word.text), number, word))
             text += word.text
-        for hit in finder(text):
-            covered = [w for s, e, w in spans if s < hit.end and e > hit.start]
-            if covered:
-                left = min(w.left for w in covered)
-                top = min(w.top for w in covered)
-                right = max(w.left + w.width for w in covered)
-                bottom = max(w.top + w.height for w in covered)
-                boxes.append((left, top, right, bottom))
+    return text, spans
+
+
+def page_hits(lines: Iterable[list[_Word]], finder: Finder) -> list[tuple[Hit, list[list[_Word]]]]:
+    """The known identifiers in what Tesseract read, over the page's line ends as on a text
+    page (`hits_in_all_views`: "el Am-" / "rani", "17-11-" / "2015"), each with the words it
+    covers, per line."""
+    text, spans = _page_reading(lines)
+    found = []
+    for hit in hits_in_all_views(finder, text):
+        per_line: dict[int, list[_Word]] = {}
+        for start, end, line, word in spans:
+            if start < hit.end and end > hit.start:
+                per_line.setdefault(line, []).append(word)
+        if per_line:
+            found.append((hit, list(per_line.values())))
+    return found
+
+
+def _hit_boxes(lines: Iterable[list[_Word]], finder: Finder) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes around the known identifiers read: one per line an identifier covers."""
+    boxes = []
+    for _hit, per_line in page_hits(lines, finder):
+        for covered in per_line:
+            left = min(w.left for w in covered)
+            top = min(w.top for w in covered)
+            right = max(w.left + w.width for w in covered)
+            bottom = max(w.top + w.height for w in covered)
+            boxes.append((left, top, right, bottom))
     return boxes
 
 

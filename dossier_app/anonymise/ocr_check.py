@@ -40,6 +40,7 @@ from dossier_app.anonymise.ocr import (
     _to_points,
     _tsv_words,
     _Word,
+    page_hits,
     render_page,
     tesseract_command,
 )
@@ -306,9 +307,7 @@ def _readable(exe: str, image: Image.Image, finder: Finder, target: Path,
 def _categories(modes: Sequence[list[list[_Word]]], finder: Finder) -> set[str]:
     categories: set[str] = set()
     for lines in modes:
-        for words in lines:
-            text = " ".join(w.text for w in words)
-            categories |= {hit.categorie for hit in finder(text)}
+        categories |= {hit.categorie for hit, _ in page_hits(lines, finder)}
     return categories
 
 
