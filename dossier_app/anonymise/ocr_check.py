@@ -45,6 +45,7 @@ from dossier_app.anonymise.ocr import (
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH, pdfium_identity
+from dossier_app.anonymise.pictures import pictures
 from dossier_app.bundle.hashing import FileKeys
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
@@ -154,7 +155,7 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
-        return {}
+        return picture_categories(pdf_path, finder, workdir, set(pages), memo)
     names = _page_names(keys, pages, exe, memo, beneath_stamp) if memo and keys else {}
     outputs = {n: out for n in names if (out := _outputs_from(memo, names[n])) is not None}
     for number, image, _scale in _rendered(pdf_path, [n for n in pages if n not in outputs],
@@ -170,7 +171,51 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
         categories = _categories([_tsv_words(out) for out in outputs[number]], finder)
         if categories:
             found[number] = categories
+    for number, categories in picture_categories(pdf_path, finder, workdir, set(pages), memo).items():
+        found.setdefault(number, set()).update(categories)
     return found
+
+
+def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[int],
+                       memo: Memo | None = None) -> dict[int, set[str]]:
+    """Per page not in `skip` (1-based: the image pages, read whole), the categories of the
+    known identifiers readable in the pictures on it (`pictures`), read in every mode; an
+    image found again in the file is not read again, and `memo` holds what Tesseract read
+    in exactly these pixels before. A read that failed raises, as for a page."""
+    read: dict[str, set[str]] = {}
+    found: dict[int, set[str]] = {}
+    exe: str | None = None
+    for picture, image in pictures(pdf_path, skip, decoded=read):
+        if image is not None:
+            exe = exe or _engine()
+            if exe is None:
+                return {}  # no Tesseract at all: as for image pages, nothing is read
+            outputs = _tsv_outputs_memo(exe, image, workdir / "afbeelding.png", memo)
+            if not all(outputs):
+                raise RuntimeError("tekstherkenning gaf geen antwoord op een afbeelding op "
+                                   f"pagina {picture.page}")
+            read[picture.key] = _categories([_tsv_words(out) for out in outputs], finder)
+        if read[picture.key]:
+            found.setdefault(picture.page, set()).update(read[picture.key])
+    return found
+
+
+def picture_boxes(pdf_path: Path, finder: Finder, workdir: Path, skip: set[int],
+                  memo: Memo | None = None) -> dict[int, list[Lakvlak]]:
+    """Regions (as shown on the page, like a manual one) around the known identifiers
+    Tesseract reads in the pictures on the pages not in `skip` (1-based: the scans, read
+    whole), in every mode, so that the redactor burns them in."""
+    read: dict[str, list[tuple[int, int, int, int]]] = {}
+    found: dict[int, list[Lakvlak]] = {}
+    exe: str | None = None
+    for picture, image in pictures(pdf_path, skip, decoded=read):
+        if image is not None:
+            exe = exe or _engine()
+            if exe is None:
+                return {}
+            read[picture.key] = _readable(exe, image, finder, workdir / "afbeelding.png", memo)
+        found.setdefault(picture.page, []).extend(picture.box(*box) for box in read[picture.key])
+    return {page: boxes for page, boxes in found.items() if boxes}
 
 
 def _page_names(keys: FileKeys, pages: Sequence[int], exe: str, memo: Memo,

@@ -21,7 +21,7 @@ from dossier_app.anonymise.flag_pdf import Bevinding, PageFlagger, page_count, w
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.ocr import ocr_engine, ocr_regions, pages_without_text
-from dossier_app.anonymise.ocr_check import MAX_ROUNDS, readable_identifiers
+from dossier_app.anonymise.ocr_check import MAX_ROUNDS, picture_boxes, readable_identifiers
 from dossier_app.anonymise.pdf_redact import PdfCleanResult, clean_pdf
 from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.convert import convert_docx
@@ -118,12 +118,16 @@ def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOp
     doc = prepared.document
     scans = _scan_pages(prepared.pdf) if options.ocr else []
     ocr = ocr_regions(prepared.pdf, scans, ids.finder, prepared.folder) if scans else {}
-    lakken = list(doc.lakken) + [box for boxes in ocr.values() for box in boxes]
+    # Pictures on the other pages (a screenshot from the pupil administration): what
+    # Tesseract reads in them is boxed too, and their pages become images with it burnt in.
+    in_pictures = _picture_regions(prepared, ids, set(scans), options)
+    lakken = list(doc.lakken) + [box for found in (ocr, in_pictures) for boxes in found.values()
+                                 for box in boxes]
     clean = prepared.folder / "schoon.pdf"
     result = clean_pdf(prepared.pdf, clean, ids.finder, lakken, bestand=doc.bestand,
                        on_page_text=flagging.feed if flagging is not None else None)
     still_readable: list[int] = []
-    boxed = sorted(set(scans) & {lak.pagina for lak in lakken})
+    boxed = sorted((set(scans) | set(in_pictures)) & {lak.pagina for lak in lakken})
     if boxed:
         result, still_readable = _reread_scans(prepared, ids, lakken, result, ocr, boxed, options.memo)
     if options.gate:
@@ -131,6 +135,8 @@ def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOp
     meldingen = list(prepared.meldingen)
     if ocr:
         meldingen.append(_ocr_melding(ocr))
+    if in_pictures:
+        meldingen.append(_picture_melding(in_pictures))
     if still_readable:
         meldingen.append(_still_readable_melding(still_readable))
     return ProcessedDocument(
@@ -219,6 +225,25 @@ def _names_partly_looked_for() -> Melding:
                    "volledig: namen die niet bij de leerling en de personen staan, zijn alleen met de "
                    "eigen regels van Tafeldossier gezocht. Lees het document zelf na op namen.",
                    "waarschuwing")
+
+
+def _picture_regions(prepared: Prepared, ids: IdentifierSet, scans: set[int],
+                     options: PipelineOptions) -> dict[int, list[Lakvlak]]:
+    if not options.ocr:
+        return {}
+    try:
+        return picture_boxes(prepared.pdf, ids.finder, prepared.folder, scans, options.memo)
+    except (pdfium.PdfiumError, ValueError):
+        return {}  # the gate reads the pictures too, and refuses the file when it cannot
+
+
+def _picture_melding(found: dict[int, list[Lakvlak]]) -> Melding:
+    pages = ", ".join(str(p) for p in sorted(found))
+    waar = f"pagina {pages}" if len(found) == 1 else f"pagina's {pages}"
+    return Melding("OCR_AFBEELDING_GELAKT", f"Tekstherkenning vond bekende persoonsgegevens in een "
+                   f"afbeelding op {waar} en heeft die gelakt; die pagina is als afbeelding opgenomen. "
+                   "Bekijk de afbeelding toch zelf: tekstherkenning mist kleine en slecht leesbare "
+                   "tekst.", "waarschuwing")
 
 
 def _ocr_melding(ocr: dict[int, list[Lakvlak]]) -> Melding:
