@@ -24,8 +24,9 @@ import ctypes
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import PIL
 import pypdfium2 as pdfium
@@ -45,7 +46,7 @@ from dossier_app.anonymise.ocr import (
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH, pdfium_identity
-from dossier_app.anonymise.pictures import pictures
+from dossier_app.anonymise.pictures import Picture, pictures
 from dossier_app.bundle.hashing import FileKeys
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
@@ -54,6 +55,8 @@ from dossier_app.store.memo import Memo
 DPI = 300
 # 3: automatic page layout (running text); 11: sparse text, every word on its own (forms,
 # where words stand between boxes and lines and layout analysis drops some).
+_T = TypeVar("_T")
+
 PSM_MODES = ("3", "11")
 MAX_ROUNDS = 3  # re-reads with new boxes before the page is reported as still readable
 IMAGE_SHARE = 0.25  # a page is an image page when images cover this share of it
@@ -182,21 +185,17 @@ def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[
     known identifiers readable in the pictures on it (`pictures`), read in every mode; an
     image found again in the file is not read again, and `memo` holds what Tesseract read
     in exactly these pixels before. A read that failed raises, as for a page."""
-    read: dict[str, set[str]] = {}
+    def categories(exe: str, picture: Picture, image: Image.Image) -> set[str]:
+        outputs = _tsv_outputs_memo(exe, image, workdir / "afbeelding.png", memo)
+        if not all(outputs):
+            raise RuntimeError("tekstherkenning gaf geen antwoord op een afbeelding op "
+                               f"pagina {picture.page}")
+        return _categories([_tsv_words(out) for out in outputs], finder)
+
     found: dict[int, set[str]] = {}
-    exe: str | None = None
-    for picture, image in pictures(pdf_path, skip, decoded=read):
-        if image is not None:
-            exe = exe or _engine()
-            if exe is None:
-                return {}  # no Tesseract at all: as for image pages, nothing is read
-            outputs = _tsv_outputs_memo(exe, image, workdir / "afbeelding.png", memo)
-            if not all(outputs):
-                raise RuntimeError("tekstherkenning gaf geen antwoord op een afbeelding op "
-                                   f"pagina {picture.page}")
-            read[picture.key] = _categories([_tsv_words(out) for out in outputs], finder)
-        if read[picture.key]:
-            found.setdefault(picture.page, set()).update(read[picture.key])
+    for picture, read in _picture_readings(pdf_path, skip, categories):
+        if read:
+            found.setdefault(picture.page, set()).update(read)
     return found
 
 
@@ -205,17 +204,29 @@ def picture_boxes(pdf_path: Path, finder: Finder, workdir: Path, skip: set[int],
     """Regions (as shown on the page, like a manual one) around the known identifiers
     Tesseract reads in the pictures on the pages not in `skip` (1-based: the scans, read
     whole), in every mode, so that the redactor burns them in."""
-    read: dict[str, list[tuple[int, int, int, int]]] = {}
+    def boxes(exe: str, picture: Picture, image: Image.Image) -> list[tuple[int, int, int, int]]:
+        return _readable(exe, image, finder, workdir / "afbeelding.png", memo)
+
     found: dict[int, list[Lakvlak]] = {}
+    for picture, read in _picture_readings(pdf_path, skip, boxes):
+        if read:
+            found.setdefault(picture.page, []).extend(picture.box(*box) for box in read)
+    return found
+
+
+def _picture_readings(pdf_path: Path, skip: set[int],
+                      read_one: Callable[[str, Picture, Image.Image], _T]) -> Iterator[tuple[Picture, _T]]:
+    """Each picture with what `read_one` made of it: once per distinct image. Nothing
+    without Tesseract (as for image pages: nothing is read)."""
+    read: dict[str, _T] = {}
     exe: str | None = None
     for picture, image in pictures(pdf_path, skip, decoded=read):
         if image is not None:
             exe = exe or _engine()
             if exe is None:
-                return {}
-            read[picture.key] = _readable(exe, image, finder, workdir / "afbeelding.png", memo)
-        found.setdefault(picture.page, []).extend(picture.box(*box) for box in read[picture.key])
-    return {page: boxes for page, boxes in found.items() if boxes}
+                return
+            read[picture.key] = read_one(exe, picture, image)
+        yield picture, read[picture.key]
 
 
 def _page_names(keys: FileKeys, pages: Sequence[int], exe: str, memo: Memo,
