@@ -117,3 +117,29 @@ def test_small_pictures_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyP
     c.save()
     monkeypatch.setattr(ocr_check, "_tsv_outputs_memo", lambda *a, **k: pytest.fail("read"))
     assert ocr_check.picture_categories(path, IDS.finder, tmp_path, set()) == {}
+
+
+def test_the_gate_knows_pages_whose_pictures_read_clean(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from dossier_app.store.memo import Memo
+    from dossier_app.store.vault import new_key
+
+    (tmp_path / "memo").mkdir()
+    memo = Memo(tmp_path / "memo", new_key())
+    asked: list[set[int]] = []
+    real = ocr_check.pictures
+    monkeypatch.setattr(ocr_check, "pictures", lambda path, skip=(), **k: asked.append(set(skip))
+                        or real(path, skip, **k))
+    clean = _report(tmp_path / "a.pdf", _screenshot(["Verzuimoverzicht groep 5", "42 uur"]), pages=3)
+
+    def check(path: Path) -> None:
+        verify_pdf(path, IDS.finder, IDS.literal_variants(), memo=memo, identifiers_key=IDS.fingerprint())
+
+    check(clean)
+    assert asked.pop() == set()  # the first time: the pictures of every page
+    check(clean)
+    assert asked.pop() == {1, 2, 3}  # known clean: no page's pictures are looked at
+    leaking = _report(tmp_path / "b.pdf", _screenshot(), pages=3)  # other pictures: read again
+    with pytest.raises(LeakError):
+        check(leaking)
+    assert asked.pop() == set()

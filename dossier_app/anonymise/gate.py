@@ -232,7 +232,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                                      identifiers_finder, lits, first, count)
         # The image pages now, while the engines started above still read: on a laptop with
         # no programs the engines in wheels take seconds, and so does reading the scans.
-        findings += _check_image_pages(path, identifiers_finder, memo, keys, stamped)
+        findings += _check_image_pages(path, identifiers_finder, memo, keys, stamped, identifiers_key)
         if read_texts:
             for name in builtin:
                 texts = (_finish_pypdf_workers(workers[name]) if workers[name]
@@ -496,7 +496,8 @@ class _Program:
 
 
 def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None,
-                       keys: FileKeys | None = None, stamped: bool = False) -> list[_Finding]:
+                       keys: FileKeys | None = None, stamped: bool = False,
+                       identifiers_key: str = "") -> list[_Finding]:
     """Pages that are images (scans, pages the redactor rendered), read with Tesseract at
     300 dpi with the black boxes blanked (`ocr_check`; in a bundle beneath its stamp): a
     known identifier still readable blocks like one in the text. Without Tesseract nothing
@@ -504,7 +505,8 @@ def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None,
     from dossier_app.store.workdir import private_workdir
 
     with private_workdir() as folder:
-        found = readable_categories(path, finder, folder, memo, keys, beneath_stamp=stamped)
+        found = readable_categories(path, finder, folder, memo, keys, beneath_stamp=stamped,
+                                    identifiers_key=identifiers_key)
     return [_Finding(categorie, f"pagina {page}", "tekstherkenning")
             for page, categories in sorted(found.items()) for categorie in sorted(categories)]
 

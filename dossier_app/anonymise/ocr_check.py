@@ -146,7 +146,7 @@ def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, w
 
 def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
                         memo: Memo | None = None, keys: FileKeys | None = None, *,
-                        beneath_stamp: bool = False) -> dict[int, set[str]]:
+                        beneath_stamp: bool = False, identifiers_key: str = "") -> dict[int, set[str]]:
     """Per image page, the categories of the known identifiers still readable on it (for
     the gate: it knows no regions, so black boxes are found in the pixels). `memo`: what
     Tesseract read on this very page before (a rebuild after a voorblad edit reads the
@@ -154,11 +154,13 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     image with exactly these pixels; the identifiers are always searched anew. A read that
     failed or timed out raises: the page was not checked (the gate then refuses).
     `beneath_stamp`: a bundle's pages are read without the footer stamp drawn on top of
-    them (`lift_stamp`)."""
+    them (`lift_stamp`). The pictures on the other pages too (`picture_categories`); with
+    `identifiers_key` (the fingerprint of the identifiers `finder` knows) the memo also
+    holds which pages' pictures read clean, by the page's digest."""
     pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
-        return picture_categories(pdf_path, finder, workdir, set(pages), memo)
+        return _pictures_checked(pdf_path, finder, workdir, pages, memo, keys, identifiers_key)
     names = _page_names(keys, pages, exe, memo, beneath_stamp) if memo and keys else {}
     outputs = {n: out for n in names if (out := _outputs_from(memo, names[n])) is not None}
     for number, image, _scale in _rendered(pdf_path, [n for n in pages if n not in outputs],
@@ -174,9 +176,32 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
         categories = _categories([_tsv_words(out) for out in outputs[number]], finder)
         if categories:
             found[number] = categories
-    for number, categories in picture_categories(pdf_path, finder, workdir, set(pages), memo).items():
+    for number, categories in _pictures_checked(pdf_path, finder, workdir, pages, memo, keys,
+                                                identifiers_key).items():
         found.setdefault(number, set()).update(categories)
     return found
+
+
+def _pictures_checked(pdf_path: Path, finder: Finder, workdir: Path, image_pages: Sequence[int],
+                      memo: Memo | None, keys: FileKeys | None, identifiers_key: str) -> dict[int, set[str]]:
+    """`picture_categories` on the pages that are no image pages, but not on those whose
+    pictures read clean before (by the page's digest, the identifiers, the engine and the
+    program's code): a rebuild after a voorblad edit reads the voorblad's pages only."""
+    names: dict[int, str] = {}
+    exe = _engine() if memo and keys and identifiers_key else None
+    if memo and keys and exe:
+        every = keys.memo_names(memo, "afbeeldingen-pagina", identifiers_key, engine_identity(exe),
+                                *PSM_MODES, pdfium_identity(), PIL.__version__)
+        names = {n: every[n - 1] for n in range(1, len(every) + 1) if n not in image_pages}
+    known = {n for n, name in names.items() if memo and memo.get(name) == _CLEAN}
+    found = picture_categories(pdf_path, finder, workdir, set(image_pages) | known, memo)
+    for number, name in names.items():
+        if memo and number not in known and number not in found:
+            memo.put(name, _CLEAN)
+    return found
+
+
+_CLEAN = "schoon"
 
 
 def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[int],
