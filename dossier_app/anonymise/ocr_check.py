@@ -41,6 +41,7 @@ from dossier_app.anonymise.ocr import (
     _to_points,
     _tsv_words,
     _Word,
+    _words_reader,
     page_hits,
     render_page,
     tesseract_command,
@@ -210,8 +211,14 @@ def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[
     known identifiers readable in the pictures on it (`pictures`), read in every mode; an
     image found again in the file is not read again, and `memo` holds what Tesseract read
     in exactly these pixels before. A read that failed raises, as for a page."""
-    def categories(exe: str, picture: Picture, image: Image.Image) -> set[str]:
-        outputs = _tsv_outputs_memo(exe, image, workdir / "afbeelding.png", memo)
+    engine: list[str | None] = []
+
+    def categories(picture: Picture, image: Image.Image) -> set[str] | None:
+        if not engine:
+            engine.append(_engine())
+        if engine[0] is None:
+            return None
+        outputs = _tsv_outputs_memo(engine[0], image, workdir / "afbeelding.png", memo)
         if not all(outputs):
             raise RuntimeError("tekstherkenning gaf geen antwoord op een afbeelding op "
                                f"pagina {picture.page}")
@@ -224,13 +231,18 @@ def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[
     return found
 
 
-def picture_boxes(pdf_path: Path, finder: Finder, workdir: Path, skip: set[int],
-                  memo: Memo | None = None) -> dict[int, list[Lakvlak]]:
+def picture_boxes(pdf_path: Path, finder: Finder, skip: set[int]) -> dict[int, list[Lakvlak]]:
     """Regions (as shown on the page, like a manual one) around the known identifiers
     Tesseract reads in the pictures on the pages not in `skip` (1-based: the scans, read
-    whole), in every mode, so that the redactor burns them in."""
-    def boxes(exe: str, picture: Picture, image: Image.Image) -> list[tuple[int, int, int, int]]:
-        return _readable(exe, image, finder, workdir / "afbeelding.png", memo)
+    whole), so that the redactor burns them in: one read, as the proposals on a scan
+    (`ocr.ocr_regions`); a page that gets boxes is read again after burning, in every mode."""
+    reader: list[Callable[[Image.Image], list[list[_Word]]] | None] = []
+
+    def boxes(picture: Picture, image: Image.Image) -> list[tuple[int, int, int, int]] | None:
+        if not reader:
+            reader.append(_words_reader())
+        read = reader[0]
+        return None if read is None else _hit_boxes(read(image), finder)
 
     found: dict[int, list[Lakvlak]] = {}
     for picture, read in _picture_readings(pdf_path, skip, boxes):
@@ -240,17 +252,16 @@ def picture_boxes(pdf_path: Path, finder: Finder, workdir: Path, skip: set[int],
 
 
 def _picture_readings(pdf_path: Path, skip: set[int],
-                      read_one: Callable[[str, Picture, Image.Image], _T]) -> Iterator[tuple[Picture, _T]]:
+                      read_one: Callable[[Picture, Image.Image], _T | None]) -> Iterator[tuple[Picture, _T]]:
     """Each picture with what `read_one` made of it: once per distinct image. Nothing
-    without Tesseract (as for image pages: nothing is read)."""
+    when it finds no Tesseract (None), as for image pages: nothing is read."""
     read: dict[str, _T] = {}
-    exe: str | None = None
     for picture, image in pictures(pdf_path, skip, decoded=read):
         if image is not None:
-            exe = exe or _engine()
-            if exe is None:
+            result = read_one(picture, image)
+            if result is None:
                 return
-            read[picture.key] = read_one(exe, picture, image)
+            read[picture.key] = result
         yield picture, read[picture.key]
 
 

@@ -28,7 +28,7 @@ from dossier_app.case_model import Lakvlak
 MIN_WIDTH_PT = 24.0
 MIN_HEIGHT_PT = 6.0
 MIN_PIXELS = 12  # on either side
-READ_DPI = 300.0  # a picture placed at less is scaled up to this for reading
+READ_DPI = 300.0  # a picture is read at this resolution as placed
 MAX_SCALE = 4.0
 MAX_PIXELS = 9_000_000  # a bigger picture is read smaller
 MAX_FORM_DEPTH = 8
@@ -140,7 +140,9 @@ def _picture(page: int, obj: pdfium.PdfImage, matrix: _Matrix, shown: _Matrix,
         return None
     left, bottom, right, top = _bounds(matrix)
     native = max(px_w / placed_w, px_h / placed_h)  # its own pixels per point as placed
-    per_point = min(max(READ_DPI / 72.0, native), MAX_SCALE * native,
+    # 300 dpi as placed, what the page's own reading uses: a screenshot is scaled up (at
+    # most MAX_SCALE times), a photo of 600 dpi read at 300, a poster-sized one smaller.
+    per_point = min(READ_DPI / 72.0, MAX_SCALE * native,
                     (MAX_PIXELS / max((right - left) * (top - bottom), 1.0)) ** 0.5)
     size = (max(1, round((right - left) * per_point)), max(1, round((top - bottom) * per_point)))
     raw = obj.get_data(decode_simple=False)

@@ -232,7 +232,7 @@ def _picture_regions(prepared: Prepared, ids: IdentifierSet, scans: set[int],
     if not options.ocr:
         return {}
     try:
-        return picture_boxes(prepared.pdf, ids.finder, prepared.folder, scans, options.memo)
+        return picture_boxes(prepared.pdf, ids.finder, scans)
     except (pdfium.PdfiumError, ValueError):
         return {}  # the gate reads the pictures too, and refuses the file when it cannot
 
