@@ -143,3 +143,16 @@ def test_the_gate_knows_pages_whose_pictures_read_clean(tmp_path: Path,
     with pytest.raises(LeakError):
         check(leaking)
     assert asked.pop() == set()
+
+
+def test_a_picture_that_cannot_be_drawn_refuses_the_file_and_says_what_to_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self, render=False, scale_to_original=True):
+        raise pdfium.PdfiumError("kapot")
+
+    monkeypatch.setattr(pdfium.PdfImage, "get_bitmap", broken)
+    src = _report(tmp_path / "verslag.pdf", _screenshot())
+    with pytest.raises(LeakError) as info:
+        _process(src, tmp_path)
+    assert "afbeelding op pagina 1 kan niet worden gelezen" in info.value.message
+    assert "opnieuw af naar PDF" in info.value.message

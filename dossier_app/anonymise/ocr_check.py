@@ -47,9 +47,10 @@ from dossier_app.anonymise.ocr import (
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH, pdfium_identity
-from dossier_app.anonymise.pictures import Picture, pictures
+from dossier_app.anonymise.pictures import Picture, UnreadablePicture, pictures
 from dossier_app.bundle.hashing import FileKeys
 from dossier_app.case_model import Lakvlak
+from dossier_app.errors import LeakError
 from dossier_app.processes import NO_WINDOW
 from dossier_app.store.memo import Memo
 
@@ -225,9 +226,15 @@ def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[
         return _categories([_tsv_words(out) for out in outputs], finder)
 
     found: dict[int, set[str]] = {}
-    for picture, read in _picture_readings(pdf_path, skip, categories):
-        if read:
-            found.setdefault(picture.page, set()).update(read)
+    try:
+        for picture, read in _picture_readings(pdf_path, skip, categories):
+            if read:
+                found.setdefault(picture.page, set()).update(read)
+    except UnreadablePicture as exc:
+        raise LeakError(f"Een afbeelding op pagina {exc.page} kan niet worden gelezen en dus niet op "
+                        "persoonsgegevens worden gecontroleerd. Het bestand is niet geschreven. Druk "
+                        "het document opnieuw af naar PDF (bijvoorbeeld met 'Microsoft Print to "
+                        "PDF') en voeg het opnieuw toe.") from exc
     return found
 
 

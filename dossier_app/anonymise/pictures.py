@@ -36,6 +36,14 @@ PAD_PT = 2.0
 _SHOWN_UNIT = 100  # PDFium maps to whole device units: hundredths of a point
 
 
+class UnreadablePicture(ValueError):
+    """PDFium cannot draw this picture, so it cannot be read either."""
+
+    def __init__(self, page: int) -> None:
+        super().__init__(f"afbeelding op pagina {page} niet te lezen")
+        self.page = page
+
+
 @dataclass(frozen=True)
 class Picture:
     """One place where a picture is drawn on a page."""
@@ -65,7 +73,7 @@ def pictures(pdf_path: Path, skip: Container[int] = (), *,
              decoded: Container[str] = ()) -> Iterator[tuple[Picture, Image.Image | None]]:
     """Every picture drawn on the pages not in `skip` (1-based), in page order, with its
     pixels scaled for reading; None for the pixels when its key is in `decoded` (read
-    already). Raises ValueError for a picture PDFium cannot decode: it cannot be checked."""
+    already). Raises UnreadablePicture for one PDFium cannot draw: it cannot be checked."""
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         for index in range(len(doc)):
@@ -156,7 +164,7 @@ def _picture(page: int, obj: pdfium.PdfImage, matrix: _Matrix, shown: _Matrix,
     try:
         image = obj.get_bitmap(render=True).to_pil()
     except pdfium.PdfiumError as exc:
-        raise ValueError("afbeelding niet te lezen") from exc
+        raise UnreadablePicture(page) from exc
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         image = image.convert("RGBA")
         paper = Image.new("RGBA", image.size, (255, 255, 255, 255))

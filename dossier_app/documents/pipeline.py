@@ -23,6 +23,7 @@ from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.ocr import ocr_engine, ocr_regions, pages_without_text
 from dossier_app.anonymise.ocr_check import MAX_ROUNDS, picture_boxes, readable_identifiers
 from dossier_app.anonymise.pdf_redact import PdfCleanResult, clean_pdf
+from dossier_app.anonymise.pictures import UnreadablePicture
 from dossier_app.case_model import Document, Lakvlak
 from dossier_app.documents.convert import convert_docx
 from dossier_app.documents.docx_package import NS_W
@@ -233,7 +234,7 @@ def _picture_regions(prepared: Prepared, ids: IdentifierSet, scans: set[int],
         return {}
     try:
         return picture_boxes(prepared.pdf, ids.finder, scans)
-    except (pdfium.PdfiumError, ValueError):
+    except (pdfium.PdfiumError, UnreadablePicture):
         return {}  # the gate reads the pictures too, and refuses the file when it cannot
 
 
