@@ -249,10 +249,11 @@ def _picture_melding(found: dict[int, list[Lakvlak]]) -> Melding:
 
 def _ocr_melding(ocr: dict[int, list[Lakvlak]]) -> Melding:
     pages = ", ".join(str(p) for p in sorted(ocr))
-    n = sum(len(b) for b in ocr.values())
-    gevonden = aantal(n, "bekend persoonsgegeven", "bekende persoonsgegevens")
+    # Vakken, not identifiers: one split over two lines gets a box on each line.
+    vakken = aantal(sum(len(b) for b in ocr.values()), "vak", "vakken")
     waar = f"gescande pagina {pages}" if len(ocr) == 1 else f"gescande pagina's {pages}"
-    return Melding("OCR_GELAKT", f"Tekstherkenning vond {gevonden} op {waar} en heeft die gelakt. "
+    return Melding("OCR_GELAKT", f"Tekstherkenning vond bekende persoonsgegevens op {waar} en heeft "
+                   f"die gelakt ({vakken}). "
                    "Bekijk de pagina toch zelf: tekstherkenning mist handschrift en slecht leesbare "
                    "tekst.", "waarschuwing")
 
