@@ -88,6 +88,7 @@ def test_the_redactor_boxes_the_data_in_a_screenshot_and_keeps_the_rest(tmp_path
     done = _process(src, tmp_path)
     assert any(m.code == "OCR_AFBEELDING_GELAKT" for m in done.meldingen)
     assert 1 in done.gerasterd  # the page is an image now, the boxes burnt in
+    assert done.niet_gecontroleerd == [1]  # OCR is a safety net: the user looks at the page
     verify_pdf(done.pdf, IDS.finder, IDS.literal_variants())  # nothing readable is left
     # What is no identifier is still there to read.
     doc = pdfium.PdfDocument(done.pdf)
