@@ -83,7 +83,10 @@ def pictures(pdf_path: Path, skip: Container[int] = (), *,
             try:
                 shown = _shown_matrix(page)
                 for obj, matrix in _images(page, page.get_objects(max_depth=0), (1, 0, 0, 1, 0, 0), 0):
-                    found = _picture(index + 1, obj, matrix, shown, decoded)
+                    try:
+                        found = _picture(index + 1, obj, matrix, shown, decoded)
+                    except pdfium.PdfiumError as exc:
+                        raise UnreadablePicture(index + 1) from exc
                     if found is not None:
                         yield found
             finally:
@@ -161,10 +164,11 @@ def _picture(page: int, obj: pdfium.PdfImage, matrix: _Matrix, shown: _Matrix,
     picture = Picture(page, key, size, _times((right - left, 0.0, 0.0, top - bottom, left, bottom), shown))
     if key in decoded:
         return picture, None
+    bitmap = obj.get_bitmap(render=True)  # PdfiumError: the caller's UnreadablePicture
     try:
-        image = obj.get_bitmap(render=True).to_pil()
-    except pdfium.PdfiumError as exc:
-        raise UnreadablePicture(page) from exc
+        image = bitmap.to_pil().copy()  # to_pil may share the bitmap's buffer, freed on close
+    finally:
+        bitmap.close()
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         image = image.convert("RGBA")
         paper = Image.new("RGBA", image.size, (255, 255, 255, 255))

@@ -27,22 +27,20 @@ def find_all(ctx: Context, doc: pdfium.PdfDocument) -> None:
     """Every page's hits. A page is located once the next page's text is known: an
     identifier split by the page break ("el Am-" / "rani") is found over the break
     (`seam_hits`) and its part on each page removed there."""
-    held: _Held | None = None  # the page before, its hits not yet located
+    held: list[_Held] = []  # read, not yet located: the page before and this one
     try:
         for index in range(len(doc)):
-            page = _read_page(ctx, doc[index], index)
-            if held is not None:
-                before, after = seam_hits(ctx.finder, held.text, page.text)
-                held.spans.update(before)
-                page.continued = after
-                _finish(ctx, held)
-            held = page
-        if held is not None:
-            _finish(ctx, held)
-            held = None
+            held.append(_read_page(ctx, doc[index], index))
+            if len(held) == 2:
+                before, after = held
+                in_before, after.continued = seam_hits(ctx.finder, before.text, after.text)
+                before.spans.update(in_before)
+                _finish(ctx, held.pop(0))
+        while held:
+            _finish(ctx, held.pop(0))
     finally:
-        if held is not None:
-            held.close()
+        for page in held:
+            page.close()
 
 
 class _Held:
