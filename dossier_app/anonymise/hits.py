@@ -299,21 +299,25 @@ _SEAM_LINE = re.compile(r"[^\r\n\f\x02\ufffe]*[^\s\x02\ufffe][^\r\n\f\x02\ufffe]
 _WORD = re.compile(r"\S+")
 
 
-def edge_lines(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(start, end) of the first and of the last SEAM_LINES lines of a page's text that hold
-    anything but white space: of the first lines their first SEAM_WORDS words, of the last
-    lines their last."""
+def _head_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the first SEAM_LINES lines of a page's text that hold anything but
+    white space, each up to its SEAM_WORDS-th word."""
     head = []
     for m in _SEAM_LINE.finditer(text):
         words = [w.end() for w in _WORD.finditer(text, *m.span())]
         head.append((m.start(), words[SEAM_WORDS - 1] if len(words) > SEAM_WORDS else m.end()))
         if len(head) == SEAM_LINES:
             break
+    return head
+
+
+def _tail_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the last SEAM_LINES such lines, each from its SEAM_WORDS-th last word."""
     tail = []
     for m in _last_lines(text):
         words = [w.start() for w in _WORD.finditer(text, *m.span())]
         tail.append((words[-SEAM_WORDS] if len(words) > SEAM_WORDS else m.start(), m.end()))
-    return head, tail
+    return tail
 
 
 def _last_lines(text: str) -> list[re.Match[str]]:
@@ -348,8 +352,8 @@ def seam_text(before: str, after: str) -> tuple[str, list[_Pair]]:
     hyphenated over the break ("el Am-" / "rani") or a date split there ("17-11-" / "2015")
     is one identifier here, and in neither page alone. One text, so that a finder runs
     once per page break."""
-    tail = edge_lines(before)[1]
-    head = edge_lines(after)[0]
+    tail = _tail_lines(before)
+    head = _head_lines(after)
     pieces: list[str] = []
     pairs: list[_Pair] = []
     at = 0

@@ -55,10 +55,10 @@ from dossier_app.processes import NO_WINDOW
 from dossier_app.store.memo import Memo
 
 DPI = 300
-# 3: automatic page layout (running text); 11: sparse text, every word on its own (forms,
-# where words stand between boxes and lines and layout analysis drops some).
 _T = TypeVar("_T")
 
+# 3: automatic page layout (running text); 11: sparse text, every word on its own (forms,
+# where words stand between boxes and lines and layout analysis drops some).
 PSM_MODES = ("3", "11")
 MAX_ROUNDS = 3  # re-reads with new boxes before the page is reported as still readable
 IMAGE_SHARE = 0.25  # a page is an image page when images cover this share of it
@@ -212,14 +212,11 @@ def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[
     known identifiers readable in the pictures on it (`pictures`), read in every mode; an
     image found again in the file is not read again, and `memo` holds what Tesseract read
     in exactly these pixels before. A read that failed raises, as for a page."""
-    engine: list[str | None] = []
-
     def categories(picture: Picture, image: Image.Image) -> set[str] | None:
-        if not engine:
-            engine.append(_engine())
-        if engine[0] is None:
+        exe = _engine()  # found once per process: the program's path and the library are cached
+        if exe is None:
             return None
-        outputs = _tsv_outputs_memo(engine[0], image, workdir / "afbeelding.png", memo)
+        outputs = _tsv_outputs_memo(exe, image, workdir / "afbeelding.png", memo)
         if not all(outputs):
             raise RuntimeError("tekstherkenning gaf geen antwoord op een afbeelding op "
                                f"pagina {picture.page}")
@@ -243,12 +240,8 @@ def picture_boxes(pdf_path: Path, finder: Finder, skip: set[int]) -> dict[int, l
     Tesseract reads in the pictures on the pages not in `skip` (1-based: the scans, read
     whole), so that the redactor burns them in: one read, as the proposals on a scan
     (`ocr.ocr_regions`); a page that gets boxes is read again after burning, in every mode."""
-    reader: list[Callable[[Image.Image], list[list[_Word]]] | None] = []
-
     def boxes(picture: Picture, image: Image.Image) -> list[tuple[int, int, int, int]] | None:
-        if not reader:
-            reader.append(_words_reader())
-        read = reader[0]
+        read = _words_reader()
         return None if read is None else _hit_boxes(read(image), finder)
 
     found: dict[int, list[Lakvlak]] = {}

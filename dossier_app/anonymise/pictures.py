@@ -22,6 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
+from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH  # as deep as every other reader
 from dossier_app.case_model import Lakvlak
 
 # Smaller than this as placed (points) holds no readable word: rules, bullets, icons.
@@ -31,7 +32,6 @@ MIN_PIXELS = 12  # on either side
 READ_DPI = 300.0  # a picture is read at this resolution as placed
 MAX_SCALE = 4.0
 MAX_PIXELS = 9_000_000  # a bigger picture is read smaller
-MAX_FORM_DEPTH = 8
 PAD_PT = 2.0
 _SHOWN_UNIT = 100  # PDFium maps to whole device units: hundredths of a point
 

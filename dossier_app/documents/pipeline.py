@@ -143,7 +143,7 @@ def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOp
     return ProcessedDocument(
         document=doc, pdf=clean, paginas=result.paginas, converter=prepared.converter,
         meldingen=_with_document(meldingen + result.meldingen, doc),
-        niet_gecontroleerd=_not_checked(result.niet_gecontroleerd, doc, {**in_pictures, **ocr}),
+        niet_gecontroleerd=_not_checked(result.niet_gecontroleerd, doc, set(ocr) | set(in_pictures)),
         gerasterd=dict(result.gerasterd), treffers=_totals(prepared.treffers, result.treffers),
         ocr_vlakken={p: len(b) for p, b in ocr.items()}, vlakken=dict(result.vlakken))
 
@@ -214,12 +214,12 @@ def _reread_scans(prepared: Prepared, ids: IdentifierSet, lakken: list[Lakvlak],
     return result, []
 
 
-def _not_checked(pages: list[int], doc: Document, ocr: dict[int, list[Lakvlak]]) -> list[int]:
+def _not_checked(pages: list[int], doc: Document, boxed_by_ocr: set[int]) -> list[int]:
     """Pages without text stay 'not checked' unless the user marked regions on them: an OCR
     box is a safety net, not a human look. So do pages that became an image because OCR
     boxed a picture on them (the page's own text is no longer reviewed for names)."""
     marked = {lak.pagina for lak in doc.lakken}
-    return sorted(set(pages) | (set(ocr) - marked))
+    return sorted(set(pages) | (boxed_by_ocr - marked))
 
 
 def _names_partly_looked_for() -> Melding:
