@@ -157,3 +157,12 @@ def test_a_picture_that_cannot_be_drawn_refuses_the_file_and_says_what_to_do(
         _process(src, tmp_path)
     assert "afbeelding op pagina 1 kan niet worden gelezen" in info.value.message
     assert "opnieuw af naar PDF" in info.value.message
+
+
+def test_reading_pictures_prints_nothing_on_the_users_console(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    # pypdfium2 logs a warning (in English, shown on the console of `dossier`) when a bitmap
+    # it calls foreign is closed explicitly.
+    with caplog.at_level("WARNING"):
+        _process(_report(tmp_path / "verslag.pdf", _screenshot()), tmp_path)
+    assert not [r for r in caplog.records if r.name.startswith("pypdfium2")], caplog.text

@@ -164,11 +164,12 @@ def _picture(page: int, obj: pdfium.PdfImage, matrix: _Matrix, shown: _Matrix,
     picture = Picture(page, key, size, _times((right - left, 0.0, 0.0, top - bottom, left, bottom), shown))
     if key in decoded:
         return picture, None
-    bitmap = obj.get_bitmap(render=True)  # PdfiumError: the caller's UnreadablePicture
-    try:
-        image = bitmap.to_pil().copy()  # to_pil may share the bitmap's buffer, freed on close
-    finally:
-        bitmap.close()
+    # PdfiumError: the caller's UnreadablePicture. to_pil may share the bitmap's buffer, so
+    # the image is copied while the bitmap is held; it is freed by its finalizer (an explicit
+    # close of this "foreign" bitmap makes pypdfium2 print a warning on the user's console).
+    bitmap = obj.get_bitmap(render=True)
+    image = bitmap.to_pil().copy()
+    del bitmap
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         image = image.convert("RGBA")
         paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
