@@ -40,6 +40,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -47,6 +48,7 @@ from pikepdf import Array, Dictionary, Name
 from dossier_app.anonymise.hits import Finder, seam_text, text_views
 from dossier_app.anonymise.matcher import trie_pattern
 from dossier_app.anonymise.ocr_check import readable_categories
+from dossier_app.anonymise.pdf_objects import Key, PdfObjects, plain_value, ref, strings
 from dossier_app.anonymise.pdfium_chars import page_texts, pdfium_identity
 from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
 from dossier_app.bundle.hashing import FileKeys, file_keys
@@ -517,80 +519,78 @@ def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None,
 def _check_objects(path: Path, finder: Finder, lits: _Literals,
                    findings: list[_Finding], allowed: frozenset[str] = frozenset()) -> int:
     with pikepdf.open(path) as pdf:
-        places = _places(pdf)
-        findings += _structure(pdf, allowed)
+        objects = PdfObjects(pdf)
+        places = _places(pdf, objects)
+        findings += _structure(pdf, objects, allowed)
         texts: dict[str, list[str]] = {}
-        kinds = _stream_kinds(pdf)
-        for obj in pdf.objects:
-            place = places.get(obj.objgen, "document") if _indirect(obj) else "document"
-            if isinstance(obj, pikepdf.Stream):
-                findings += _check_stream(obj, place, lits, kinds.get(obj.objgen, ""))
-            if isinstance(obj, pikepdf.Stream):
-                texts.setdefault(place, []).extend(_strings(obj.stream_dict))
-            elif isinstance(obj, Dictionary | Array | pikepdf.String):
-                texts.setdefault(place, []).extend(_strings(obj))
+        kinds = _stream_kinds(objects)
+        for key, value in objects.values.items():
+            place = places.get(key, "document")
+            stream = objects.streams.get(key)
+            if stream is not None:
+                image = objects.get(value, "/Subtype") == "/Image"
+                findings += _check_stream(stream, place, lits, kinds.get(key, ""), image)
+            texts.setdefault(place, []).extend(strings(value, objects))
         info = pdf.trailer.get("/Info")
         if isinstance(info, Dictionary) and not info.is_indirect:
-            texts.setdefault("metadata", []).extend(_strings(info))
+            texts.setdefault("metadata", []).extend(strings(plain_value(info), objects))
         for place, parts in texts.items():
             for categorie in _text_hits("\n".join(parts), finder, lits):
                 findings.append(_Finding(categorie, place, "objecten"))
-        return len(pdf.pages)
+        return len(objects.pages)
 
 
-def _indirect(obj: object) -> bool:
-    return isinstance(obj, pikepdf.Object) and obj.is_indirect
-
-
-def _places(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
+def _places(pdf: pikepdf.Pdf, objects: PdfObjects) -> dict[Key, str]:
     """Where an object is, in words the user understands."""
-    places: dict[tuple[int, int], str] = {}
-    for number, page in enumerate(pdf.pages, start=1):
-        _mark_page(page.obj, f"pagina {number}", places, 0)
+    places: dict[Key, str] = {}
+    for number, key in enumerate(objects.pages, start=1):
+        _mark_page(objects, key, None, f"pagina {number}", places, 0)
     info = pdf.trailer.get("/Info")
     if isinstance(info, Dictionary) and info.is_indirect:
         places[info.objgen] = "metadata"
-    for obj in pdf.objects:
-        if not isinstance(obj, Dictionary | pikepdf.Stream):
+    for key, value in objects.values.items():
+        if not isinstance(value, dict):
             continue
-        kind = _kind(obj)
+        kind = _kind(objects, value)
         if kind:
-            places[obj.objgen] = kind
-            meta = obj.get("/Metadata")
-            if isinstance(meta, pikepdf.Stream):
-                places[meta.objgen] = "metadata"
+            places[key] = kind
+            meta = _stream_key(objects, value.get("/Metadata"))
+            if meta is not None:
+                places[meta] = "metadata"
     return places
 
 
-def _kind(obj: Dictionary | pikepdf.Stream) -> str | None:
-    if obj.get("/Type") == Name.Metadata or obj.get("/Subtype") == Name.XML:
+def _kind(objects: PdfObjects, obj: dict[str, Any]) -> str | None:
+    if objects.get(obj, "/Type") == "/Metadata" or objects.get(obj, "/Subtype") == "/XML":
         return "metadata"
-    if obj.get("/Type") in (Name.EmbeddedFile, Name.Filespec) or "/EF" in obj:
+    if objects.get(obj, "/Type") in ("/EmbeddedFile", "/Filespec") or "/EF" in obj:
         return "bijlage"
     if "/Title" in obj and any(k in obj for k in ("/Parent", "/Next", "/Prev", "/Dest")):
         return "bladwijzer"
     return None
 
 
-def _mark_page(obj: object, place: str, places: dict[tuple[int, int], str], depth: int) -> None:
-    """Label a page, its content streams and the forms and images it draws."""
-    if depth > 8 or not isinstance(obj, Dictionary | pikepdf.Stream | Array):
+def _mark_page(objects: PdfObjects, key: Key | None, value: Any, place: str,
+               places: dict[Key, str], depth: int) -> None:
+    """Label a page, its content streams and the forms and images it draws. `key`: an
+    indirect object (`value` is then looked up), or None for a direct `value`."""
+    if depth > 8:
         return
-    if _indirect(obj):
-        if obj.objgen in places:
+    if key is not None:
+        if key in places or not objects.is_container(key):
             return
-        places[obj.objgen] = place
-    children: list[object] = []
-    if isinstance(obj, Array):
-        children = list(obj)
+        places[key] = place
+        value = objects.values[key]
+    if isinstance(value, list):
+        children = list(value)
+    elif isinstance(value, dict):
+        children = [value[k] for k in ("/Contents", "/Resources", "/XObject", "/Annots") if k in value]
+        if depth > 0 and "/Resources" not in value and key not in objects.streams:
+            children += list(value.values())  # an XObject dictionary: name -> object
     else:
-        for key in ("/Contents", "/Resources", "/XObject", "/Annots"):
-            if key in obj:
-                children.append(obj[key])
-        if depth > 0 and "/Resources" not in obj and isinstance(obj, Dictionary):
-            children += list(obj.values())  # an XObject dictionary: name -> object
+        return
     for child in children:
-        _mark_page(child, place, places, depth + 1)
+        _mark_page(objects, ref(child), child, place, places, depth + 1)
 
 
 def _attachment_names(tree: object) -> list[str] | None:
@@ -603,7 +603,8 @@ def _attachment_names(tree: object) -> list[str] | None:
     return [str(entries[i]) for i in range(0, len(entries), 2)]
 
 
-def _structure(pdf: pikepdf.Pdf, allowed: frozenset[str] = frozenset()) -> list[_Finding]:
+def _structure(pdf: pikepdf.Pdf, objects: PdfObjects,
+               allowed: frozenset[str] = frozenset()) -> list[_Finding]:
     findings = []
     names = pdf.Root.get("/Names")
     if isinstance(names, Dictionary):
@@ -613,71 +614,63 @@ def _structure(pdf: pikepdf.Pdf, allowed: frozenset[str] = frozenset()) -> list[
                 findings.append(_Finding("ingesloten bestand", "bijlage", "structuur"))
         if "/JavaScript" in names:
             findings.append(_Finding("JavaScript", "document", "structuur"))
-    for number, page in enumerate(pdf.pages, start=1):
-        annots = page.obj.get("/Annots")
-        if isinstance(annots, Array) and len(annots) > 0:
+    for number, key in enumerate(objects.pages, start=1):
+        annots = objects.get(objects.values[key], "/Annots")
+        if isinstance(annots, list) and len(annots) > 0:
             findings.append(_Finding("opmerkingen of koppelingen", f"pagina {number}",
                                      "structuur"))
-    for obj in pdf.objects:
-        if isinstance(obj, Dictionary | pikepdf.Stream) and _is_script(obj):
-            findings.append(_Finding("JavaScript of actie", "document", "structuur"))
-            break
+    if any(isinstance(value, dict) and _is_script(objects, value) for value in objects.values.values()):
+        findings.append(_Finding("JavaScript of actie", "document", "structuur"))
     return findings
 
 
-def _is_script(obj: Dictionary | pikepdf.Stream) -> bool:
+def _is_script(objects: PdfObjects, obj: dict[str, Any]) -> bool:
     if "/JS" in obj or "/AA" in obj or "/OpenAction" in obj:
         return True
-    kind = obj.get("/S")
-    if isinstance(kind, Name) and str(kind) in _SCRIPT_OR_OUTSIDE:
+    if objects.get(obj, "/S") in _SCRIPT_OR_OUTSIDE:
         return True
-    action = obj.get("/A")
-    return isinstance(action, Dictionary) and str(action.get("/S", "")) in _SCRIPT_OR_OUTSIDE
+    action = objects.get(obj, "/A")
+    return isinstance(action, dict) and objects.get(action, "/S") in _SCRIPT_OR_OUTSIDE
 
 
-def _strings(obj: object, depth: int = 0) -> Iterator[str]:
-    """Every string and name inside an object's direct structure, decoded."""
-    if depth > 64:
-        return
-    if isinstance(obj, pikepdf.String):
-        yield str(obj)
-    elif isinstance(obj, Name):
-        yield str(obj)[1:]
-    elif isinstance(obj, Dictionary | Array):
-        if depth > 0 and obj.is_indirect:
-            return  # visited on its own
-        items = list(obj) if isinstance(obj, Array) else list(obj.items())
-        for item in items:
-            if isinstance(item, tuple):
-                yield item[0][1:]
-                yield from _strings(item[1], depth + 1)
-            else:
-                yield from _strings(item, depth + 1)
-
-
-def _stream_kinds(pdf: pikepdf.Pdf) -> dict[tuple[int, int], str]:
+def _stream_kinds(objects: PdfObjects) -> dict[Key, str]:
     """Which streams are font programs ("font") and which draw a page ("content")."""
-    kinds: dict[tuple[int, int], str] = {}
-    for obj in pdf.objects:
-        if isinstance(obj, Dictionary) and obj.get("/Type") == Name.FontDescriptor:
-            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-                stream = obj.get(key)
-                if isinstance(stream, pikepdf.Stream):
-                    kinds[stream.objgen] = "font"
-        elif isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == Name.Form:
-            kinds[obj.objgen] = "content"
-    for page in pdf.pages:
-        contents = page.obj.get("/Contents")
-        for stream in contents if isinstance(contents, Array) else [contents]:
-            if isinstance(stream, pikepdf.Stream):
-                kinds[stream.objgen] = "content"
+    kinds: dict[Key, str] = {}
+    for key, value in objects.values.items():
+        if key in objects.streams:
+            if objects.get(value, "/Subtype") == "/Form":
+                kinds[key] = "content"
+        elif isinstance(value, dict) and objects.get(value, "/Type") == "/FontDescriptor":
+            for name in ("/FontFile", "/FontFile2", "/FontFile3"):
+                font = _stream_key(objects, value.get(name))
+                if font is not None:
+                    kinds[font] = "font"
+    for key in objects.pages:
+        contents = objects.values[key].get("/Contents") if isinstance(objects.values[key], dict) else None
+        target = objects.resolve(contents)
+        for item in target if isinstance(target, list) else [contents]:
+            stream = _stream_key(objects, item)
+            if stream is not None:
+                kinds[stream] = "content"
     return kinds
 
 
+def _stream_key(objects: PdfObjects, value: Any) -> Key | None:
+    """The stream a value refers to (through references to references too), or None."""
+    for _ in range(32):
+        key = ref(value)
+        if key is None:
+            return None
+        if key in objects.streams:
+            return key
+        value = objects.values.get(key)
+    return None
+
+
 def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
-                  kind: str) -> list[_Finding]:
+                  kind: str, image: bool) -> list[_Finding]:
     minimum = _MIN_LITERAL_IN_BINARY if kind == "font" else 0
-    if stream.get("/Subtype") == Name.Image:
+    if image:
         chunks: Iterator[bytes] = iter([_jpeg_text_segments(stream)])
     elif kind == "content":
         chunks = iter([_join_kerned(b"".join(_decoded_chunks(stream, _MAX_CONTENT)))])
