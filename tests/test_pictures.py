@@ -166,3 +166,43 @@ def test_reading_pictures_prints_nothing_on_the_users_console(tmp_path: Path,
     with caplog.at_level("WARNING"):
         _process(_report(tmp_path / "verslag.pdf", _screenshot()), tmp_path)
     assert not [r for r in caplog.records if r.name.startswith("pypdfium2")], caplog.text
+
+
+def test_pages_known_clean_are_not_measured_again_and_a_scan_still_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose pictures read clean before was found no image page by the same program
+    (its digest and the code are in the memo's name): a rebuild does not load it in PDFium
+    to measure it again. A scan added behind those pages is measured and read."""
+    from dossier_app.store.memo import Memo
+    from dossier_app.store.vault import new_key
+
+    (tmp_path / "memo").mkdir()
+    memo = Memo(tmp_path / "memo", new_key())
+    measured: list[int] = []
+    real = ocr_check._image_share
+    monkeypatch.setattr(ocr_check, "_image_share", lambda page: measured.append(1) or real(page))
+    clean = _report(tmp_path / "a.pdf", _screenshot(["Verzuimoverzicht groep 5", "42 uur"]), pages=3)
+
+    def check(path: Path) -> None:
+        verify_pdf(path, IDS.finder, IDS.literal_variants(), memo=memo, identifiers_key=IDS.fingerprint())
+
+    check(clean)
+    assert len(measured) == 3
+    measured.clear()
+    check(clean)
+    assert measured == []
+    # The same three pages and a scan of the pupil's card behind them.
+    scan = tmp_path / "scan.png"
+    Image.open(io.BytesIO(_screenshot())).convert("RGB").resize((1240, 500)).save(scan)
+    with_scan = tmp_path / "b.pdf"
+    c = canvas.Canvas(str(with_scan), pagesize=A4)
+    c.drawImage(str(scan), 0, 0, width=A4[0], height=A4[1])
+    c.showPage()
+    c.save()
+    with pikepdf.open(clean) as pdf, pikepdf.open(with_scan) as extra:
+        pdf.pages.extend(extra.pages)
+        pdf.save(tmp_path / "c.pdf")
+    measured.clear()
+    with pytest.raises(LeakError) as info:
+        check(tmp_path / "c.pdf")
+    assert measured == [1] and "pagina 4" in " ".join(info.value.details)

@@ -24,7 +24,7 @@ import ctypes
 import hashlib
 import os
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -69,14 +69,17 @@ _PAD_PX = 3  # antialiased and JPEG-smeared edges around a burnt box
 _MORPH_STEP = 3  # the black boxes are looked for at a third of the resolution
 
 
-def image_pages(pdf_path: Path) -> list[int]:
+def image_pages(pdf_path: Path, skip: Collection[int] = ()) -> list[int]:
     """1-based numbers of the pages where images cover at least IMAGE_SHARE of the page:
     scans, photos, and pages the redactor turned into an image (in a bundle these also
-    carry the footer's text, so they are not "pages without text")."""
+    carry the footer's text, so they are not "pages without text"). `skip`: pages known
+    not to be image pages (they are not loaded)."""
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         found = []
         for index in range(len(doc)):
+            if index + 1 in skip:
+                continue
             page = doc[index]
             try:
                 if _image_share(page) >= IMAGE_SHARE:
@@ -158,11 +161,15 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     `beneath_stamp`: a bundle's pages are read without the footer stamp drawn on top of
     them (`lift_stamp`). The pictures on the other pages too (`picture_categories`); with
     `identifiers_key` (the fingerprint of the identifiers `finder` knows) the memo also
-    holds which pages' pictures read clean, by the page's digest."""
-    pages = image_pages(pdf_path)  # first: the built-in engine loads its data when asked
+    holds which pages' pictures read clean, by the page's digest: such a page was found no
+    image page by this very program and PDFium (both are in the name), so it is not
+    measured again."""
+    pictures_known = _picture_names(memo, keys, identifiers_key)
+    clean = {n for n, name in pictures_known.items() if memo and memo.get(name) == _CLEAN}
+    pages = image_pages(pdf_path, skip=clean)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
-        return _pictures_checked(pdf_path, finder, workdir, pages, memo, keys, identifiers_key)
+        return _pictures_checked(pdf_path, finder, workdir, pages, memo, pictures_known, clean)
     names = _page_names(keys, pages, exe, memo, beneath_stamp) if memo and keys else {}
     outputs = {n: out for n in names if (out := _outputs_from(memo, names[n])) is not None}
     for number, image, _scale in _rendered(pdf_path, [n for n in pages if n not in outputs],
@@ -178,27 +185,33 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
         categories = _categories([_tsv_words(out) for out in outputs[number]], finder)
         if categories:
             found[number] = categories
-    for number, categories in _pictures_checked(pdf_path, finder, workdir, pages, memo, keys,
-                                                identifiers_key).items():
+    for number, categories in _pictures_checked(pdf_path, finder, workdir, pages, memo,
+                                                pictures_known, clean).items():
         found.setdefault(number, set()).update(categories)
     return found
 
 
-def _pictures_checked(pdf_path: Path, finder: Finder, workdir: Path, image_pages: Sequence[int],
-                      memo: Memo | None, keys: FileKeys | None, identifiers_key: str) -> dict[int, set[str]]:
-    """`picture_categories` on the pages that are no image pages, but not on those whose
-    pictures read clean before (by the page's digest, the identifiers, the engine and the
-    program's code): a rebuild after a voorblad edit reads the voorblad's pages only."""
-    names: dict[int, str] = {}
+def _picture_names(memo: Memo | None, keys: FileKeys | None, identifiers_key: str) -> dict[int, str]:
+    """Per page (1-based), the memo's name for "the pictures on this page read clean": by
+    the page's digest, the identifiers, the engine and the program's code. Empty without a
+    memo, the page digests, the identifiers' fingerprint or Tesseract."""
     exe = _engine() if memo and keys and identifiers_key else None
-    if memo and keys and exe:
-        every = keys.memo_names(memo, "afbeeldingen-pagina", identifiers_key, engine_identity(exe),
-                                *PSM_MODES, pdfium_identity(), PIL.__version__)
-        names = {n: every[n - 1] for n in range(1, len(every) + 1) if n not in image_pages}
-    known = {n for n, name in names.items() if memo and memo.get(name) == _CLEAN}
-    found = picture_categories(pdf_path, finder, workdir, set(image_pages) | known, memo)
+    if not (memo and keys and exe):
+        return {}
+    every = keys.memo_names(memo, "afbeeldingen-pagina", identifiers_key, engine_identity(exe),
+                            *PSM_MODES, pdfium_identity(), PIL.__version__)
+    return dict(enumerate(every, start=1))
+
+
+def _pictures_checked(pdf_path: Path, finder: Finder, workdir: Path, image_pages: Sequence[int],
+                      memo: Memo | None, names: dict[int, str], clean: set[int]) -> dict[int, set[str]]:
+    """`picture_categories` on the pages that are no image pages, but not on those whose
+    pictures read clean before (`clean`, by their `names` from `_picture_names`): a
+    rebuild after a voorblad edit reads the voorblad's pages only. What reads clean now is
+    remembered."""
+    found = picture_categories(pdf_path, finder, workdir, set(image_pages) | clean, memo)
     for number, name in names.items():
-        if memo and number not in known and number not in found:
+        if memo and number not in clean and number not in found and number not in image_pages:
             memo.put(name, _CLEAN)
     return found
 
