@@ -100,3 +100,39 @@ def test_tricky_graphs_digest_as_the_plain_walk() -> None:
     after, plain = _both(pdf)
     assert after == plain
     assert all(x != y for x, y in zip(before, after, strict=True))
+
+
+_ODD = b"""%PDF-1.4
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /Rotate 90 /CropBox null
+  /Resources << /Font << /F1 5 0 R >> >> /MediaBox [0 0 +.5 -00.50] >> endobj
+3 0 obj << /Type 6 0 R /Parent 2 0 R /Contents 7 0 R /Zahl 8 0 R /Nul 9 0 R /Weg 99 0 R
+  /Tekst <FEFF004E006F006F0072> /Hex <4E6F6F72> /Doc (caf\\351) /Utf <EFBBBF4E6F6F72>
+  /N#6Fam#20x 1 /X#ffY (a) /Echt 10 0 R >> endobj
+4 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Rotate 11 0 R /Contents [7 0 R 7 0 R] >> endobj
+5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Widths [1 2.0 3.50 -0.0 .5] >> endobj
+6 0 obj /Page endobj
+7 0 obj << /Length 8 >> stream
+BT ET q
+endstream endobj
+8 0 obj 42 endobj
+9 0 obj null endobj
+10 0 obj 1.250 endobj
+11 0 obj 180 endobj
+trailer << /Root 1 0 R /Size 12 >>
+%%EOF
+"""
+
+
+def test_odd_objects_digest_as_the_plain_walk() -> None:
+    """Numbers JSON refuses, text strings in UTF-16, PDFDocEncoding and UTF-8 (their bytes
+    differ, their text does not), hex strings, escaped keys, indirect numbers, null, a
+    dangling reference, an indirect /Type and attributes inherited past a null."""
+    import io
+
+    with pikepdf.open(io.BytesIO(_ODD)) as pdf:
+        new, old = _both(pdf)
+        assert new == old and len(set(new)) == 2
+        with_bom = new[0]
+        pdf.pages[0].obj.Tekst = pikepdf.String(b"Noor")  # the same text, other bytes
+        assert hashing.page_digests(pdf)[0] != with_bom
