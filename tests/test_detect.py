@@ -302,3 +302,18 @@ def test_slim_lookup_copied_by_several_processes_at_once(tmp_path):
     assert results == [str(target)] * 4
     assert (target / "src").is_dir()
     assert [p.name for p in tmp_path.iterdir()] == ["lookup"]  # no partial copies left
+
+
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_the_loaded_model_is_kept_out_of_later_collections() -> None:
+    """The name lists live as long as the process: after loading, the collector no longer
+    walks them (in a fresh process, where the model is loaded once)."""
+    import subprocess
+    import sys
+
+    code = ("import gc; from dossier_app.anonymise import detect; "
+            "detect.DeduceNames().find_names('mevrouw Jansen belde'); "
+            "print(gc.get_freeze_count() > 20_000, len(gc.get_objects()) < 5_000)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]

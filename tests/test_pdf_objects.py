@@ -89,7 +89,8 @@ endstream endobj
 8 0 obj /URI endobj
 9 0 obj << /Names [(a) 10 0 R] >> endobj
 10 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj
-11 0 obj << /Title <FEFF004E006F006F0072> /Parent 12 0 R /N#6Fam#20Jansen 1 /V [/Ami#EBl /Noor#20Jansen] >> endobj
+11 0 obj << /Title <FEFF004E006F006F0072> /Parent 12 0 R /N#6Fam#20Jansen 1
+  /V [/Ami#EBl /Noor#20Jansen] >> endobj
 12 0 obj << /Type /Outlines /First 11 0 R /Count 1 >> endobj
 13 0 obj << /Author <4E6F6F72204A616E73656E> /Weird (\\216Jansen) >> endobj
 trailer << /Root 1 0 R /Size 14 /Info 13 0 R >>
@@ -125,5 +126,5 @@ def test_the_gate_refuses_an_identifier_in_a_name_or_an_odd_object(tmp_path: Pat
 def test_an_info_dictionary_written_in_place_is_read(tmp_path: Path) -> None:
     with pikepdf.open(io.BytesIO(_CRAFTED)) as pdf:
         info = pdf.trailer["/Info"]
-        direct = pikepdf.Dictionary({key: info[key] for key in info.keys()})
+        direct = pikepdf.Dictionary({key: info[key] for key in info})
         assert "Noor Jansen" in strings(plain_value(direct), PdfObjects(pdf))

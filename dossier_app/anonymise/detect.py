@@ -980,7 +980,8 @@ def _root_logging_kept() -> Iterator[None]:
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while deduce loads.
+    """The cyclic garbage collector off while deduce loads, and what it loaded kept out of
+    every later collection.
 
     Loading builds hundreds of thousands of objects (the lookup tries, unpickled from
     the cache or built from the lists); every few hundred allocations the collector
@@ -988,12 +989,18 @@ def _gc_paused() -> Iterator[None]:
     2.4 -> 1.9 s when the cache is built. Only the collector's timing changes: cycles
     left behind are collected once it is on again. (Per text it made no measurable
     difference, so deidentify runs with the collector on.) It is re-enabled only if it
-    was on when we started."""
+    was on when we started.
+
+    Afterwards every object alive is frozen (`gc.freeze`): the model lives as long as the
+    process, and without this the first collections after loading walked all of it again
+    (measured 0.04 s for the youngest generation and 0.05 s for the next, on a one-page
+    `dossier anonimiseer` and a 12-page `dossier verify` of 0.6-0.7 s)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
