@@ -33,6 +33,7 @@ import pypdfium2 as pdfium
 
 from dossier_app.anonymise.detect import NAAM, Finding, flag_personal_data, name_detector_failures, warm_up
 from dossier_app.anonymise.detect_context import ProfessionalNames
+from dossier_app.anonymise.hits import hyphenated_seams
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.case_model import Lakvlak
@@ -131,14 +132,40 @@ def _lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, 
 def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | None,
                       confirmed: frozenset[str] = frozenset(), *,
                       before_redaction: bool = False) -> list[Bevinding]:
-    """Findings in (0-based page index, page text) pairs. `before_redaction`: the texts
-    still hold the known identifiers (they are masked in the contexts)."""
+    """Findings in (0-based page index, page text) pairs, and over the break between two
+    pages that follow each other (`seam_findings`). `before_redaction`: the texts still
+    hold the known identifiers (they are masked in the contexts)."""
     out = []
+    previous: tuple[int, str] | None = None
     for index, text in texts:
         out += [_bevinding(index + 1, f, f.tekst or text[f.start:f.end])
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
                 if confirmation_hash(f.tekst or text[f.start:f.end]) not in confirmed]
+        if previous is not None and previous[0] + 1 == index:
+            out += seam_findings(previous[0], previous[1], text, ids, confirmed,
+                                 before_redaction=before_redaction)
+        previous = (index, text)
     return professionals_again(out)
+
+
+def seam_findings(index: int, before: str, after: str, ids: IdentifierSet | None,
+                  confirmed: frozenset[str] = frozenset(), *,
+                  before_redaction: bool = False) -> list[Bevinding]:
+    """A name (or number) hyphenated over a page break, "Yasmi-" at the foot of page
+    `index` (0-based) and "na Bakkali" at the top of the next, is in neither page's text
+    whole: it is looked for in the two lines read together (`hits.hyphenated_seams`), and
+    reported on both pages, each with its own part (so both parts get a box)."""
+    out: dict[tuple[int, int, int], Bevinding] = {}
+    for seam in hyphenated_seams(before, after):
+        for f in flag_personal_data(seam.text, ids, mask_known=before_redaction):
+            value = f.tekst or seam.text[f.start:f.end]
+            if not seam.crosses(f.start, f.end) or confirmation_hash(value) in confirmed:
+                continue
+            parts = [(index + 1, seam.before + f.start, seam.before + seam.split),
+                     (index + 2, seam.after, seam.after + f.end - seam.split - 1)]
+            for page, start, end in parts:
+                out.setdefault((page, start, end), replace(_bevinding(page, f, value), start=start, end=end))
+    return list(out.values())
 
 
 def professionals_again(found: list[Bevinding]) -> list[Bevinding]:
@@ -315,8 +342,13 @@ def _worker_main(texts: Any, results: Any) -> None:
         warm_up()
         ids, confirmed = _next(texts)
         found: list[Bevinding] = []
+        previous: tuple[int, str] | None = None
         while (item := _next(texts)) is not None:
             found += findings_in_texts([item], ids, confirmed, before_redaction=True)
+            if previous is not None and previous[0] + 1 == item[0]:
+                found += seam_findings(previous[0], previous[1], item[1], ids, confirmed,
+                                       before_redaction=True)
+            previous = item
         results.put(("ok", (found, name_detector_failures() > failures)))
     except Exception as exc:  # reported to the caller, who redoes the work
         results.put(("error", type(exc).__name__))

@@ -367,6 +367,37 @@ def seam_text(before: str, after: str) -> tuple[str, list[_Pair]]:
     return _PAIR_BREAK.join(pieces), pairs
 
 
+@dataclass(frozen=True)
+class Continued:
+    """A line at the foot of a page that ends in a word hyphenated over the page break,
+    read with one of the next page's first lines (`hyphenated_seams`)."""
+
+    text: str  # the two lines, with a line break between them
+    split: int  # where the line break is in `text`
+    before: int  # where the first line starts in the page before
+    after: int  # where the second line starts in the page after
+
+    def crosses(self, start: int, end: int) -> bool:
+        """Whether a span of `text` has a part on both pages."""
+        return start < self.split and self.split + 1 < end
+
+
+def hyphenated_seams(before: str, after: str) -> list[Continued]:
+    """The last lines of `before` that end in a hyphen (or PDFium's line-end mark), each with
+    each of the first lines of `after` that goes on in lower case: "Yasmi-" at the foot of a
+    page and "na Bakkali kwam" at the top of the next. For the flagger, which looks for names
+    nobody entered: a page's header ("Verslag MDO") is not read as the rest of a word."""
+    seams = []
+    heads = [(start, end) for start, end in _head_lines(after) if after[start:end].lstrip()[:1].islower()]
+    for t_start, t_end in _tail_lines(before) if heads else []:
+        first = before[t_start:t_end]
+        if first.rstrip()[-1:] not in HYPHENS | LINE_END_MARKS:
+            continue
+        for h_start, h_end in heads:
+            seams.append(Continued(f"{first}\n{after[h_start:h_end]}", len(first), t_start, h_start))
+    return seams
+
+
 def seam_hits(finder: Finder, before: str, after: str
               ) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
     """The hits that cross the break between two pages (`seam_text`), as spans of

@@ -28,6 +28,7 @@ from typing import Any
 
 import pikepdf
 
+from dossier_app.anonymise.hits import hyphenated_seams
 from dossier_app.bundle import guard, hashing, manifest, shape, structure
 from dossier_app.bundle.assemble import page_label_prefix
 from dossier_app.bundle.guard import Deadline
@@ -721,6 +722,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
     texts: dict[int, str] = {}
     cover_lines: list[str] = []
     found: list[tuple[int, Any, str]] = []  # page, finding, its value as read
+    previous: tuple[int, str] | None = None  # the page before, when it had text to flag
     for n, text, has_image in _page_texts(report, raw, password, images=read_images, memo=memo):
         deadline.check()
         flat = " ".join(text.split())
@@ -731,15 +733,15 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
         body = _STAMP_RE.sub(" ", text)
         if len("".join(body.split())) < _MIN_TEXT:
             report.niet_gecontroleerd.append(n)
+            previous = None
             continue
         if flag is None:
             continue
         if has_image and read_images:
             texts[n] = body
-        for f in flag(body):
-            # the value as read (a name hyphenated over a line end joined), as the school saw it
-            value = getattr(f, "tekst", "") or (body[f.start:f.end] if hasattr(f, "start") else "")
-            found.append((n, f, value))
+        found += [(n, f, _value(f, body)) for f in flag(body)]
+        found += _across_the_break(previous, n, body, flag)
+        previous = (n, body)
     for n, f, value, review in _professionals_in_bundle(found):
         digest = confirmation_hash(value) if value else ""
         seen = bool(digest) and digest in confirmed
@@ -761,6 +763,26 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
     report.meldingen.extend(_names_partly_looked_for(failures) if flag is not None else [])
     if flag is not None and confirmed - used:
         report.meldingen.append(_unused_confirmations(len(confirmed - used)))
+
+
+def _value(finding: Any, text: str) -> str:
+    """The value as read (a name hyphenated over a line end joined), as the school saw it."""
+    read = getattr(finding, "tekst", "")
+    return read or (text[finding.start:finding.end] if hasattr(finding, "start") else "")
+
+
+def _across_the_break(previous: tuple[int, str] | None, n: int, after: str,
+                      flag: Flagger) -> list[tuple[int, Any, str]]:
+    """What the flagger finds in a word hyphenated over the break between page n-1 (the
+    `previous` page flagged, with its text) and page `n` ("Yasmi-" / "na Bakkali"), read in
+    the two lines together: on page n-1, where it starts."""
+    if previous is None or previous[0] + 1 != n:
+        return []
+    found = []
+    for seam in hyphenated_seams(previous[1], after):
+        found += [(previous[0], f, _value(f, seam.text)) for f in flag(seam.text)
+                  if hasattr(f, "start") and seam.crosses(f.start, f.end)]
+    return found
 
 
 def _confirmations_on_cover(data: dict[str, Any], lines: Sequence[str]) -> list[Melding]:
