@@ -113,3 +113,32 @@ def test_the_loket_reads_over_the_break_too() -> None:
     assert [(n, value) for n, _f, value in found] == [(4, "Yasmina Bakkali")]
     assert _across_the_break((3, before), 5, after, flag) == []  # not the page before
     assert _across_the_break(None, 5, after, flag) == []
+
+
+@needs_deduce
+def test_once_removed_neither_part_of_the_name_is_left_to_review(tmp_path: Path) -> None:
+    """After 'Lakken' the name is a term of the case: the redactor removes both parts, and
+    the review lists no part of it (nor the whole) on either page."""
+    path = _pdf(tmp_path / "a.pdf", 2, 1, FOOT, HEAD)
+    texts = page_texts(path)
+    before = findings_in_texts(enumerate(texts), IDS, before_redaction=True)
+    assert {b.tekst for b in before} >= {"Yasmi", "Yasmina Bakkali"}  # the part and the whole
+    removed = build_identifiers(Leerling(voornamen="Noor", achternaam="el Amrani",
+                                         geboortedatum=date(2015, 11, 17)), [], ["Yasmina Bakkali"])
+    after = findings_in_texts(enumerate(texts), removed, before_redaction=True)
+    assert not [b for b in after if {"Yasmi", "Bakkali"} & set(b.tekst.split())], after
+
+
+@needs_deduce
+def test_no_part_of_the_pupils_name_split_by_the_break_is_left_to_review(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "a.pdf", 20, 17, "Het ging over de aanwezigheid van Noor el Am-",
+                "rani in de klas.")
+    texts = page_texts(path)
+    with PageFlagger(IDS, frozenset(), len(texts)) as flagger:  # in the worker
+        for index, text in enumerate(texts):
+            flagger.feed(index, text)
+        assert flagger.in_worker
+        found = flagger.result()
+    assert not [b for b in found if b.pagina in (17, 18)], [(b.pagina, b.tekst) for b in found]
+    here = findings_in_texts(enumerate(texts), IDS, before_redaction=True)  # in this process
+    assert not [b for b in here if b.pagina in (17, 18)]

@@ -33,7 +33,7 @@ import pypdfium2 as pdfium
 
 from dossier_app.anonymise.detect import NAAM, Finding, flag_personal_data, name_detector_failures, warm_up
 from dossier_app.anonymise.detect_context import ProfessionalNames
-from dossier_app.anonymise.hits import hyphenated_seams
+from dossier_app.anonymise.hits import hyphenated_seams, seam_hits
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.anonymise.pdfium_chars import page_texts
 from dossier_app.case_model import Lakvlak
@@ -142,10 +142,27 @@ def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | Non
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
                 if confirmation_hash(f.tekst or text[f.start:f.end]) not in confirmed]
         if previous is not None and previous[0] + 1 == index:
+            out = _without_known_parts(out, previous[0], previous[1], text, ids)
             out += seam_findings(previous[0], previous[1], text, ids, confirmed,
                                  before_redaction=before_redaction)
         previous = (index, text)
     return professionals_again(out)
+
+
+def _without_known_parts(found: list[Bevinding], index: int, before: str, after: str,
+                         ids: IdentifierSet | None) -> list[Bevinding]:
+    """`found` without what lies on a part of a known identifier split by the break after
+    page `index` (0-based): "el Am-" / "rani", or a name the user chose to remove ("Yasmi-"
+    / "na Bakkali"). The redactor removes those parts (`hits.seam_hits`); they are nothing
+    to review."""
+    if ids is None:
+        return found
+    in_before, in_after = seam_hits(ids.finder, before, after)
+    if not in_before and not in_after:
+        return found
+    spans = {index + 1: list(in_before), index + 2: list(in_after)}
+    return [b for b in found
+            if not any(b.start < end and start < b.end for start, end in spans.get(b.pagina, []))]
 
 
 def seam_findings(index: int, before: str, after: str, ids: IdentifierSet | None,
@@ -346,6 +363,7 @@ def _worker_main(texts: Any, results: Any) -> None:
         while (item := _next(texts)) is not None:
             found += findings_in_texts([item], ids, confirmed, before_redaction=True)
             if previous is not None and previous[0] + 1 == item[0]:
+                found = _without_known_parts(found, previous[0], previous[1], item[1], ids)
                 found += seam_findings(previous[0], previous[1], item[1], ids, confirmed,
                                        before_redaction=True)
             previous = item
