@@ -315,7 +315,8 @@ def test_bouwen_after_alles_voorbereiden_reads_no_scan_again(tmp_path: Path, mon
     monkeypatch.setattr(ocr_check, "_tsv_outputs", lambda *a: runs.append(1) or real(*a))
     real_pages = ocr_check.image_pages
     looked_at: list[int] = []
-    monkeypatch.setattr(ocr_check, "image_pages", lambda p: looked_at.extend(real_pages(p)) or real_pages(p))
+    monkeypatch.setattr(ocr_check, "image_pages",
+                        lambda p, **k: looked_at.extend(real_pages(p, **k)) or real_pages(p, **k))
     monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")  # preparation and gate in this process, counted
     with memory_keyring():
         prepare_job(case, list(case.documenten), {})(_Ctx())
@@ -398,3 +399,77 @@ def test_verify_reads_a_pages_text_once_and_a_changed_page_again(tmp_path: Path,
     report = verify.verify_bundle(changed, bestand="gewijzigd.pdf", memo=memo)
     assert read == [pages]
     assert not report.intact
+
+
+def test_old_entries_go_and_the_folder_is_looked_through_at_most_twice_a_day(tmp_path) -> None:
+    import os
+
+    from dossier_app.store.memo import MAX_AGE_S, PRUNE_EVERY_S, prune_folder
+
+    now = 2_000_000_000.0
+
+    def entry(name: str, age: float):
+        path = tmp_path / f"{name}.bin"
+        path.write_bytes(b"x")
+        os.utime(path, (now - age, now - age))
+        return path
+
+    old, young = entry("oud", MAX_AGE_S + 60), entry("jong", 60)
+    prune_folder(tmp_path, MAX_AGE_S, now)
+    assert not old.exists() and young.exists()
+    later = entry("ook-oud", MAX_AGE_S + 60)
+    prune_folder(tmp_path, MAX_AGE_S, now + 60)  # looked through a minute ago: not again
+    assert later.exists()
+    prune_folder(tmp_path, MAX_AGE_S, now + PRUNE_EVERY_S + 1)
+    assert not later.exists() and young.exists()
+
+
+def test_the_bundles_gate_takes_the_assembled_digests_and_keeps_its_work_once_verify_agrees(
+        tmp_path: Path, monkeypatch) -> None:
+    """With a memo the bundle's gate does not make the page digests again: it looks the
+    pages up by those the assembly made, and what it read is kept only after verify, which
+    reads the file on its own, found the same digests."""
+    from dossier_app.anonymise import gate
+    from dossier_app.bundle import build
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")
+    monkeypatch.setattr(gate, "file_keys", lambda path: pytest.fail("the gate made the digests again"))
+    kept: list[int] = []
+    real_commit = build.commit
+    monkeypatch.setattr(build, "commit", lambda memo, entries: kept.append(len(entries))
+                        or real_commit(memo, entries))
+    with memory_keyring():
+        result = build_bundle(read_case(folder / "casus.toml"), tmp_path / "een.pdf",
+                              BuildOptions(converter="builtin"))
+    assert result.verify.ok and result.verify.sleutels == result.assembled.sleutels
+    assert kept and kept[0] > result.paginas  # what every page read clean, kept at the end
+
+
+def test_a_bundle_that_is_not_what_was_assembled_is_not_written_nor_its_checks_kept(
+        tmp_path: Path, monkeypatch) -> None:
+    """Should the file not show the pages the assembly made (their digests differ), the gate
+    may have taken a changed page for one it knew: nothing is written, nothing remembered."""
+    import dataclasses
+
+    from dossier_app.bundle import build
+    from dossier_app.bundle.hashing import FileKeys
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")
+    real_assemble = build.assemble
+
+    def other_digests(*args, **kwargs):
+        done = real_assemble(*args, **kwargs)
+        pages = ["0" * 64, *done.sleutels.pages[1:]]
+        return dataclasses.replace(done, sleutels=FileKeys(pages, done.sleutels.optional_content))
+
+    monkeypatch.setattr(build, "assemble", other_digests)
+    monkeypatch.setattr(build, "commit", lambda memo, entries: pytest.fail("kept"))
+    with memory_keyring(), pytest.raises(LeakError) as info:
+        build_bundle(read_case(folder / "casus.toml"), tmp_path / "een.pdf",
+                     BuildOptions(converter="builtin"))
+    assert "niet geschreven" in info.value.message
+    assert not (tmp_path / "een.pdf").exists()

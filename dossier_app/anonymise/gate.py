@@ -196,7 +196,8 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                literals: Sequence[tuple[str, str]], *,
                allowed_attachments: frozenset[str] = frozenset(),
                memo: Memo | None = None, identifiers_key: str = "",
-               stamped: bool = False, by_digest: bool = True) -> GateReport:
+               stamped: bool = False, by_digest: bool = True,
+               keys: FileKeys | None = None) -> GateReport:
     """Check `path` for identifiers in every channel. Raise LeakError on any finding.
 
     `allowed_attachments` names embedded files the product itself added (the bundle's
@@ -208,13 +209,16 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     over the whole file. `stamped`: a bundle, whose image pages are read beneath the
     footer stamp (`ocr_check.lift_stamp`; the stamp's text is read by the text engines).
     `by_digest=False`: no page of this file can be in `memo` (one made for this run): its
-    pages' digests are not made to look them up."""
+    pages' digests are not made to look them up. `keys`: the digests of the file's pages
+    when the caller made them itself (the build, as it assembled the file); the caller then
+    has them confirmed from the file before it keeps the file or anything written to `memo`
+    (build._final_checks)."""
     started = time.monotonic()
     lits = _Literals.build(literals)
     findings: list[_Finding] = []
     engine_paths = external_engines()
     builtin = _builtin_engines(list(engine_paths))
-    keys = file_keys(path) if memo and by_digest else None
+    keys = (keys or file_keys(path)) if memo and by_digest else None
     known = (_TextMemo(memo, identifiers_key, keys, [*engine_paths.items(), *((b, "") for b in builtin)])
              if memo and keys and identifiers_key else None)
     first, stop, clean_to = known.to_read() if known else (0, None, None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,10 @@ class AssembleResult:
     onderdelen: tuple[PartPages, ...]
     manifest: dict[str, Any]
     duur: float  # seconds
+    # The pages' digests as assembled, with the optional-content setting's: what the file
+    # must show. The bundle's gate looks pages up in the memo by these; the build has verify,
+    # which reads the file on its own, confirm them (build._final_checks).
+    sleutels: hashing.FileKeys | None = field(default=None, compare=False)
 
 
 def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
@@ -87,12 +91,15 @@ def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
         stamp.apply_stamps(pdf, _footers(info, ranges), concept=info.concept)
         _add_outline(pdf, ranges)
         _add_page_labels(pdf, ranges)
-        data = build_manifest(info, parts, ranges, hashing.page_digests(pdf))
+        digests = hashing.page_digests(pdf)
+        data = build_manifest(info, parts, ranges, digests)
         manifest.merge_extra(data, manifest_extra)
         manifest.embed(pdf, data)
         _set_catalog_and_metadata(pdf, info)
+        keys = hashing.FileKeys(digests, hashing.object_digest(pdf.Root.get("/OCProperties")))
         _write_atomically(pdf, out)
-    return AssembleResult(out, len(_flat(ranges)), tuple(ranges), data, time.perf_counter() - started)
+    return AssembleResult(out, len(_flat(ranges)), tuple(ranges), data, time.perf_counter() - started,
+                          keys)
 
 
 # --- merging ------------------------------------------------------------------------

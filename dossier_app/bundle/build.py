@@ -39,7 +39,7 @@ from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmed_hashes, identifier_tokens, scrub_label
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
-from dossier_app.store.memo import CHECKS_MEMO, Memo
+from dossier_app.store.memo import CHECKS_MEMO, Memo, PendingMemo, commit
 from dossier_app.store.vault import new_key
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
 
@@ -144,16 +144,32 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
     window. The gate's verdict comes first either way. `memo`: what OCR, the text engines
     and the flagger read in identical pages before (a rebuild); every check still runs
     over the whole bundle. `scans`: without that memo, what Tesseract read in this build
-    (`_this_build_only`)."""
+    (`_this_build_only`).
+
+    With `memo` the gate looks the pages up by the digests the assembly made of them (it
+    does not make them again), and what it writes to the memo waits: verify reads the file
+    on its own, and only when it finds the same digests is the gate's work kept. Otherwise
+    the bundle is not written (the gate may have taken a page that changed for one it
+    knew)."""
     if checker is None:
-        _gate(bundle, ids, assembled, memo, scans)
-        return verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
-    checked = checker.submit(_verify, bundle, bestand, memo)
-    if gater is None:
-        _gate(bundle, ids, assembled, memo, scans)  # raises LeakError: the bundle is not written
+        entries = _gate(bundle, ids, assembled, memo, scans)
+        report = verify_bundle(bundle, bestand=bestand, read_images=False, memo=memo)
     else:
-        gater.submit(_gate, bundle, ids, assembled, memo, scans).result()
-    return checked.result()
+        checked = checker.submit(_verify, bundle, bestand, memo)
+        if gater is None:
+            entries = _gate(bundle, ids, assembled, memo, scans)  # raises LeakError: not written
+        else:
+            entries = gater.submit(_gate, bundle, ids, assembled, memo, scans).result()
+        report = checked.result()
+    if memo is not None:
+        if assembled.sleutels is None or report.sleutels != assembled.sleutels:
+            log.warning("eindcontrole: de paginasleutels van het bestand wijken af van de samengestelde")
+            raise LeakError("Het resultaat kon niet volledig worden gecontroleerd op persoonsgegevens en "
+                            "is daarom niet geschreven: de bundel kwam bij de eindcontrole anders uit dan "
+                            "hij was samengesteld. Probeer het opnieuw; gebeurt dit weer, meld het dan "
+                            "met het logbestand.")
+        commit(memo, entries)
+    return report
 
 
 def _this_build_only(workdir: Path) -> Memo:
@@ -171,20 +187,25 @@ def _verify(bundle: Path, bestand: str, memo: Memo | None) -> VerifyReport:
 
 
 def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Memo | None = None,
-          scans: Memo | None = None) -> None:
+          scans: Memo | None = None) -> list[tuple[str, Any]]:
     """The independent check over every page and channel of the bundle; a leak names the
     component as well as the page. `scans`: what Tesseract read in this build only, when
-    there is no `memo` (no page of it is known by its digest: none is looked up)."""
+    there is no `memo` (no page of it is known by its digest: none is looked up). With
+    `memo`, the pages are looked up by the digests the assembly made (`assembled.sleutels`)
+    and what the gate would write to it is returned instead, for `_final_checks` to keep
+    once verify has confirmed those digests."""
+    pending = PendingMemo(memo) if memo is not None else None
     try:
         verify_pdf(bundle, ids.finder, ids.literal_variants(),
-                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=memo or scans,
+                   allowed_attachments=frozenset({manifest_mod.BESTANDSNAAM}), memo=pending or scans,
                    identifiers_key=ids.fingerprint() if memo else "", stamped=True,
-                   by_digest=memo is not None)
+                   by_digest=memo is not None, keys=assembled.sleutels if memo is not None else None)
     except LeakError as exc:
         where = [f"pagina {p.pagina_van}-{p.pagina_tot}: {p.naam}" for p in assembled.onderdelen
                  if p.pagina_van]
         raise LeakError(f"{exc.message}\nDe bundel is niet geschreven. Onderdelen: "
                         + "; ".join(where), details=exc.details) from exc
+    return pending.entries if pending is not None else []
 
 
 def _checked(case: Case, options: BuildOptions) -> CheckResult:

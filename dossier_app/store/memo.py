@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import os
 import time
 from collections.abc import Iterable
 from functools import cache
@@ -97,16 +98,54 @@ class Memo:
         prune_folder(self.folder, MAX_AGE_S, now)
 
 
+class PendingMemo(Memo):
+    """A memo whose new entries wait: `get` reads `memo` (and what this one was given),
+    `put` only collects (`entries`) until the caller writes them with `commit`, once it
+    knows they are sound. Picklable like Memo: a worker sends its entries back."""
+
+    def __init__(self, memo: Memo) -> None:
+        super().__init__(memo.folder, memo.key)
+        self.entries: list[tuple[str, Any]] = []
+
+    def get(self, name: str) -> Any | None:
+        for entry, value in reversed(self.entries):
+            if entry == name:
+                return value
+        return super().get(name)
+
+    def put(self, name: str, value: Any) -> None:
+        self.entries.append((name, value))
+
+
+def commit(memo: Memo, entries: Iterable[tuple[str, Any]]) -> None:
+    for name, value in entries:
+        memo.put(name, value)
+
+
+PRUNE_EVERY_S = 12 * 3600  # a folder is looked through for old entries at most this often
+_PRUNED = ".opgeschoond"  # its time says when the folder was last looked through
+
+
 def prune_folder(folder: Path, max_age_s: float, now: float | None = None) -> None:
-    """Remove the sealed entries (*.bin) of `folder` unused for longer than `max_age_s`
-    (a read touches an entry's time)."""
+    """Remove the sealed entries (*.bin) of `folder` not written for longer than
+    `max_age_s`. At most once per PRUNE_EVERY_S: looking through a folder of ten thousand
+    entries took 0.09 s, on every build."""
     now = now or time.time()
+    marker = folder / _PRUNED
+    try:
+        if now - marker.stat().st_mtime < PRUNE_EVERY_S:
+            return
+    except OSError:
+        pass  # never looked through
     for path in folder.glob("*.bin"):
         try:
             if now - path.stat().st_mtime > max_age_s:
                 path.unlink()
         except OSError:
             continue
+    with contextlib.suppress(OSError):
+        marker.touch()
+        os.utime(marker, (now, now))
 
 
 @cache
