@@ -153,3 +153,71 @@ def test_a_name_with_diacritics_is_found_under_a_cp1252_locale(tmp_path, engine)
     expected = "tesseract" if engine == "programma" else "tesseract-ingebouwd"
     assert out[0].lower() in ("cp1252", "windows-1252") and out[1] == expected
     assert int(out[2]) == 1, "the box around Özdemir (the only identifier on the page)"
+
+
+def _scans(path, pages):
+    """One scanned page per list of lines, as `_scan` draws them."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        dpi = 150
+        img = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 245)
+        draw = ImageDraw.Draw(img)
+        font = ImageFont.truetype(str(resources_dir() / "fonts" / "DejaVuSans.ttf"), 30)
+        for i, line in enumerate(lines):
+            draw.text((150, 200 + 80 * i), line, fill=15, font=font)
+        buf = io.BytesIO()
+        img.save(buf, format="JPEG", quality=80)
+        c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 0, 0, width=A4[0], height=A4[1])
+        c.showPage()
+    c.save()
+
+
+SPLIT_SCAN = [["Verslag van het huisbezoek", "De school sprak met de ouders.",
+               "Het gesprek ging over de leerling Vis-"],
+              ["Verslag huisbezoek, pagina 2", "ser en haar klas.", "Geen bijzonderheden."]]
+VISSER = build_identifiers(Leerling(voornamen="Mila", achternaam="Visser"), [])
+
+
+def test_an_identifier_split_by_the_break_between_two_scans_gets_a_box_on_each(tmp_path, engine):
+    """"Vis-" on the last line of one scanned page, "ser" on the second line of the next
+    (below a header): one name, boxed on both pages."""
+    pdf = tmp_path / "scan.pdf"
+    _scans(pdf, SPLIT_SCAN)
+    assert pages_without_text(pdf) == [1, 2]
+    boxes = ocr_regions(pdf, [1, 2], VISSER.finder, tmp_path)
+    assert sorted(boxes) == [1, 2], boxes
+    (foot,), (head,) = boxes[1], boxes[2]
+    assert abs(foot.y - (200 + 80 * 2) * 72 / 150) < 12 and foot.x > 150 / 150 * 72 + 100
+    assert abs(head.y - (200 + 80 * 1) * 72 / 150) < 12 and head.x < 150 / 150 * 72 + 10
+    assert ocr_regions(pdf, [1], VISSER.finder, tmp_path) == {}  # neither page alone shows it
+
+
+def test_the_gate_reads_over_the_break_between_two_scans(tmp_path) -> None:
+    from dossier_app.anonymise import ocr_check
+
+    if ocr_check._engine() is None:
+        pytest.skip("no Tesseract")
+    pdf = tmp_path / "scan.pdf"
+    _scans(pdf, SPLIT_SCAN)
+    assert ocr_check.readable_categories(pdf, VISSER.finder, tmp_path) == {1: {"naam"}}
+    apart = tmp_path / "los.pdf"  # the same two pages, not one after the other
+    _scans(apart, [SPLIT_SCAN[0], ["Tussenblad"], SPLIT_SCAN[1]])
+    assert ocr_check.readable_categories(apart, VISSER.finder, tmp_path) == {}
+
+
+def test_a_document_of_two_scans_with_a_name_split_between_them_comes_out_clean(tmp_path) -> None:
+    from dossier_app.anonymise import ocr_check
+    from dossier_app.case_model import Document
+    from dossier_app.documents.pipeline import PipelineOptions, process_document
+
+    if ocr_check._engine() is None:
+        pytest.skip("no Tesseract")
+    src = tmp_path / "scan.pdf"
+    _scans(src, SPLIT_SCAN)
+    work = tmp_path / "werk"
+    work.mkdir()
+    done = process_document(Document("overige-verslagen", src.name, src), VISSER, work,
+                            PipelineOptions(flagger=False))  # its own gate passes
+    assert done.paginas == 2
+    assert sorted(done.gerasterd) == [1, 2], done.gerasterd  # a box burnt into each page
+    assert ocr_check.readable_categories(done.pdf, VISSER.finder, tmp_path) == {}

@@ -28,7 +28,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from dossier_app.anonymise import ocr_builtin
-from dossier_app.anonymise.hits import Finder, Hit, hits_in_all_views
+from dossier_app.anonymise.hits import SEAM_LINES, Finder, Hit, hits_in_all_views
 from dossier_app.anonymise.pdfium_chars import has_text_object
 from dossier_app.case_model import Lakvlak
 from dossier_app.processes import NO_WINDOW
@@ -114,14 +114,21 @@ def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,
     if read is None:
         return {}
     found: dict[int, list[Lakvlak]] = {}
+    previous: tuple[int, list[list[_Word]], float] | None = None
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         for number in pages:
             image, scale = _render(doc[number - 1])
             words = read(image)
             boxes = [_to_points(box, scale, number) for box in _hit_boxes(words, finder)]
+            if previous is not None and previous[0] + 1 == number:  # two scanned pages in a row
+                last, last_words, last_scale = previous
+                for _hit, above, below in seam_hits(last_words, words, finder):
+                    found.setdefault(last, []).append(_to_points(_box(above), last_scale, last))
+                    boxes.append(_to_points(_box(below), scale, number))
             if boxes:
                 found[number] = boxes
+            previous = (number, words, scale)
     finally:
         doc.close()
     return found
@@ -211,15 +218,31 @@ def page_hits(lines: Iterable[list[_Word]], finder: Finder) -> list[tuple[Hit, l
 
 def _hit_boxes(lines: Iterable[list[_Word]], finder: Finder) -> list[tuple[int, int, int, int]]:
     """Pixel boxes around the known identifiers read: one per line an identifier covers."""
-    boxes = []
-    for _hit, per_line in page_hits(lines, finder):
-        for covered in per_line:
-            left = min(w.left for w in covered)
-            top = min(w.top for w in covered)
-            right = max(w.left + w.width for w in covered)
-            bottom = max(w.top + w.height for w in covered)
-            boxes.append((left, top, right, bottom))
-    return boxes
+    return [_box(covered) for _hit, per_line in page_hits(lines, finder) for covered in per_line]
+
+
+def _box(covered: Sequence[_Word]) -> tuple[int, int, int, int]:
+    left = min(w.left for w in covered)
+    top = min(w.top for w in covered)
+    right = max(w.left + w.width for w in covered)
+    bottom = max(w.top + w.height for w in covered)
+    return left, top, right, bottom
+
+
+def seam_hits(before: Sequence[list[_Word]], after: Sequence[list[_Word]],
+              finder: Finder) -> list[tuple[Hit, list[_Word], list[_Word]]]:
+    """The known identifiers split by the break between two scanned pages ("el Am-" on the
+    last line read on one, "rani" on the first of the next), as on text pages
+    (`hits.seam_text`): each of the last SEAM_LINES lines before the break read with each of
+    the first SEAM_LINES after it, so that a footer or a header between the parts does not
+    hide them. Each with the words it covers on the page before and on the page after."""
+    found = []
+    for tail in before[-SEAM_LINES:]:
+        for head in after[:SEAM_LINES]:
+            for hit, per_line in page_hits([tail, head], finder):
+                if len(per_line) == 2:  # on both lines: what one page alone does not show
+                    found.append((hit, per_line[0], per_line[1]))
+    return found
 
 
 def _to_points(box: tuple[int, int, int, int], scale: float, page: int) -> Lakvlak:

@@ -44,6 +44,7 @@ from dossier_app.anonymise.ocr import (
     _words_reader,
     page_hits,
     render_page,
+    seam_hits,
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH, pdfium_identity
@@ -179,12 +180,20 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
         if memo and number in names and all(outputs[number]):
             memo.put(names[number], outputs[number])
     found: dict[int, set[str]] = {}
+    read: dict[int, list[list[list[_Word]]]] = {}
     for number in pages:
         if not all(outputs[number]):  # every read gives at least its page line: this one failed
             raise RuntimeError(f"tekstherkenning gaf geen antwoord op pagina {number}")
-        categories = _categories([_tsv_words(out) for out in outputs[number]], finder)
+        read[number] = [_tsv_words(out) for out in outputs[number]]
+        categories = _categories(read[number], finder)
         if categories:
             found[number] = categories
+    for number in pages:  # two image pages in a row: what is split by the break between them
+        if number + 1 in read:
+            split = {hit.categorie for before in read[number] for after in read[number + 1]
+                     for hit, _above, _below in seam_hits(before, after, finder)}
+            if split:
+                found.setdefault(number, set()).update(split)
     for number, categories in _pictures_checked(pdf_path, finder, workdir, pages, memo,
                                                 pictures_known, clean).items():
         found.setdefault(number, set()).update(categories)
