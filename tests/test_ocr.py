@@ -29,17 +29,7 @@ needs_program = pytest.mark.skipif(tesseract_command() is None,
 
 
 def _scan(path, lines):
-    dpi = 150
-    img = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 245)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(str(resources_dir() / "fonts" / "DejaVuSans.ttf"), 30)
-    for i, line in enumerate(lines):
-        draw.text((150, 200 + 80 * i), line, fill=15, font=font)
-    buf = io.BytesIO()
-    img.save(buf, format="JPEG", quality=80)
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.drawImage(ImageReader(io.BytesIO(buf.getvalue())), 0, 0, width=A4[0], height=A4[1])
-    c.save()
+    _scans(path, [lines])
 
 
 @pytest.fixture(params=["ingebouwd", pytest.param("programma", marks=needs_program)])

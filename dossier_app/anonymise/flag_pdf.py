@@ -141,12 +141,22 @@ def findings_in_texts(texts: Iterable[tuple[int, str]], ids: IdentifierSet | Non
         out += [_bevinding(index + 1, f, f.tekst or text[f.start:f.end])
                 for f in flag_personal_data(text, ids, mask_known=before_redaction)
                 if confirmation_hash(f.tekst or text[f.start:f.end]) not in confirmed]
-        if previous is not None and previous[0] + 1 == index:
-            out = _without_known_parts(out, previous[0], previous[1], text, ids)
-            out += seam_findings(previous[0], previous[1], text, ids, confirmed,
-                                 before_redaction=before_redaction)
+        out = _over_the_break(out, previous, (index, text), ids, confirmed, before_redaction)
         previous = (index, text)
     return professionals_again(out)
+
+
+def _over_the_break(found: list[Bevinding], previous: tuple[int, str] | None, page: tuple[int, str],
+                    ids: IdentifierSet | None, confirmed: frozenset[str],
+                    before_redaction: bool) -> list[Bevinding]:
+    """`found` as the break between `previous` and `page` ((0-based index, text) each)
+    changes it, when they follow each other: without the parts of a known identifier split
+    there, with what is hyphenated over it."""
+    if previous is None or previous[0] + 1 != page[0]:
+        return found
+    (index, before), after = previous, page[1]
+    return (_without_known_parts(found, index, before, after, ids)
+            + seam_findings(index, before, after, ids, confirmed, before_redaction=before_redaction))
 
 
 def _without_known_parts(found: list[Bevinding], index: int, before: str, after: str,
@@ -362,10 +372,7 @@ def _worker_main(texts: Any, results: Any) -> None:
         previous: tuple[int, str] | None = None
         while (item := _next(texts)) is not None:
             found += findings_in_texts([item], ids, confirmed, before_redaction=True)
-            if previous is not None and previous[0] + 1 == item[0]:
-                found = _without_known_parts(found, previous[0], previous[1], item[1], ids)
-                found += seam_findings(previous[0], previous[1], item[1], ids, confirmed,
-                                       before_redaction=True)
+            found = _over_the_break(found, previous, item, ids, confirmed, True)
             previous = item
         results.put(("ok", (found, name_detector_failures() > failures)))
     except Exception as exc:  # reported to the caller, who redoes the work

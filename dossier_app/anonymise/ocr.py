@@ -123,7 +123,7 @@ def ocr_regions(pdf_path: Path, pages: Sequence[int], finder: Finder,
             boxes = [_to_points(box, scale, number) for box in _hit_boxes(words, finder)]
             if previous is not None and previous[0] + 1 == number:  # two scanned pages in a row
                 last, last_words, last_scale = previous
-                for _hit, above, below in seam_hits(last_words, words, finder):
+                for _hit, above, below in seam_word_hits(last_words, words, finder):
                     found.setdefault(last, []).append(_to_points(_box(above), last_scale, last))
                     boxes.append(_to_points(_box(below), scale, number))
             if boxes:
@@ -229,7 +229,7 @@ def _box(covered: Sequence[_Word]) -> tuple[int, int, int, int]:
     return left, top, right, bottom
 
 
-def seam_hits(before: Sequence[list[_Word]], after: Sequence[list[_Word]],
+def seam_word_hits(before: Sequence[list[_Word]], after: Sequence[list[_Word]],
               finder: Finder) -> list[tuple[Hit, list[_Word], list[_Word]]]:
     """The known identifiers split by the break between two scanned pages ("el Am-" on the
     last line read on one, "rani" on the first of the next), as on text pages

@@ -44,7 +44,7 @@ from dossier_app.anonymise.ocr import (
     _words_reader,
     page_hits,
     render_page,
-    seam_hits,
+    seam_word_hits,
     tesseract_command,
 )
 from dossier_app.anonymise.pdfium_chars import MAX_FORM_DEPTH, pdfium_identity
@@ -191,7 +191,7 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     for number in pages:  # two image pages in a row: what is split by the break between them
         if number + 1 in read:
             split = {hit.categorie for before in read[number] for after in read[number + 1]
-                     for hit, _above, _below in seam_hits(before, after, finder)}
+                     for hit, _above, _below in seam_word_hits(before, after, finder)}
             if split:
                 found.setdefault(number, set()).update(split)
     for number, categories in _pictures_checked(pdf_path, finder, workdir, pages, memo,

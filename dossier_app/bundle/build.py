@@ -187,7 +187,7 @@ def _verify(bundle: Path, bestand: str, memo: Memo | None) -> VerifyReport:
 
 
 def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Memo | None = None,
-          scans: Memo | None = None) -> list[tuple[str, Any]]:
+          scans: Memo | None = None) -> dict[str, Any]:
     """The independent check over every page and channel of the bundle; a leak names the
     component as well as the page. `scans`: what Tesseract read in this build only, when
     there is no `memo` (no page of it is known by its digest: none is looked up). With
@@ -205,7 +205,7 @@ def _gate(bundle: Path, ids: IdentifierSet, assembled: AssembleResult, memo: Mem
                  if p.pagina_van]
         raise LeakError(f"{exc.message}\nDe bundel is niet geschreven. Onderdelen: "
                         + "; ".join(where), details=exc.details) from exc
-    return pending.entries if pending is not None else []
+    return pending.entries if pending is not None else {}
 
 
 def _checked(case: Case, options: BuildOptions) -> CheckResult:

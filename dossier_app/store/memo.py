@@ -105,20 +105,18 @@ class PendingMemo(Memo):
 
     def __init__(self, memo: Memo) -> None:
         super().__init__(memo.folder, memo.key)
-        self.entries: list[tuple[str, Any]] = []
+        self.entries: dict[str, Any] = {}
 
     def get(self, name: str) -> Any | None:
-        for entry, value in reversed(self.entries):
-            if entry == name:
-                return value
-        return super().get(name)
+        return self.entries[name] if name in self.entries else super().get(name)
 
     def put(self, name: str, value: Any) -> None:
-        self.entries.append((name, value))
+        self.entries[name] = value
 
 
-def commit(memo: Memo, entries: Iterable[tuple[str, Any]]) -> None:
-    for name, value in entries:
+def commit(memo: Memo, entries: dict[str, Any]) -> None:
+    """Write what a PendingMemo collected (its `entries`) to `memo`."""
+    for name, value in entries.items():
         memo.put(name, value)
 
 
