@@ -306,6 +306,62 @@ def test_digests_survive_a_plain_resave_but_not_an_edit(bundle, tmp_path):
     assert [a == b for a, b in zip(base, changed, strict=True)] == [False, False] + [True] * 6
 
 
+def _walked(monkeypatch) -> list[int]:
+    """Counts the pages `assemble` walks for their digests."""
+    walked: list[int] = []
+    real = hashing.page_digest
+
+    def counting(page, cache=None):
+        walked.append(1)
+        return real(page, cache)
+
+    monkeypatch.setattr(hashing, "page_digest", counting)
+    return walked
+
+
+def _fresh(out: Path) -> list[str]:
+    with pikepdf.open(out) as pdf:
+        return hashing.page_digests(pdf)
+
+
+def test_a_rebuild_walks_only_pages_that_changed_and_its_digests_are_those_of_the_file(tmp_path, monkeypatch):
+    parts = make_parts(tmp_path / "p")
+    first = assemble(parts, make_info(), tmp_path / "a.pdf", manifest_extra=EXTRA)
+    walked = _walked(monkeypatch)
+    make_pdf(parts[0].pdfs[0], 1, text="Een ander voorblad, even lang")  # the voorblad edited
+    second = assemble(parts, make_info(), tmp_path / "b.pdf", manifest_extra=EXTRA)
+    assert len(walked) == 1
+    assert second.sleutels is not None and second.sleutels.pages == _fresh(tmp_path / "b.pdf")
+    assert second.sleutels.pages[0] != first.sleutels.pages[0]
+    assert second.sleutels.pages[1:] == first.sleutels.pages[1:]
+
+    # A document whose content changed, with the same number of pages (the same footers).
+    walked.clear()
+    make_pdf(parts[3].pdfs[0], 2, size=landscape(A3), text="Het OPP, bijgewerkt")
+    third = assemble(parts, make_info(), tmp_path / "c.pdf", manifest_extra=EXTRA)
+    assert len(walked) == 2
+    assert third.sleutels is not None and third.sleutels.pages == _fresh(tmp_path / "c.pdf")
+    assert third.sleutels.pages[5:7] != second.sleutels.pages[5:7]
+
+
+@pytest.mark.parametrize("change", ["concept", "page_count", "ot_nummer"])
+def test_other_stamps_make_every_page_walked_again(tmp_path, monkeypatch, change):
+    """The stamp is part of each page: other footers or CONCEPT, and no digest is kept."""
+    parts = make_parts(tmp_path / "p")
+    assemble(parts, make_info(), tmp_path / "a.pdf", manifest_extra=EXTRA)
+    info = make_info()
+    if change == "concept":
+        info = make_info(concept=True)
+    elif change == "ot_nummer":
+        info = make_info(ot_nummer="OT-7654321")
+    else:
+        make_pdf(parts[0].pdfs[0], 2)  # the voorblad one page longer: every "pagina n van N" changes
+    walked = _walked(monkeypatch)
+    result = assemble(parts, info, tmp_path / "b.pdf", manifest_extra=EXTRA)
+    assert len(walked) == result.paginas
+    assert result.sleutels is not None and result.sleutels.pages == _fresh(tmp_path / "b.pdf")
+
+
 def test_written_atomically_over_an_existing_file(tmp_path):
     out = tmp_path / "bundel.pdf"
     out.write_bytes(b"oud")

@@ -11,6 +11,9 @@ page belongs to and the label matches the id in the manifest.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -86,12 +89,12 @@ def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
              manifest_extra: Mapping[str, Any]) -> AssembleResult:
     started = time.perf_counter()
     with pikepdf.new() as pdf:
-        ranges = _merge(pdf, parts)
+        ranges, sources = _merge(pdf, parts)
         normalise_streams(pdf)  # before the digests: they are of what is written
-        stamp.apply_stamps(pdf, _footers(info, ranges), concept=info.concept)
+        stamps = stamp.apply_stamps(pdf, _footers(info, ranges), concept=info.concept)
         _add_outline(pdf, ranges)
         _add_page_labels(pdf, ranges)
-        digests = hashing.page_digests(pdf)
+        digests = _page_digests(pdf, sources, stamps)
         data = build_manifest(info, parts, ranges, digests)
         manifest.merge_extra(data, manifest_extra)
         manifest.embed(pdf, data)
@@ -104,23 +107,35 @@ def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
 
 # --- merging ------------------------------------------------------------------------
 
-def _merge(pdf: pikepdf.Pdf, parts: Sequence[Part]) -> list[PartPages]:
-    ranges = []
+@dataclass(frozen=True)
+class _Source:
+    """The pages one source PDF gave the bundle: `count` pages from index `first`, and the
+    SHA-256 of the file's bytes."""
+
+    sha256: str
+    first: int
+    count: int
+
+
+def _merge(pdf: pikepdf.Pdf, parts: Sequence[Part]) -> tuple[list[PartPages], list[_Source]]:
+    ranges, sources = [], []
     for part in parts:
         first = len(pdf.pages) + 1
         for path in part.pdfs:
-            _append_document(pdf, path, part)
+            sources.append(_append_document(pdf, path, part))
         last = len(pdf.pages)
         ranges.append(PartPages(part.onderdeel, part.naam, first if last >= first else 0,
                                 last if last >= first else 0))
     if not pdf.pages:
         raise InputError("De bundel heeft geen pagina's: geen enkel onderdeel bevat een pagina.")
-    return ranges
+    return ranges, sources
 
 
-def _append_document(pdf: pikepdf.Pdf, path: Path, part: Part) -> None:
+def _append_document(pdf: pikepdf.Pdf, path: Path, part: Part) -> _Source:
+    first = len(pdf.pages)
     try:
-        with pikepdf.open(path) as src:
+        data = path.read_bytes()  # once: the pages are made from exactly the bytes hashed
+        with pikepdf.open(io.BytesIO(data)) as src:
             for page in src.pages:
                 _detach(page)
                 pdf.pages.append(page)
@@ -128,6 +143,42 @@ def _append_document(pdf: pikepdf.Pdf, path: Path, part: Part) -> None:
         raise InputError(f"Het onderdeel {part.naam} kan niet in de bundel: de PDF {path.name} is niet "
                          f"leesbaar ({type(exc).__name__}). Maak het stuk opnieuw aan en probeer het "
                          "nog eens.", bestand=str(path)) from exc
+    return _Source(hashlib.sha256(data).hexdigest(), first, len(pdf.pages) - first)
+
+
+# --- page digests --------------------------------------------------------------------
+
+# The digests of the last assembly in this process, by source file, stamp document and
+# place. A bundle page is made from its source PDF's page by steps that depend on nothing
+# else (detached from its document, its streams normalised, its stamp page from the stamp
+# document placed on it), and its digest is of its own graph alone (links to other pages
+# are markers): so the same source bytes at the same place under the same stamp document
+# give the same digests. A rebuild after an edit of the voorblad alone walks only the new
+# voorblad's pages. The build still has verify make every digest from the written file
+# and refuses the bundle when one differs (build._final_checks).
+_LAST_DIGESTS: dict[tuple[str, str, int, int], list[str]] = {}
+_LAST_LOCK = threading.Lock()
+
+
+def _page_digests(pdf: pikepdf.Pdf, sources: Sequence[_Source], stamps: str) -> list[str]:
+    with _LAST_LOCK:
+        previous = dict(_LAST_DIGESTS)
+    cache = hashing.DigestCache()
+    pages = pdf.pages
+    now: dict[tuple[str, str, int, int], list[str]] = {}
+    digests: list[str] = []
+    for source in sources:
+        key = (source.sha256, stamps, source.first, source.count)
+        known = previous.get(key)
+        if known is None:
+            known = [hashing.page_digest(pages[i], cache) for i in range(source.first,
+                                                                         source.first + source.count)]
+        now[key] = known
+        digests += known
+    with _LAST_LOCK:
+        _LAST_DIGESTS.clear()
+        _LAST_DIGESTS.update(now)
+    return digests
 
 
 def _detach(page: pikepdf.Page) -> None:

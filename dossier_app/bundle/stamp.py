@@ -9,11 +9,12 @@ page as the reader sees it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pikepdf
 from pikepdf import Name
@@ -136,14 +137,24 @@ def stamp_document(sizes: Sequence[tuple[float, float]], footers: Sequence[str],
     return buf.getvalue()
 
 
-def apply_stamps(pdf: pikepdf.Pdf, footers: Sequence[str], *, concept: bool) -> None:
-    """Draw each footer (and CONCEPT) on top of the matching page of `pdf`, in place."""
+@lru_cache(maxsize=2)
+def _stamps_for(sizes: tuple[tuple[float, float], ...], footers: tuple[str, ...], concept: bool) -> bytes:
+    """The stamp document, kept for the next build in this process: a rebuild after an edit
+    of the voorblad alone has the same footers (the same page count) and draws none again."""
+    return stamp_document(sizes, footers, concept=concept)
+
+
+def apply_stamps(pdf: pikepdf.Pdf, footers: Sequence[str], *, concept: bool) -> str:
+    """Draw each footer (and CONCEPT) on top of the matching page of `pdf`, in place.
+    Returns the SHA-256 of the stamp document: equal stamps for equal pages give equal
+    bundle pages (`assemble` reuses their digests on that)."""
     placements = [placement(p) for p in pdf.pages]
-    data = stamp_document([p.shown_size for p in placements], footers, concept=concept)
+    data = _stamps_for(tuple(p.shown_size for p in placements), tuple(footers), concept)
     with pikepdf.open(io.BytesIO(data)) as stamps:
         for page, place, stamp in zip(pdf.pages, placements, stamps.pages, strict=True):
             form = pdf.copy_foreign(stamp.as_form_xobject())
             _place(page, form, place)
+    return hashlib.sha256(data).hexdigest()
 
 
 def _free_name(page: pikepdf.Page) -> Name:
