@@ -473,3 +473,7 @@ def test_a_bundle_that_is_not_what_was_assembled_is_not_written_nor_its_checks_k
                      BuildOptions(converter="builtin"))
     assert "niet geschreven" in info.value.message
     assert not (tmp_path / "een.pdf").exists()
+    # and the assembly keeps no digest for the retry: it walks every page again
+    from dossier_app.bundle import assemble as assemble_mod
+
+    assert not assemble_mod._LAST_DIGESTS

@@ -160,6 +160,13 @@ _LAST_DIGESTS: dict[tuple[str, str, int, int], list[str]] = {}
 _LAST_LOCK = threading.Lock()
 
 
+def forget_digests() -> None:
+    """Keep no digest for the next assembly (the build calls this when verify found other
+    digests in the file than the assembly gave: a retry then walks every page)."""
+    with _LAST_LOCK:
+        _LAST_DIGESTS.clear()
+
+
 def _page_digests(pdf: pikepdf.Pdf, sources: Sequence[_Source], stamps: str) -> list[str]:
     with _LAST_LOCK:
         previous = dict(_LAST_DIGESTS)

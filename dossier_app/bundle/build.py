@@ -22,7 +22,8 @@ from dossier_app.anonymise.gate import engines as gate_engines
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle import manifest as manifest_mod
-from dossier_app.bundle.assemble import VOORBLAD_NAAM, AssembleResult, BundleInfo, Part, assemble
+from dossier_app.bundle.assemble import (VOORBLAD_NAAM, AssembleResult, BundleInfo, Part, assemble,
+                                         forget_digests)
 from dossier_app.bundle.cache import DocumentCache
 from dossier_app.bundle.checker import CheckWorkers
 from dossier_app.bundle.checker import warm_up as warm_up_checker
@@ -164,6 +165,7 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
     if memo is not None:
         if assembled.sleutels is None or report.sleutels != assembled.sleutels:
             log.warning("eindcontrole: de paginasleutels van het bestand wijken af van de samengestelde")
+            forget_digests()
             raise LeakError("Het resultaat kon niet volledig worden gecontroleerd op persoonsgegevens en "
                             "is daarom niet geschreven: de bundel kwam bij de eindcontrole anders uit dan "
                             "hij was samengesteld. Probeer het opnieuw; gebeurt dit weer, meld het dan "
