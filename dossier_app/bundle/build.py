@@ -22,8 +22,14 @@ from dossier_app.anonymise.gate import engines as gate_engines
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.identifiers import IdentifierSet
 from dossier_app.bundle import manifest as manifest_mod
-from dossier_app.bundle.assemble import (VOORBLAD_NAAM, AssembleResult, BundleInfo, Part, assemble,
-                                         forget_digests)
+from dossier_app.bundle.assemble import (
+    VOORBLAD_NAAM,
+    AssembleResult,
+    BundleInfo,
+    Part,
+    assemble,
+    forget_digests,
+)
 from dossier_app.bundle.cache import DocumentCache
 from dossier_app.bundle.checker import CheckWorkers
 from dossier_app.bundle.checker import warm_up as warm_up_checker
