@@ -69,3 +69,32 @@ def test_the_scan_finds_what_the_reference_pattern_finds_in_real_files() -> None
     for path in files:
         raw = path.read_bytes()
         assert list(structure.object_headers(raw)) == _reference(raw), path.name
+
+
+def _unpredict_reference(data: bytes, columns: int) -> list[bytes]:
+    """The PNG predictors as the PNG specification writes them, one byte at a time."""
+    rows, prev = [], bytearray(columns)
+    for i in range(0, len(data) - columns, columns + 1):
+        kind, row = data[i], bytearray(data[i + 1:i + 1 + columns])
+        for j in range(columns):
+            left = row[j - 1] if j else 0
+            up, upleft = prev[j], prev[j - 1] if j else 0
+            p = left + up - upleft
+            pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+            paeth = left if pa <= pb and pa <= pc else (up if pb <= pc else upleft)
+            if kind <= 4:
+                row[j] = (row[j] + (0, left, up, (left + up) // 2, paeth)[kind]) & 0xFF
+        prev = row
+        rows.append(bytes(row))
+    return rows
+
+
+def test_the_xref_streams_predictors_are_undone_as_png_defines_them() -> None:
+    rng = random.Random(6122026)
+    for _ in range(300):
+        columns = rng.randint(1, 9)
+        rows = rng.randint(0, 12)
+        data = b"".join(bytes([rng.choice([0, 1, 2, 2, 2, 3, 4, 5, 255])])
+                        + bytes(rng.randrange(256) for _ in range(columns)) for _ in range(rows))
+        data += bytes(rng.randrange(256) for _ in range(rng.randint(0, columns)))  # a cut-off row
+        assert list(structure._unpredict(data, columns, 12)) == _unpredict_reference(data, columns)

@@ -206,20 +206,36 @@ def _inflate(data: bytes, cap: int) -> bytes:
 
 
 def _unpredict(data: bytes, columns: int, predictor: int) -> Iterator[bytes]:
+    """The rows of an xref stream, PNG predictors undone. qpdf writes "Up" (2) on every row:
+    that one is a sum of two rows, not a loop with a branch per byte."""
     if predictor < 10:
         for i in range(0, len(data) - columns + 1, columns):
             yield data[i:i + columns]
         return
-    prev = bytearray(columns)
+    prev = bytes(columns)
     for i in range(0, len(data) - columns, columns + 1):
-        kind, row = data[i], bytearray(data[i + 1:i + 1 + columns])
-        for j in range(columns):
-            left = row[j - 1] if j else 0
-            up, upleft = prev[j], prev[j - 1] if j else 0
-            row[j] = (row[j] + (0, left, up, (left + up) // 2, _paeth(left, up, upleft))[kind]) & 0xFF \
-                if kind <= 4 else row[j]
+        kind, row = data[i], data[i + 1:i + 1 + columns]
+        if kind == 2:
+            row = bytes([(a + b) & 0xFF for a, b in zip(row, prev, strict=True)])
+        elif 1 <= kind <= 4:
+            row = _unfilter(kind, bytearray(row), prev)
         prev = row
-        yield bytes(row)
+        yield row
+
+
+def _unfilter(kind: int, row: bytearray, prev: bytes) -> bytes:
+    """PNG filters Sub (1), Average (3) and Paeth (4) undone, left to right."""
+    for j in range(len(row)):
+        left = row[j - 1] if j else 0
+        up, upleft = prev[j], prev[j - 1] if j else 0
+        if kind == 1:
+            add = left
+        elif kind == 3:
+            add = (left + up) // 2
+        else:
+            add = _paeth(left, up, upleft)
+        row[j] = (row[j] + add) & 0xFF
+    return bytes(row)
 
 
 def _paeth(a: int, b: int, c: int) -> int:
@@ -497,7 +513,7 @@ def prescan(raw: bytes, *, max_objects: int, max_object_bytes: int, max_stream_b
 
 
 def _count_refs(data: bytes) -> int:
-    return sum(1 for _ in _REF_RE.finditer(data))
+    return len(_REF_RE.findall(data))
 
 
 def _object_stream_sizes(raw: bytes, start: int, stream_at: int, stop: int, max_object_bytes: int,
