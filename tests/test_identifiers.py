@@ -147,6 +147,50 @@ def test_capitalised_word_name_matches_only_as_name(ids: IdentifierSet) -> None:
     assert visible(ids, "Roos en de roos, ROOS en roos.") == ["Roos", "ROOS"]
 
 
+# --- what a report calls a child: diminutives --------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Noortje kwam vandaag niet naar school.", [("Noortje", "naam", "[leerling]")]),
+    ("Noortjes moeder belde de school.", [("Noortjes", "naam", "[leerling]")]),
+    ("NOORTJE - VERSLAG", [("NOORTJE", "naam", "[leerling]")]),
+    ("Aaliyahtje en Aaliyahje", [("Aaliyahje", "naam", "[leerling]")]),
+    ("Opa noemt haar broertje Jantje; Jannetje en Jannie zijn ook van hem.",
+     [("Jantje", "naam", "[opa]"), ("Jannetje", "naam", "[opa]"), ("Jannie", "naam", "[opa]")]),
+    ("Roosje (de zus) en een roosje in de vaas.", [("Roosje", "naam", "[zus]")]),
+    ("Fatimaatje", [("Fatimaatje", "naam", "[moeder]")]),
+])
+def test_diminutives_of_first_names(ids: IdentifierSet, sentence: str, expected) -> None:
+    assert found(ids, sentence) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Het bootje lag in Noordwijk; noortje in kleine letters is geen naam van een woordnaam.",
+    "Een roosje, een jantje-van-leiden en de Noordzee.",
+    "Anneke en Janneke zijn namen van anderen.",
+])
+def test_diminutives_leave_words_and_other_names(ids: IdentifierSet, text: str) -> None:
+    assert visible(ids, text) == []
+
+
+@pytest.mark.parametrize(("name", "forms"), [
+    ("Noor", {"Noortje", "Noorretje", "Noorrie"}),
+    ("Tim", {"Timpje", "Timmetje", "Timmie"}),
+    ("Willem", {"Willempje", "Willemmetje", "Willemmie"}),
+    ("Piet", {"Pietje", "Piettie"}),
+    ("Fred", {"Fredje", "Freddie"}),
+    ("Anne", {"Annetje", "Annie", "Annje"}),
+    ("Lotte", {"Lottetje", "Lottie", "Lottje", "Lotje"}),
+    ("Mila", {"Milatje", "Mila'tje", "Mila’tje", "Milaatje"}),
+    ("Sophie", {"Sophietje", "Sophie'tje", "Sophie’tje"}),
+    ("Bo", {"Botje", "Bo'tje", "Bo’tje", "Bootje"}),
+    ("Jo-Ann", set()),
+])
+def test_diminutive_forms_by_the_names_ending(name: str, forms: set[str]) -> None:
+    from dossier_app.anonymise.identifiers import _diminutives
+
+    assert set(_diminutives(name)) == forms
+
+
 REPORT = """Verslag MDO 21 september 2026, basisschool De Regenboog, Den Haag.
 Aanwezig: moeder (Fatima el Amrani-Bouzid), leerplichtambtenaar, schoolmaatschappelijk werker,
 intern begeleider en adviseur van het samenwerkingsverband. Noor zit sinds de herfstvakantie

@@ -415,6 +415,10 @@ def _add_name(collected: _Collector, name: _ParsedName, entry: _Entry) -> None:
         _add_name_form(collected, form, cased, entry, possessive=True)
         for shown in _case_forms(form, cased):
             collected.show(shown, NAAM)
+        # Found in the text, not listed for the byte search of the file's other places:
+        # the form itself (found there) is in each of them.
+        for diminutive in _diminutives(form):
+            _add_name_form(collected, diminutive, cased, entry, possessive=True)
     for form, cased in surnames:
         _add_name_form(collected, form, cased, surname_entry, possessive=True)
         for shown in _case_forms(form, cased):
@@ -437,6 +441,37 @@ def _first_name_forms(first_names: Iterable[str]) -> list[tuple[str, bool]]:
     for first in first_names:
         parts = [first, *(p for p in first.split("-") if p and p != first)]
         forms += [(p, is_word_like(p)) for p in parts]
+    return forms
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _diminutives(name: str) -> list[str]:
+    """What a report may call a child instead of its first name: the Dutch diminutive
+    ("Noortje", "Pietje", "Timmetje", "Annetje", "Milaatje", "Lotje", "Willempje") and the
+    informal -ie ("Timmie", "Annie"). Every form the rules allow for the name's ending is
+    listed, for the ending alone does not tell a short vowel from a long one ("Jantje" and
+    "Jannetje"); a form that no one writes costs nothing. Not the southern -ke: "Anneke" and
+    "Janneke" are names of their own (a teacher's, as often as not)."""
+    if len(name) < 2 or not name[-1].isalpha() or not name.isalpha():
+        return []
+    last = fold_text(name[-1]).lower()
+    double = name + name[-1]
+    if last == "m":  # Willem, Tim, Bram
+        forms = [name + "pje", double + "etje", double + "ie"]
+    elif last in "lnrwj":  # Noor, Daan, Jan, Fleur
+        forms = [name + "tje", double + "etje", double + "ie"]
+    elif last not in _VOWELS:  # Piet, Kees, Luuk, Fred
+        forms = [name + "je", double + "ie"]
+    elif last == "e" and fold_text(name[-2:]).lower() not in ("ee", "ie"):  # Anne, Sanne, Lotte
+        forms = [name + "tje", name[:-1] + "ie", name[:-1] + "je"]
+        if name[-2] == name[-3:-2] and name[-2].lower() in "bdfgkpst":
+            forms.append(name[:-2] + "je")  # Lotte: Lotje (but Anne: Annetje)
+    else:  # Mila, Timo, Sophie, Evi, Romy
+        forms = [name + "tje", name + "'tje", name + "’tje"]
+        if last in "aou" and fold_text(name[-2:-1]).lower() not in _VOWELS:
+            forms.append(name + name[-1] + "tje")  # Milaatje, Timootje
     return forms
 
 
