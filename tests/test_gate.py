@@ -169,6 +169,39 @@ def test_leak_in_kerned_content_stream(tmp_path: Path) -> None:
     assert "pagina 2" in " ".join(error.details)
 
 
+def _join_kerned_reference(data: bytes) -> bytes:
+    """The join as specified: a gap between two TJ strings goes when its size is at most
+    200 (exactly, as a decimal), one match at a time."""
+    import re
+    from decimal import Decimal
+
+    def join(m: re.Match[bytes]) -> bytes:
+        return b"" if abs(Decimal((m.group(1) or m.group(2)).decode())) <= 200 else m.group(0)
+    return re.sub(rb"\)\s*(-?\d*\.?\d+)\s*\(|>\s*(-?\d*\.?\d+)\s*<", join, data)
+
+
+def test_kerning_gaps_are_joined_exactly_up_to_200() -> None:
+    import random
+
+    from dossier_app.anonymise.gate import _join_kerned
+
+    rng = random.Random(20261206)
+    numbers = ["0", "-0", "5", "-12", "199", "200", "-200", "201", "250", "-1000", "1999", "0200",
+               "000199.9", ".5", "-.25", "0.0", "200.0", "200.000", "200.01", "-200.5", "199.999",
+               "12.", "1.2.3", "99", "100", "007", "2000", "20", "-", ".", "1e3", "300.0"]
+    spaces = [b"", b" ", b"\n", b"  \t"]
+    for _ in range(4000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            opener, closer = rng.choice([(b"(", b")"), (b"<", b">")])
+            parts.append(opener + rng.choice([b"Ja", b"n", b"4a61", b"", b"s)(x"]) + closer)
+            parts.append(rng.choice(spaces) + rng.choice(numbers).encode() + rng.choice(spaces))
+        data = b"[" + b"".join(parts) + b"] TJ"
+        assert _join_kerned(data) == _join_kerned_reference(data), data
+    assert _join_kerned(b"[(Jan)-12(sen)] TJ") == b"[(Jansen)] TJ"
+    assert _join_kerned(b"[(Jan)-250(sen)] TJ") == b"[(Jan)-250(sen)] TJ"
+
+
 def test_word_inside_a_longer_word_is_no_leak(tmp_path: Path) -> None:
     path = _clean_copy(tmp_path)
     verify_pdf(path, pdfmaker.finder, [("onder", "naam")])  # as in "ondersteuningsplan"

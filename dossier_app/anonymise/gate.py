@@ -704,19 +704,22 @@ def _jpeg_text_segments(stream: pikepdf.Stream) -> bytes:
     return b"\n".join(out)
 
 
-_KERNED = re.compile(rb"\)\s*(-?\d*\.?\d+)\s*\(|>\s*(-?\d*\.?\d+)\s*<")
+# A number whose value is at most 200 in size, in the form `-?\d*\.?\d+` (a PDF number with
+# no trailing point): leading zeros; an integer part below 200 with any fraction; 200 with
+# a fraction of zeros only.
+_SMALL_NUMBER = rb"-?0*(?:(?:[1-9]?\d|1\d\d)?\.\d+|200\.0+|[1-9]?\d|1\d\d|200)"
+_KERNED = re.compile(rb"\)\s*" + _SMALL_NUMBER + rb"\s*\(|>\s*" + _SMALL_NUMBER + rb"\s*<")
 
 
 def _join_kerned(data: bytes) -> bytes:
     """Join TJ fragments split only by kerning: "(Komp)1(ak)-1(the)1(it)" is one word.
 
     Without this a name would be missed when kerned, and a word like "Kompaktheit"
-    would match a literal "the". Gaps as wide as a space (> 200/1000 em) stay apart.
-    """
-    def join(m: re.Match[bytes]) -> bytes:
-        number = float(m.group(1) or m.group(2))
-        return b"" if abs(number) <= 200 else m.group(0)
-    return _KERNED.sub(join, data)
+    would match a literal "the". Gaps as wide as a space (> 200/1000 em) stay apart. The
+    pattern itself tells a gap of at most 200 from a wider one, so the join is one pass in
+    C (a word processor's export kerns nearly every pair: 160,000 gaps in a 190-page
+    bundle took 0.3 s through a Python callback)."""
+    return _KERNED.sub(b"", data)
 
 
 def _decoded_chunks(stream: pikepdf.Stream, limit: int = 0) -> Iterator[bytes]:
