@@ -94,7 +94,7 @@ def _measure(app: QCoreApplication, job) -> tuple[dict[str, object], list[float]
 
 def _report(label: str, delays: list[float], elapsed: float) -> None:
     p99 = delays[int(len(delays) * 0.99) - 1]
-    print(f"  {label}: {elapsed:.1f} s; event loop ticks {len(delays)} (every {TICK_MS} ms expected); "
+    print(f"  {label}: {elapsed:.2f} s; event loop ticks {len(delays)} (every {TICK_MS} ms expected); "
           f"delay beyond {TICK_MS} ms: median {statistics.median(delays):.0f} ms, p99 {p99:.0f} ms, "
           f"max {delays[-1]:.0f} ms")
 
@@ -113,6 +113,9 @@ def main() -> int:
                         help="how long the Bouwen page is on screen before 'Bundel maken' is "
                         "clicked (the page starts the checking workers when it is shown); 0: at "
                         "once, as if the workers were started by the build itself")
+    parser.add_argument("--herbouw", type=int, default=1, metavar="N",
+                        help="with --sleutelbos: edit the voorblad and build again N times (the "
+                        "wizard's rebuild, each with another voorblad text); the median is printed")
     args = parser.parse_args()
     wizard = args.sleutelbos
     # the wizard's Bouwen uses the converter its preparation used ("auto": Word, else
@@ -156,17 +159,22 @@ def main() -> int:
         _report(f"Bouwen ({pages} pages, {cached} documents from the cache)", delays, elapsed)
         if wizard:  # the voorblad edited, Bouwen again: the checks' memo answers for the rest
             assert case.voorblad is not None
-            edited = replace(case, voorblad=replace(
-                case.voorblad, samenvatting=case.voorblad.samenvatting + " Aangevuld na overleg."))
-            rebuilt, delays, elapsed = _measure(
-                app, lambda ctx: build_bundle(edited, Path(tmp) / "bundel-2.pdf",
-                                              replace(options, force=True),
-                                              progress=ctx.progress, cancelled=ctx.cancelled,
-                                              workers=workers))
-            if "error" in rebuilt:
-                print(f"rebuild failed: {rebuilt['error']}")
-                return 1
-            _report("Bouwen again after a voorblad edit", delays, elapsed)
+            times = []
+            for n in range(1, args.herbouw + 1):
+                edited = replace(case, voorblad=replace(
+                    case.voorblad, samenvatting=f"{case.voorblad.samenvatting} Aangevuld na overleg {n}."))
+                rebuilt, delays, elapsed = _measure(
+                    app, lambda ctx, edited=edited: build_bundle(
+                        edited, Path(tmp) / "bundel-2.pdf", replace(options, force=True),
+                        progress=ctx.progress, cancelled=ctx.cancelled, workers=workers))
+                if "error" in rebuilt:
+                    print(f"rebuild failed: {rebuilt['error']}")
+                    return 1
+                times.append(elapsed)
+                _report(f"Bouwen again after a voorblad edit ({n})", delays, elapsed)
+            if len(times) > 1:
+                print(f"  rebuild after a voorblad edit, {len(times)} times: median "
+                      f"{statistics.median(times):.2f} s, best {min(times):.2f} s (target <= 0.5 s)")
         workers.close()
     print("  (a window feels frozen from about 500 ms without response; the target is <= 100 ms)")
     return 0
