@@ -343,3 +343,71 @@ def test_pypdf_tells_the_user_nothing_in_english(tmp_path: Path, caplog) -> None
     caplog.set_level(logging.WARNING)
     assert gate.pypdf_texts(clean)
     assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+
+
+# --- streams found clean before -------------------------------------------------------
+
+def _searched(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """What the object walk searches (each stream's data as decoded and joined)."""
+    seen: list[bytes] = []
+    real = gate._search_chunks
+
+    def recording(chunks, lits, minimum):
+        data = list(chunks)
+        seen.append(b"".join(data))
+        return real(iter(data), lits, minimum)
+
+    monkeypatch.setattr(gate, "_search_chunks", recording)
+    return seen
+
+
+def _walk(path: Path, literals=pdfmaker.LITERALS) -> list[str]:
+    findings: list = []
+    gate._check_objects(path, pdfmaker.finder, gate._Literals.build(literals), findings)
+    return [f.regel() for f in findings]
+
+
+def test_a_stream_found_clean_is_not_searched_again_but_a_changed_one_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate, "_CLEAN_STREAMS", set())
+    searched = _searched(monkeypatch)
+    clean = _clean_copy(tmp_path)
+    with pikepdf.open(clean) as pdf:
+        pages = [gate._join_kerned(page.obj.Contents.read_bytes()) for page in pdf.pages]
+    assert _walk(clean) == [] and all(p in searched for p in pages)
+    searched.clear()
+    assert _walk(clean) == [] and searched == []  # the same streams: none searched again
+
+    leaking = tmp_path / "lek.pdf"
+    with pikepdf.open(clean) as pdf:
+        pdf.pages[1].contents_add(pdf.make_stream(b"BT /Nope 1 Tf [(Jan)-12(sen)] TJ ET"))
+        pdf.save(leaking)
+    findings = _walk(leaking)
+    assert any("pagina 2" in f for f in findings)
+    assert b"BT /Nope 1 Tf [(Jansen)] TJ ET" in searched  # the new stream is searched
+    assert not any(p in searched for p in pages)  # the pages' own streams are not
+
+
+def test_streams_found_clean_for_other_identifiers_are_searched_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate, "_CLEAN_STREAMS", set())
+    path = _with(tmp_path, lambda pdf: pdf.pages[0].contents_add(
+        pdf.make_stream(b"BT /Nope 1 Tf (Bouwman) Tj ET")))
+    assert _walk(path) == []
+    searched = _searched(monkeypatch)
+    assert _walk(path, [*pdfmaker.LITERALS, ("Bouwman", "naam")]) != []
+    assert b"BT /Nope 1 Tf (Bouwman) Tj ET" in searched
+
+
+def test_a_stream_decoded_by_a_filter_given_by_reference_is_always_searched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gate, "_CLEAN_STREAMS", set())
+
+    def add(pdf: pikepdf.Pdf) -> None:
+        stream = pdf.make_stream(zlib.compress(b"BT /Nope 1 Tf (Niets) Tj ET"))
+        stream.Filter = pdf.make_indirect(Name.FlateDecode)
+        pdf.pages[0].contents_add(stream)
+    path = _with(tmp_path, add)
+    assert _walk(path) == []
+    searched = _searched(monkeypatch)
+    assert _walk(path) == [] and searched == [b"BT /Nope 1 Tf (Niets) Tj ET"]

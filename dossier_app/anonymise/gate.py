@@ -26,6 +26,7 @@ processes.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
@@ -103,6 +104,9 @@ class _Literals:
     # at least one needle occurs in it (boundaries are checked per needle afterwards).
     any_raw: re.Pattern[bytes] | None = None
     overlap: int = 0  # bytes kept between chunks: the longest needle plus a margin
+    # What a stream's search depends on besides the stream: every needle with its unit,
+    # category and literal length, and the overlap (`_clean_stream_key`).
+    fingerprint: bytes = b""
 
     @classmethod
     def build(cls, literals: Sequence[tuple[str, str]]) -> _Literals:
@@ -121,8 +125,10 @@ class _Literals:
         needles = list(raw)
         any_raw = re.compile(trie_pattern([n.decode("latin-1") for n in needles], leaf_end="")
                              .encode("latin-1")) if needles else None
-        return cls(text, [(n, u, c, length) for n, (u, c, length) in raw.items()],
-                   _any_of(bodies), any_raw, max((len(n) for n in needles), default=0) + 4)
+        entries = [(n, u, c, length) for n, (u, c, length) in raw.items()]
+        overlap = max((len(n) for n in needles), default=0) + 4
+        fingerprint = hashlib.sha256(repr((sorted(entries), overlap)).encode()).digest()
+        return cls(text, entries, _any_of(bodies), any_raw, overlap, fingerprint)
 
 
 def _any_of(bodies: dict[str, str]) -> re.Pattern[str] | None:
@@ -533,7 +539,7 @@ def _check_objects(path: Path, finder: Finder, lits: _Literals,
             stream = objects.streams.get(key)
             if stream is not None:
                 image = objects.get(value, "/Subtype") == "/Image"
-                findings += _check_stream(stream, place, lits, kinds.get(key, ""), image)
+                findings += _check_stream(stream, place, lits, kinds.get(key, ""), image, value)
             texts.setdefault(place, []).extend(strings(value, objects))
         info = pdf.trailer.get("/Info")
         if isinstance(info, Dictionary) and not info.is_indirect:
@@ -671,8 +677,18 @@ def _stream_key(objects: PdfObjects, value: Any) -> Key | None:
     return None
 
 
+# Streams this process searched and found clean, by `_clean_stream_key`: a rebuild in the
+# wizard's checking worker searches only the streams that changed (the voorblad's). Only
+# digests; emptied when it grows large.
+_CLEAN_STREAMS: set[bytes] = set()
+_MAX_CLEAN_STREAMS = 200_000
+
+
 def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
-                  kind: str, image: bool) -> list[_Finding]:
+                  kind: str, image: bool, value: Any = None) -> list[_Finding]:
+    key = _clean_stream_key(stream, value, lits, kind, image)
+    if key is not None and key in _CLEAN_STREAMS:
+        return []
     minimum = _MIN_LITERAL_IN_BINARY if kind == "font" else 0
     if image:
         chunks: Iterator[bytes] = iter([_jpeg_text_segments(stream)])
@@ -681,7 +697,36 @@ def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
     else:
         chunks = _decoded_chunks(stream)
     found = _search_chunks(chunks, lits, minimum)
+    if not found and key is not None:
+        if len(_CLEAN_STREAMS) >= _MAX_CLEAN_STREAMS:
+            _CLEAN_STREAMS.clear()
+        _CLEAN_STREAMS.add(key)
     return [_Finding(categorie, place, "objecten") for categorie in found]
+
+
+def _clean_stream_key(stream: pikepdf.Stream, value: Any, lits: _Literals, kind: str,
+                      image: bool) -> bytes | None:
+    """Everything the search of one stream depends on, hashed: the needles (`lits`), how
+    the stream is read (kind, image) and what it decodes to (its filters and their
+    parameters, and its raw bytes). None when that cannot be told from the stream alone:
+    a filter or parameter given by reference, or no plain value of its dictionary."""
+    if not isinstance(value, dict):
+        return None
+    decoding = [value.get("/Filter"), value.get("/DecodeParms"), "/DecodeParms" in value]
+    if _refers(decoding):
+        return None
+    digest = hashlib.sha256(lits.fingerprint)
+    digest.update(json.dumps([kind, image, decoding], sort_keys=True).encode())
+    digest.update(stream.read_raw_bytes())
+    return digest.digest()
+
+
+def _refers(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_refers(v) for v in value)
+    if isinstance(value, dict):
+        return any(_refers(v) for v in value.values())
+    return ref(value) is not None
 
 
 def _jpeg_text_segments(stream: pikepdf.Stream) -> bytes:
