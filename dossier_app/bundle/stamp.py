@@ -15,15 +15,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Name
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 from dossier_app.bundle.hashing import inherited
 from dossier_app.paths import resources_dir
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen import canvas
+
+# reportlab is imported where a stamp is drawn, not with this module: the loket's verify
+# imports the assembler's names (through `assemble`) and draws nothing (40 ms at start).
 
 FONT = "TafeldossierSans"
 FOOTER_SIZE = 7.0
@@ -63,6 +67,9 @@ class Placement:
 @cache
 def font_name() -> str:
     """Register DejaVu Sans once: it has every Dutch character (ë, ï, é, the middle dot)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     pdfmetrics.registerFont(TTFont(FONT, str(resources_dir() / "fonts" / "DejaVuSans.ttf")))
     return FONT
 
@@ -92,6 +99,8 @@ def placement(page: pikepdf.Page) -> Placement:
 
 def _fit_footer(text: str, width: float) -> tuple[str, float]:
     """Shrink the footer to fit, and only as a last resort shorten it in the middle."""
+    from reportlab.pdfbase import pdfmetrics
+
     font = font_name()
     size = FOOTER_SIZE
     while size > FOOTER_MIN_SIZE and pdfmetrics.stringWidth(text, font, size) > width:
@@ -110,6 +119,8 @@ def _draw_footer(c: canvas.Canvas, text: str, w: float) -> None:
 
 
 def _draw_concept(c: canvas.Canvas, w: float, h: float) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
     font = font_name()
     diagonal = math.hypot(w, h)
     size = 0.6 * diagonal / (pdfmetrics.stringWidth(CONCEPT_TEXT, font, 1) or 1)
@@ -125,6 +136,8 @@ def _draw_concept(c: canvas.Canvas, w: float, h: float) -> None:
 
 def stamp_document(sizes: Sequence[tuple[float, float]], footers: Sequence[str], *, concept: bool) -> bytes:
     """One PDF page per bundle page, each as large as the bundle page is shown."""
+    from reportlab.pdfgen import canvas
+
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pageCompression=1)
     for (w, h), text in zip(sizes, footers, strict=True):
