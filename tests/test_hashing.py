@@ -136,3 +136,56 @@ def test_odd_objects_digest_as_the_plain_walk() -> None:
         with_bom = new[0]
         pdf.pages[0].obj.Tekst = pikepdf.String(b"Noor")  # the same text, other bytes
         assert hashing.page_digests(pdf)[0] != with_bom
+
+
+# --- decoded data remembered by raw bytes and filters ----------------------------------
+
+def _page_with(pdf: pikepdf.Pdf, stream: pikepdf.Stream) -> None:
+    page = pdf.add_blank_page()
+    page.obj.Contents = stream
+
+
+def test_decoded_data_is_remembered_only_where_bytes_and_filters_say_all(monkeypatch) -> None:
+    """Two files with the same raw bytes: equal digests where the data decode alike; where
+    decode parameters (here a PNG predictor) or the filter differ, the digests differ too,
+    each the plain walk's."""
+    import zlib
+
+    monkeypatch.setattr(hashing, "_DECODED", {})
+    data = zlib.compress(b"\x02" + b"BT (abc) Tj ET  " * 4)
+    files = []
+    for setup in ("flate", "flate", "predictor", "none", "by-reference"):
+        pdf = pikepdf.new()
+        stream = pikepdf.Stream(pdf, data)
+        if setup in ("flate", "predictor"):
+            stream.Filter = Name.FlateDecode
+        if setup == "predictor":
+            stream.DecodeParms = Dictionary(Predictor=12, Columns=4)
+        if setup == "by-reference":
+            stream.Filter = pdf.make_indirect(Name.FlateDecode)
+        _page_with(pdf, stream)
+        files.append(pdf)
+    digests = []
+    for pdf in files:
+        new, old = _both(pdf)
+        assert new == old
+        digests.append(new[0])
+    assert digests[0] == digests[1] == digests[4]  # the same data (a filter by reference too)
+    assert len(set(digests[1:4])) == 3  # another decoding is another digest
+    assert len(hashing._DECODED) == 2  # remembered: flate and none; not with decode parameters
+
+
+def test_a_remembered_decoding_is_not_taken_for_other_bytes(monkeypatch) -> None:
+    import zlib
+
+    monkeypatch.setattr(hashing, "_DECODED", {})
+    seen = []
+    for text in (b"BT (Noor) Tj ET", b"BT (Anna) Tj ET", b"BT (Noor) Tj ET"):
+        pdf = pikepdf.new()
+        stream = pikepdf.Stream(pdf, zlib.compress(text))
+        stream.Filter = Name.FlateDecode
+        _page_with(pdf, stream)
+        new, old = _both(pdf)
+        assert new == old
+        seen.append(new[0])
+    assert seen[0] != seen[1] and seen[0] == seen[2]

@@ -9,6 +9,8 @@ check that runs past its time. All refusals are `NotABundleError` (exit 3) in Du
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
 import zlib
 
@@ -159,7 +161,28 @@ def measure(stream: pikepdf.Stream, cap: int) -> tuple[int | None, bool]:
         return (len(raw) if len(filters) <= 1 else None), False
     if filters[0] != "/FlateDecode" or any(f not in _IMAGE_FILTERS for f in filters[1:]):
         return None, False
-    return inflated_size(raw, cap)
+    return _inflated_size_known(raw, cap)
+
+
+# inflated_size is a function of the bytes and the cap alone: what this process measured
+# before, by SHA-256 of the bytes (a rebuild meets the same fonts and pages again, and the
+# assembler's normalisation and verify measure every stream of the bundle).
+_MEASURED: dict[bytes, tuple[int, bool]] = {}
+_MEASURED_LOCK = threading.Lock()
+_MAX_MEASURED = 100_000
+
+
+def _inflated_size_known(raw: bytes, cap: int) -> tuple[int, bool]:
+    key = hashlib.sha256(raw).digest() + cap.to_bytes(8, "big")
+    with _MEASURED_LOCK:
+        known = _MEASURED.get(key)
+    if known is None:
+        known = inflated_size(raw, cap)
+        with _MEASURED_LOCK:
+            if len(_MEASURED) >= _MAX_MEASURED:
+                _MEASURED.clear()
+            _MEASURED[key] = known
+    return known
 
 
 def inflated_size(raw: bytes, cap: int) -> tuple[int, bool]:

@@ -23,6 +23,8 @@ anything that changes the page's content, resources, boxes, rotation or annotati
 from __future__ import annotations
 
 import hashlib
+import json
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -157,12 +159,7 @@ class _Walker:
         streams = self.cache.streams
         if key != (0, 0) and key in streams:
             return streams[key]
-        try:
-            data = b"d" + obj.read_bytes()
-        except pikepdf.PdfError:
-            # Not decodable by qpdf (DCT, JBIG2, ...): a plain re-save keeps these bytes as they are.
-            data = b"r" + str(obj.get("/Filter")).encode() + obj.read_raw_bytes()
-        digest = hashlib.sha256(data).digest()
+        digest = _data_digest(obj)
         if key != (0, 0):
             streams[key] = digest
         return digest
@@ -182,6 +179,54 @@ class _Walker:
             self.emit(b"0")
         else:  # operators and other exotica do not occur in an object graph; still be total
             self.emit(b"?", repr(obj).encode())
+
+
+def _data_digest(obj: Stream) -> bytes:
+    """SHA-256 of the stream's data as qpdf decodes it; of its filter and raw bytes when qpdf
+    cannot decode it (DCT, JBIG2, ...: a plain re-save keeps those bytes as they are)."""
+    known_as = _decoding_key(obj)
+    if known_as is not None:
+        with _DECODED_LOCK:
+            known = _DECODED.get(known_as)
+        if known is not None:
+            return known
+    try:
+        data = b"d" + obj.read_bytes()
+    except pikepdf.PdfError:
+        data = b"r" + str(obj.get("/Filter")).encode() + obj.read_raw_bytes()
+    digest = hashlib.sha256(data).digest()
+    if known_as is not None:
+        with _DECODED_LOCK:
+            if len(_DECODED) >= _MAX_DECODED:
+                _DECODED.clear()
+            _DECODED[known_as] = digest
+    return digest
+
+
+# What a stream decodes to is a function of its raw bytes and its filters (qpdf's, in this
+# process): `_data_digest`'s answers by those, for the streams whose filter is a name or an
+# array of names and that have no decode parameters (nor external data). A rebuild
+# meets the same fonts and pages again, in the assembler and in verify.
+_DECODED: dict[bytes, bytes] = {}
+_DECODED_LOCK = threading.Lock()
+_MAX_DECODED = 100_000
+
+
+def _decoding_key(obj: Stream) -> bytes | None:
+    if "/DecodeParms" in obj or "/DP" in obj or "/F" in obj:
+        return None
+    filt = obj.get("/Filter")
+    if filt is None:
+        names: list[str] = []
+    elif isinstance(filt, Name):  # pikepdf gives the name a reference points to
+        names = [str(filt)]
+    elif isinstance(filt, Array) and all(isinstance(f, Name) for f in filt):
+        names = [str(f) for f in filt]
+    else:
+        return None
+    digest = hashlib.sha256(json.dumps(names).encode("ascii"))  # self-delimiting, then the bytes
+    digest.update(obj.read_raw_bytes())
+    return digest.digest()
 
 
 def _number(value: int | Decimal) -> bytes:
