@@ -710,7 +710,7 @@ def _clean_stream_key(stream: pikepdf.Stream, value: Any, lits: _Literals, kind:
     the stream is read (kind, image) and what it decodes to (its filters and their
     parameters, and its raw bytes). None when that cannot be told from the stream alone:
     a filter or parameter given by reference, or no plain value of its dictionary."""
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not lits.fingerprint:
         return None
     decoding = [value.get("/Filter"), value.get("/DecodeParms"), "/DecodeParms" in value]
     if _refers(decoding):
