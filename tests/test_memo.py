@@ -231,8 +231,7 @@ def test_starting_a_preparation_asks_the_keyring_nothing_in_the_windows_thread(m
     from dossier_app.ui import review_page
 
     asked: list[str] = []
-    monkeypatch.setattr(review_page.DocumentCache, "open_default",
-                        classmethod(lambda cls: asked.append("sleutelbos")))
+    monkeypatch.setattr(review_page, "get_or_create_key", lambda name: asked.append("sleutelbos"))
     real_ids = review_page.identifiers_for_case
     monkeypatch.setattr(review_page, "identifiers_for_case",
                         lambda case: asked.append("gegevens") or real_ids(case))
@@ -477,3 +476,23 @@ def test_a_bundle_that_is_not_what_was_assembled_is_not_written_nor_its_checks_k
     from dossier_app.bundle import assemble as assemble_mod
 
     assert not assemble_mod._LAST_DIGESTS
+
+
+def test_a_build_asks_the_keyring_once(tmp_path: Path, monkeypatch) -> None:
+    """The document cache and the checks' memo share one key: a build asks the keyring for
+    it once (each ask is a D-Bus or Credential Manager call, and may show an unlock dialog)."""
+    import keyring
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")
+    with memory_keyring():
+        backend = keyring.get_keyring()
+        asked: list[str] = []
+        real = type(backend).get_password
+        monkeypatch.setattr(type(backend), "get_password",
+                            lambda self, service, name: asked.append(name) or real(self, service, name))
+        result = build_bundle(read_case(folder / "casus.toml"), tmp_path / "een.pdf",
+                              BuildOptions(converter="builtin"))
+    assert result.verify.ok
+    assert asked == ["document-cache"]

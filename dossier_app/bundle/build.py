@@ -46,6 +46,7 @@ from dossier_app.meldingen import Melding
 from dossier_app.privacy import confirmed_hashes, identifier_tokens, scrub_label
 from dossier_app.processes import parallel_workers, spawn_pool
 from dossier_app.rules.check import CheckResult, OnderdeelStatus, check_case
+from dossier_app.store.keys import get_or_create_key
 from dossier_app.store.memo import CHECKS_MEMO, Memo, PendingMemo, commit
 from dossier_app.store.vault import new_key
 from dossier_app.store.workdir import private_workdir, remove_stale_workdirs
@@ -109,10 +110,12 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
     if checker is None:
         threading.Thread(target=warm_up_checker, name="flagger-laden", daemon=True).start()
     with private_workdir() as workdir, workers if own else nullcontext():
-        memo = Memo.open_default(CHECKS_MEMO) if options.cache else None
+        key = get_or_create_key("document-cache") if options.cache else None  # asked once
+        memo = Memo.open_default(CHECKS_MEMO, key) if key else None
         scans = memo or _this_build_only(workdir)
         docs = _documents_in_order(case, result)
-        processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled, scans)
+        processed, hits = _process_documents(case, docs, ids, workdir, options, report, cancelled, scans,
+                                             key)
         _stop_if(cancelled)  # a stop asked for while the last documents were finishing
         # Not before: the document workers and the name detector (60 MB) need not be held at
         # the same time, and loading it takes less than the cover and the assembly.
@@ -241,11 +244,12 @@ def _documents_in_order(case: Case, result: CheckResult) -> list[Document]:
 
 def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet, workdir: Path,
                        options: BuildOptions, report: Progress, cancelled: Callable[[], bool],
-                       scans: Memo | None = None) -> tuple[list[ProcessedDocument], int]:
+                       scans: Memo | None = None,
+                       key: bytes | None = None) -> tuple[list[ProcessedDocument], int]:
     # The gate and the flagger run once over the whole bundle (below), not per document.
     popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr,
                             bevestigd=confirmed_hashes(case), gate=False, flagger=False, memo=scans)
-    cache = DocumentCache.open_default() if options.cache else None
+    cache = DocumentCache.open_default(key) if options.cache and key else None
     keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
     done: dict[int, ProcessedDocument] = {}
     for d in docs:

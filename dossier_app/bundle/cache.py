@@ -55,8 +55,10 @@ class DocumentCache:
         self.key = key
 
     @classmethod
-    def open_default(cls) -> DocumentCache | None:
-        key = get_or_create_key("document-cache")
+    def open_default(cls, key: bytes | None = None) -> DocumentCache | None:
+        """The cache in the data folder; `key` when the caller has it already (see
+        `Memo.open_default`). None without a usable keyring."""
+        key = key or get_or_create_key("document-cache")
         if key is None:
             return None
         folder = data_dir() / "cache" / DOCUMENT_CACHE

@@ -56,11 +56,14 @@ class Memo:
         self.key = key
 
     @classmethod
-    def open_default(cls, kind: str) -> Memo | None:
+    def open_default(cls, kind: str, key: bytes | None = None) -> Memo | None:
+        """The memo of `kind` in the data folder, sealed with the document cache's key:
+        `key` when the caller asked the keyring for it already (once per build), else asked
+        here. None without a usable keyring."""
         from dossier_app.logs import data_dir
         from dossier_app.store.keys import get_or_create_key
 
-        key = get_or_create_key("document-cache")
+        key = key or get_or_create_key("document-cache")
         if key is None:
             return None
         folder = data_dir() / "cache" / kind

@@ -52,6 +52,7 @@ from dossier_app.documents import workers as doc_workers
 from dossier_app.documents.pipeline import PipelineOptions, ProcessedDocument, process_document
 from dossier_app.errors import DossierError
 from dossier_app.processes import parallel_workers, spawn_pool
+from dossier_app.store.keys import get_or_create_key
 from dossier_app.store.memo import CHECKS_MEMO, Memo
 from dossier_app.store.workdir import private_workdir
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
@@ -124,8 +125,9 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
     def job(ctx: JobContext) -> list[Prepared]:
         # Here, in the job's thread: asking the keyring and compiling the identifiers would
         # otherwise keep the window waiting when the job is started.
-        cache = DocumentCache.open_default()
-        memo = Memo.open_default(CHECKS_MEMO)  # what the gates' Tesseract read, for Bouwen
+        key = get_or_create_key("document-cache")  # asked once for both
+        cache = DocumentCache.open_default(key) if key else None
+        memo = Memo.open_default(CHECKS_MEMO, key) if key else None  # what Tesseract read, for Bouwen
         ids = identifiers_for_case(case)
         workers = parallel_workers(len(docs))
         pool = (spawn_pool(workers, initializer=doc_workers.init, initargs=(case, False))
