@@ -49,20 +49,51 @@ def object_headers(raw: bytes) -> Iterator[tuple[int, int, int]]:
     """(offset, number, generation) of every object header at the start of a line, in file
     order: exactly what `_OBJ_HEADER_RE.finditer` finds.
 
-    The scan goes from one `obj` to the next (a C search; most of a bundle is stream data
-    where no `obj` stands) and reads each header backwards from there. The pattern's parts
-    cannot trade bytes (digits, then white space, then digits, then white space), so each
-    `obj` closes at most one header, and two headers never overlap: the matches the pattern
-    finds, one by one. A 2 MB bundle: 3 against 21 ms."""
+    Two ways to the same list. Most of a bundle is stream data where no `obj` stands: there
+    the scan goes from one `obj` to the next (a C search) and reads each header backwards
+    (a 2 MB bundle: 8 against 21 ms). The pattern's parts cannot trade bytes (digits, white
+    space, digits, white space), so each `obj` closes at most one header and two headers
+    never overlap: the matches the pattern finds. A file dense with `obj`, or with long
+    white space before one (a made file), would cost the scan many Python steps: it goes
+    through the pattern after every end of line, whose cost is per byte."""
     first = _OBJ_HEADER_RE.match(raw)
     if first is not None:
         yield 0, int(first.group(1)), int(first.group(2))
+    scanned = _headers_by_scan(raw) if raw.count(b"obj") * _BYTES_PER_OBJ_FOR_SCAN <= len(raw) else None
+    yield from scanned if scanned is not None else _headers_by_pattern(raw)
+
+
+_BYTES_PER_OBJ_FOR_SCAN = 500  # a bundle: one `obj` (or `endobj`) per ~700-1,100 bytes
+_MAX_WHITE_SCANNED = 32  # qpdf writes one space; a longer run: the pattern reads the file
+# The header after an end of line, the end of line included: a pattern that opens with a
+# character class lets the regex engine skip to the next \r or \n, where `_OBJ_HEADER_RE`
+# tries its lookbehind at every byte (a 2 MB bundle: 21 against 63 ms).
+_OBJ_HEADER_AFTER_EOL_RE = re.compile(rb"[\r\n](\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b")
+
+
+def _headers_by_pattern(raw: bytes) -> Iterator[tuple[int, int, int]]:
+    for m in _OBJ_HEADER_AFTER_EOL_RE.finditer(raw):
+        yield m.start(1), int(m.group(1)), int(m.group(2))
+
+
+class _LongWhite(Exception):
+    """White space longer than `_MAX_WHITE_SCANNED` before an `obj` or its generation."""
+
+
+def _headers_by_scan(raw: bytes) -> list[tuple[int, int, int]] | None:
+    """The headers by the backward reading of each `obj`; None when a run of white space
+    was too long to read that way (the caller then uses the pattern)."""
+    found = []
     at = raw.find(b"obj")
-    while at >= 0:
-        header = _header_before(raw, at)
-        if header is not None:
-            yield header
-        at = raw.find(b"obj", at + 3)
+    try:
+        while at >= 0:
+            header = _header_before(raw, at)
+            if header is not None:
+                found.append(header)
+            at = raw.find(b"obj", at + 3)
+    except _LongWhite:
+        return None
+    return found
 
 
 _WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
@@ -76,23 +107,30 @@ def _header_before(raw: bytes, at: int) -> tuple[int, int, int] | None:
     1-10 digits, each run whole, white space after each, an end of line before."""
     if at + 3 < len(raw) and raw[at + 3] in _WORD_BYTES:
         return None
-    gen_end = _skip_back(raw, at - 1, _WS_BYTES)
+    gen_end = _skip_white(raw, at - 1)
     if gen_end == at - 1:
         return None
     gen_start = _skip_back(raw, gen_end, _DIGIT_BYTES, 6)
     if not 1 <= gen_end - gen_start <= 5 or gen_start < 0 or raw[gen_start] not in _WS_BYTES:
         return None
-    num_end = _skip_back(raw, gen_start, _WS_BYTES)
+    num_end = _skip_white(raw, gen_start)
     num_start = _skip_back(raw, num_end, _DIGIT_BYTES, 11)
     if not 1 <= num_end - num_start <= 10 or num_start < 0 or raw[num_start] not in (0x0A, 0x0D):
         return None
     return (num_start + 1, int(raw[num_start + 1:num_end + 1]), int(raw[gen_start + 1:gen_end + 1]))
 
 
-def _skip_back(raw: bytes, k: int, kind: frozenset[int], most: int | None = None) -> int:
+def _skip_white(raw: bytes, k: int) -> int:
+    stop = _skip_back(raw, k, _WS_BYTES, _MAX_WHITE_SCANNED)
+    if k - stop >= _MAX_WHITE_SCANNED:
+        raise _LongWhite
+    return stop
+
+
+def _skip_back(raw: bytes, k: int, kind: frozenset[int], most: int) -> int:
     """From index `k` backwards over bytes of `kind` (at most `most` of them): the index of
     the first byte before them that is not (-1 at the start of the file)."""
-    stop = -1 if most is None else max(k - most, -1)
+    stop = max(k - most, -1)
     while k > stop and raw[k] in kind:
         k -= 1
     return k
