@@ -681,7 +681,7 @@ def _stream_key(objects: PdfObjects, value: Any) -> Key | None:
 # wizard's checking worker searches only the streams that changed (the voorblad's). Only
 # digests; emptied when it grows large.
 _CLEAN_STREAMS: set[bytes] = set()
-_MAX_CLEAN_STREAMS = 200_000
+_MAX_CLEAN_STREAMS = 20_000
 
 
 def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,

@@ -169,7 +169,7 @@ def measure(stream: pikepdf.Stream, cap: int) -> tuple[int | None, bool]:
 # assembler's normalisation and verify measure every stream of the bundle).
 _MEASURED: dict[bytes, tuple[int, bool]] = {}
 _MEASURED_LOCK = threading.Lock()
-_MAX_MEASURED = 100_000
+_MAX_MEASURED = 20_000  # a 200-page bundle has about 900 streams
 
 
 def _inflated_size_known(raw: bytes, cap: int) -> tuple[int, bool]:

@@ -209,7 +209,7 @@ def _data_digest(obj: Stream) -> bytes:
 # meets the same fonts and pages again, in the assembler and in verify.
 _DECODED: dict[bytes, bytes] = {}
 _DECODED_LOCK = threading.Lock()
-_MAX_DECODED = 100_000
+_MAX_DECODED = 20_000
 
 
 def _decoding_key(obj: Stream) -> bytes | None:
