@@ -17,6 +17,7 @@ from dossier_app.anonymise import gate
 from dossier_app.anonymise.gate import verify_pdf
 from dossier_app.anonymise.pdf_redact import clean_pdf
 from dossier_app.errors import ExitCode, LeakError
+from dossier_app.store.memory import ContentMemory
 
 VALUES = [value.lower() for value, _ in pdfmaker.LITERALS] + ["noor", "jansen"]
 
@@ -369,7 +370,7 @@ def _walk(path: Path, literals=pdfmaker.LITERALS) -> list[str]:
 
 def test_a_stream_found_clean_is_not_searched_again_but_a_changed_one_is(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gate, "_CLEAN_STREAMS", set())
+    monkeypatch.setattr(gate, "_CLEAN_STREAMS", ContentMemory())
     searched = _searched(monkeypatch)
     clean = _clean_copy(tmp_path)
     with pikepdf.open(clean) as pdf:
@@ -390,7 +391,7 @@ def test_a_stream_found_clean_is_not_searched_again_but_a_changed_one_is(
 
 def test_streams_found_clean_for_other_identifiers_are_searched_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gate, "_CLEAN_STREAMS", set())
+    monkeypatch.setattr(gate, "_CLEAN_STREAMS", ContentMemory())
     path = _with(tmp_path, lambda pdf: pdf.pages[0].contents_add(
         pdf.make_stream(b"BT /Nope 1 Tf (Bouwman) Tj ET")))
     assert _walk(path) == []
@@ -401,7 +402,7 @@ def test_streams_found_clean_for_other_identifiers_are_searched_again(
 
 def test_a_stream_decoded_by_a_filter_given_by_reference_is_always_searched(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gate, "_CLEAN_STREAMS", set())
+    monkeypatch.setattr(gate, "_CLEAN_STREAMS", ContentMemory())
 
     def add(pdf: pikepdf.Pdf) -> None:
         stream = pdf.make_stream(zlib.compress(b"BT /Nope 1 Tf (Niets) Tj ET"))

@@ -8,10 +8,11 @@ import random
 import zlib
 
 from dossier_app.bundle import guard
+from dossier_app.store.memory import ContentMemory
 
 
 def test_sizes_from_memory_are_the_measurements(monkeypatch) -> None:
-    monkeypatch.setattr(guard, "_MEASURED", {})
+    monkeypatch.setattr(guard, "_MEASURED", ContentMemory())
     rng = random.Random(6122026)
     body = bytes(rng.randrange(256) for _ in range(5000)) * 40
     cases = [zlib.compress(b"BT (Noor) Tj ET" * 100), zlib.compress(body),
@@ -26,3 +27,14 @@ def test_sizes_from_memory_are_the_measurements(monkeypatch) -> None:
     assert guard._inflated_size_known(cases[1], 1000)[0] <= 1000 + guard._CHUNK
     assert guard._inflated_size_known(cases[1], 1 << 30)[0] == len(body)
     assert guard._inflated_size_known(cases[3], 1 << 30) == (3, True)
+
+
+def test_the_memory_is_bounded() -> None:
+    from dossier_app.store.memory import ContentMemory
+
+    memory: ContentMemory[int] = ContentMemory(most=3)
+    for n in range(3):
+        memory.put(bytes([n]), n)
+    assert [memory.get(bytes([n])) for n in range(3)] == [0, 1, 2] and len(memory) == 3
+    memory.put(b"x", 9)  # full: emptied first
+    assert len(memory) == 1 and memory.get(b"x") == 9 and memory.get(b"\x00") is None

@@ -13,6 +13,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 
 from dossier_app.bundle import hashing
+from dossier_app.store.memory import ContentMemory
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -151,7 +152,7 @@ def test_decoded_data_is_remembered_only_where_bytes_and_filters_say_all(monkeyp
     each the plain walk's."""
     import zlib
 
-    monkeypatch.setattr(hashing, "_DECODED", {})
+    monkeypatch.setattr(hashing, "_DECODED", ContentMemory())
     data = zlib.compress(b"\x02" + b"BT (abc) Tj ET  " * 4)
     files = []
     for setup in ("flate", "flate", "predictor", "none", "by-reference"):
@@ -178,7 +179,7 @@ def test_decoded_data_is_remembered_only_where_bytes_and_filters_say_all(monkeyp
 def test_a_remembered_decoding_is_not_taken_for_other_bytes(monkeypatch) -> None:
     import zlib
 
-    monkeypatch.setattr(hashing, "_DECODED", {})
+    monkeypatch.setattr(hashing, "_DECODED", ContentMemory())
     seen = []
     for text in (b"BT (Noor) Tj ET", b"BT (Anna) Tj ET", b"BT (Noor) Tj ET"):
         pdf = pikepdf.new()

@@ -57,6 +57,7 @@ from dossier_app.errors import LeakError
 from dossier_app.meldingen import Melding
 from dossier_app.processes import NO_WINDOW, parallel_workers, program_path
 from dossier_app.store.memo import Memo
+from dossier_app.store.memory import ContentMemory
 from dossier_app.taal import aantal
 
 log = logging.getLogger(__name__)
@@ -678,16 +679,14 @@ def _stream_key(objects: PdfObjects, value: Any) -> Key | None:
 
 
 # Streams this process searched and found clean, by `_clean_stream_key`: a rebuild in the
-# wizard's checking worker searches only the streams that changed (the voorblad's). Only
-# digests; emptied when it grows large.
-_CLEAN_STREAMS: set[bytes] = set()
-_MAX_CLEAN_STREAMS = 20_000
+# wizard's checking worker searches only the streams that changed (the voorblad's).
+_CLEAN_STREAMS: ContentMemory[bool] = ContentMemory()
 
 
 def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
                   kind: str, image: bool, value: Any = None) -> list[_Finding]:
     key = _clean_stream_key(stream, value, lits, kind, image)
-    if key is not None and key in _CLEAN_STREAMS:
+    if key is not None and _CLEAN_STREAMS.get(key):
         return []
     minimum = _MIN_LITERAL_IN_BINARY if kind == "font" else 0
     if image:
@@ -698,9 +697,7 @@ def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
         chunks = _decoded_chunks(stream)
     found = _search_chunks(chunks, lits, minimum)
     if not found and key is not None:
-        if len(_CLEAN_STREAMS) >= _MAX_CLEAN_STREAMS:
-            _CLEAN_STREAMS.clear()
-        _CLEAN_STREAMS.add(key)
+        _CLEAN_STREAMS.put(key, True)
     return [_Finding(categorie, place, "objecten") for categorie in found]
 
 

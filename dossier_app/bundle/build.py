@@ -249,7 +249,7 @@ def _process_documents(case: Case, docs: Sequence[Document], ids: IdentifierSet,
     # The gate and the flagger run once over the whole bundle (below), not per document.
     popts = PipelineOptions(converter=options.converter, password=options.password, ocr=options.ocr,
                             bevestigd=confirmed_hashes(case), gate=False, flagger=False, memo=scans)
-    cache = DocumentCache.open_default(key) if options.cache and key else None
+    cache = DocumentCache.open_default(key) if key else None  # key: None without options.cache
     keys = {d.index: cache.key_for(d, ids, popts) for d in docs} if cache else {}
     done: dict[int, ProcessedDocument] = {}
     for d in docs:

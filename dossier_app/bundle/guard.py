@@ -10,7 +10,6 @@ check that runs past its time. All refusals are `NotABundleError` (exit 3) in Du
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 import zlib
 
@@ -19,6 +18,7 @@ from pikepdf import Name
 
 from dossier_app.documents.limits import Limits, describe_bytes, describe_pixels
 from dossier_app.errors import NotABundleError
+from dossier_app.store.memory import ContentMemory
 
 _CHUNK = 1024 * 1024
 # Filters the assembler's output can hold: Flate (qpdf writes every stream it can
@@ -165,23 +165,17 @@ def measure(stream: pikepdf.Stream, cap: int) -> tuple[int | None, bool]:
 
 
 # inflated_size is a function of the bytes and the cap alone: what this process measured
-# before, by SHA-256 of the bytes (a rebuild meets the same fonts and pages again, and the
-# assembler's normalisation and verify measure every stream of the bundle).
-_MEASURED: dict[bytes, tuple[int, bool]] = {}
-_MEASURED_LOCK = threading.Lock()
-_MAX_MEASURED = 20_000  # a 200-page bundle has about 900 streams
+# before, by SHA-256 of the bytes (the assembler's normalisation and verify measure every
+# stream of the bundle).
+_MEASURED: ContentMemory[tuple[int, bool]] = ContentMemory()
 
 
 def _inflated_size_known(raw: bytes, cap: int) -> tuple[int, bool]:
     key = hashlib.sha256(raw).digest() + cap.to_bytes(8, "big")
-    with _MEASURED_LOCK:
-        known = _MEASURED.get(key)
+    known = _MEASURED.get(key)
     if known is None:
         known = inflated_size(raw, cap)
-        with _MEASURED_LOCK:
-            if len(_MEASURED) >= _MAX_MEASURED:
-                _MEASURED.clear()
-            _MEASURED[key] = known
+        _MEASURED.put(key, known)
     return known
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +31,8 @@ from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
+
+from dossier_app.store.memory import ContentMemory
 
 if TYPE_CHECKING:
     from dossier_app.store.memo import Memo
@@ -185,21 +186,16 @@ def _data_digest(obj: Stream) -> bytes:
     """SHA-256 of the stream's data as qpdf decodes it; of its filter and raw bytes when qpdf
     cannot decode it (DCT, JBIG2, ...: a plain re-save keeps those bytes as they are)."""
     known_as = _decoding_key(obj)
-    if known_as is not None:
-        with _DECODED_LOCK:
-            known = _DECODED.get(known_as)
-        if known is not None:
-            return known
+    known = _DECODED.get(known_as) if known_as is not None else None
+    if known is not None:
+        return known
     try:
         data = b"d" + obj.read_bytes()
     except pikepdf.PdfError:
         data = b"r" + str(obj.get("/Filter")).encode() + obj.read_raw_bytes()
     digest = hashlib.sha256(data).digest()
     if known_as is not None:
-        with _DECODED_LOCK:
-            if len(_DECODED) >= _MAX_DECODED:
-                _DECODED.clear()
-            _DECODED[known_as] = digest
+        _DECODED.put(known_as, digest)
     return digest
 
 
@@ -207,9 +203,7 @@ def _data_digest(obj: Stream) -> bytes:
 # process): `_data_digest`'s answers by those, for the streams whose filter is a name or an
 # array of names and that have no decode parameters (nor external data). A rebuild
 # meets the same fonts and pages again, in the assembler and in verify.
-_DECODED: dict[bytes, bytes] = {}
-_DECODED_LOCK = threading.Lock()
-_MAX_DECODED = 20_000
+_DECODED: ContentMemory[bytes] = ContentMemory()
 
 
 def _decoding_key(obj: Stream) -> bytes | None:

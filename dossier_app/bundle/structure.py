@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -136,8 +136,13 @@ def _skip_back(raw: bytes, k: int, kind: frozenset[int], most: int) -> int:
     return k
 
 
-def check_layout(raw: bytes, max_objects: int) -> XrefTable:
-    """Raise LayoutError unless the file has one revision and every byte is where it belongs."""
+Header = tuple[int, int, int]  # offset, number, generation (`object_headers`)
+
+
+def check_layout(raw: bytes, max_objects: int, headers: Sequence[Header] | None = None) -> XrefTable:
+    """Raise LayoutError unless the file has one revision and every byte is where it belongs.
+    `headers`: `object_headers(raw)` when the caller has them already (verify: `prescan`
+    reads them too)."""
     if not HEADER_RE.match(raw):
         raise LayoutError("bytes before %PDF- or no header")
     end = raw.rstrip(_WS)
@@ -149,7 +154,7 @@ def check_layout(raw: bytes, max_objects: int) -> XrefTable:
     if tail is None:
         raise LayoutError("startxref not at the end")
     table = _read_xref(raw, int(tail.group(1)), max_objects)
-    _check_headers(raw, table, tail.start())
+    _check_headers(raw, table, tail.start(), object_headers(raw) if headers is None else headers)
     return table
 
 
@@ -296,11 +301,11 @@ def _fill(table: XrefTable, rows: Iterator[bytes], widths: list[int], index: lis
             table.in_stream[num] = a
 
 
-def _check_headers(raw: bytes, table: XrefTable, startxref_at: int) -> None:
+def _check_headers(raw: bytes, table: XrefTable, startxref_at: int, headers: Iterable[Header]) -> None:
     """Each object header once, at the offset the xref gives; only white space between."""
     by_offset = {off: key for key, off in table.offsets.items()}
     seen: set[tuple[int, int]] = set()
-    for offset, number, generation in object_headers(raw):
+    for offset, number, generation in headers:
         key = (number, generation)
         if by_offset.get(offset) != key or key in seen:
             raise LayoutError("object defined outside the xref or twice")
@@ -524,12 +529,12 @@ _REF_RE = re.compile(rb"\d+[ \t\r\n\f\0]+\d+[ \t\r\n\f\0]+R(?![A-Za-z0-9_])")
 
 
 def prescan(raw: bytes, *, max_objects: int, max_object_bytes: int, max_stream_bytes: int,
-            max_references: int) -> None:
+            max_references: int, headers: Sequence[Header] | None = None) -> None:
     """Bound what qpdf will parse, before it parses anything: the number of objects and the
     size of every object that is not stream data, also inside object streams (an array
     naming one page a million times is 7 MB of references that qpdf turns into gigabytes).
     Works on the raw bytes alone, whatever the cross-reference says."""
-    starts = [offset for offset, _, _ in object_headers(raw)]
+    starts = [offset for offset, _, _ in (object_headers(raw) if headers is None else headers)]
     count, refs = len(starts), 0
     for start, end in zip(starts, [*starts[1:], len(raw)], strict=True):
         if count > max_objects:

@@ -209,12 +209,13 @@ _TOO_LARGE = {
 }
 
 
-def _bounded(raw: bytes, bestand: str, limits: Limits) -> None:
+def _bounded(raw: bytes, bestand: str, limits: Limits, headers: list[structure.Header] | None = None) -> None:
     """The raw-byte limits (structure.prescan), as a Dutch refusal."""
     try:
         structure.prescan(raw, max_objects=limits.max_pdf_objects,
                           max_object_bytes=limits.max_pdf_object_bytes,
-                          max_stream_bytes=limits.max_stream_bytes, max_references=limits.max_pdf_references)
+                          max_stream_bytes=limits.max_stream_bytes, max_references=limits.max_pdf_references,
+                          headers=headers)
     except structure.LayoutError as exc:
         raise _too_large(str(exc), bestand, limits) from exc
 
@@ -227,9 +228,10 @@ def _too_large(reason: str, bestand: str, limits: Limits) -> NotABundleError:
 
 
 def _layout(raw: bytes, bestand: str, limits: Limits) -> structure.XrefTable | Melding:
-    _bounded(raw, bestand, limits)
+    headers = list(structure.object_headers(raw))  # read once, for the limits and the layout
+    _bounded(raw, bestand, limits, headers)
     try:
-        return structure.check_layout(raw, limits.max_pdf_objects)
+        return structure.check_layout(raw, limits.max_pdf_objects, headers)
     except structure.LayoutError as exc:
         if str(exc) == "too many objects":
             raise _too_large(str(exc), bestand, limits) from exc
