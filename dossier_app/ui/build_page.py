@@ -8,6 +8,7 @@ job and nowhere else: not on the page, not in settings, not in the log."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QWidget,
 )
 
 from dossier_app.bundle.build import BuildOptions, BuildResult, build_bundle
@@ -37,6 +40,17 @@ from dossier_app.ui.secrets_dialog import BUNDEL_WACHTWOORD, AskSecret, ask_secr
 from dossier_app.ui.state import CaseState
 from dossier_app.ui.widgets import Page, heading, hint, message_label, open_in_system, show_message
 from dossier_app.ui.wording import CONTROLEREN, Schermtekst, op_scherm
+
+
+def ask_replace(parent: QWidget, out: Path) -> bool:
+    """Replace the bundle made before? (Bouwen again after an edit, under the same name.)"""
+    answer = QMessageBox.question(
+        parent, "Bundel vervangen?",
+        f"Er staat al een bestand {out.name} in de map {out.parent}.\n\nWilt u het vervangen "
+        "door de nieuwe bundel? Kiest u Nee, dan wordt er niets gemaakt; met Kiezen… geeft u de "
+        "bundel een andere naam.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def default_bundle_name(case: Case) -> str:
@@ -65,6 +79,7 @@ class BuildPage(Page):
         self.force = False
         self.protected = False  # whether the running or last build is password-protected
         self.ask_secret: AskSecret = ask_secret  # tests put a function here that answers
+        self.ask_replace: Callable[[QWidget, Path], bool] = ask_replace  # and here
         self.check_label = self._check_label()
         self.check_label.setAccessibleName("Stand van de aanmelding")
         self.body.addWidget(self.check_label)
@@ -245,6 +260,13 @@ class BuildPage(Page):
         if not self.out.text().strip():
             show_message(self.error, "Kies eerst waar de bundel moet komen (knop Kiezen).")
             return
+        if out.exists() and not self.force:
+            if not self.ask_replace(self, out):
+                show_message(self.error, f"De bundel is niet gemaakt: er staat al een bestand "
+                                         f"{out.name}. Kies met Kiezen… een andere naam, of klik "
+                                         "opnieuw op Bundel maken en kies Ja om het te vervangen.")
+                return
+            self.force = True  # asked for this name: not again until the name changes
         case = self.state.case
         options = BuildOptions(concept=self.concept.isChecked(), force=self.force,
                                password=self.state.password, beside_window=True)

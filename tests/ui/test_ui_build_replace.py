@@ -1,0 +1,37 @@
+"""Bouwen again under the same name (after an edit of the voorblad): the page asks whether to
+replace the bundle made before, in Dutch, instead of refusing with the command line's
+"--force"; No makes nothing and leaves the file, Yes builds and is not asked again."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from uihelpers import copy_example, ready_example, type_text, window_fixture  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.gui
+
+
+def test_bouwen_again_asks_to_replace_the_bundle(window, qtbot, tmp_path):
+    w = window(copy_example(tmp_path))
+    ready_example(w, qtbot)
+    w.go_to(w.pages.index(w.build))
+    out = tmp_path / "bundel-OT-1234567.pdf"
+    out.write_bytes(b"de bundel van de vorige keer")
+    asked: list[str] = []
+    w.build.ask_replace = lambda parent, path: asked.append(path.name) or False
+    type_text(w.build.out, str(out))
+    QTest.mouseClick(w.build.build_button, Qt.MouseButton.LeftButton)
+    assert asked == [out.name] and w.build.handle is None
+    assert "niet gemaakt" in w.build.error.text() and "--force" not in w.build.error.text()
+    assert out.read_bytes() == b"de bundel van de vorige keer"
+
+    w.build.ask_replace = lambda parent, path: asked.append(path.name) or True
+    for _ in range(2):  # asked once for this name, then built again without asking
+        QTest.mouseClick(w.build.build_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.build.handle is not None and not w.build.handle.running,
+                        timeout=180000)
+        assert w.build.result is not None, w.build.error.text()
+        assert out.read_bytes().startswith(b"%PDF-")
+    assert asked == [out.name, out.name]
+    w.close()
