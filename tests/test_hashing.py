@@ -190,3 +190,23 @@ def test_a_remembered_decoding_is_not_taken_for_other_bytes(monkeypatch) -> None
         assert new == old
         seen.append(new[0])
     assert seen[0] != seen[1] and seen[0] == seen[2]
+
+
+# --- chunks remembered by value -----------------------------------------------------------
+
+def test_remembered_chunks_keep_values_that_compare_equal_apart(monkeypatch) -> None:
+    """-0 equals 0 (and 1.0 equals 1.00), but the walk writes -0 and 0 apart: whichever a
+    process meets first, every page still digests as the plain walk does."""
+    values = [b"0.0", b"-0.0", b"1.0", b"1.00", b"-1.50", b"0", b"-0", b"7", b"true"]
+    for order in (values, values[::-1]):
+        for table in ("_KEY_CHUNKS", "_NAME_CHUNKS", "_INT_CHUNKS", "_DECIMAL_CHUNKS"):
+            monkeypatch.setattr(hashing, table, {})
+        pdf = pikepdf.new()
+        for value in order:
+            page = pdf.add_blank_page()
+            page.obj.Waarde = pikepdf.Object.parse(b"[ " + value + b" ]")  # as written in a file
+            page.obj.Soort = Name("/Noor")
+        new, old = _both(pdf)
+        assert new == old
+        by_value = dict(zip(order, new, strict=True))
+        assert by_value[b"0.0"] != by_value[b"-0.0"] and by_value[b"1.0"] == by_value[b"1.00"]

@@ -50,6 +50,17 @@ OPNIEUW = "Vraag de school om de bundel opnieuw te maken met Tafeldossier."
 MAX_SHOWN = 40  # findings listed on screen; the JSON has them all
 _MIN_TEXT = 3  # visible characters (stamp excluded) below which a page counts as having no text
 _STAMP_RE = re.compile(r"Vertrouwelijk · .*? · pagina \d+ van \d+|\bCONCEPT\b")
+# The footer alone: it opens with a literal, which the regex engine scans for in C. The
+# alternation above opens with \b, so it is tried at every position of every page (13 ms
+# over a 190-page bundle, against 1 ms).
+_FOOTER_STAMP_RE = re.compile(r"Vertrouwelijk · .*? · pagina \d+ van \d+")
+
+
+def _without_stamp(text: str) -> str:
+    """`text` with the stamp's footer and CONCEPT replaced by a space (`_STAMP_RE`)."""
+    if "CONCEPT" in text:  # else that branch cannot match, and the footer is all there is
+        return _STAMP_RE.sub(" ", text)
+    return _FOOTER_STAMP_RE.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -732,7 +743,7 @@ def _check_text(report: VerifyReport, raw: bytes, flagger: Flagger | None, passw
         footers[n] = footer.group(0) if footer else ""
         if onderdeel_of.get(n, "voorblad") == "voorblad":
             cover_lines += manifest.BEVESTIGD_RE.findall(flat)
-        body = _STAMP_RE.sub(" ", text)
+        body = _without_stamp(text)
         if len("".join(body.split())) < _MIN_TEXT:
             report.niet_gecontroleerd.append(n)
             previous = None
