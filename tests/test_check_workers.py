@@ -86,3 +86,49 @@ def test_the_checker_loads_the_name_detector_only_when_told() -> None:
         assert not checker.submit(_name_detector_loaded).result(timeout=120)
         workers.load_name_detector()
         assert checker.submit(_name_detector_loaded).result(timeout=120)
+
+
+def _digests_kept() -> int:
+    """In a worker: how many sources' page digests its assembler keeps."""
+    from dossier_app.bundle import assemble
+
+    return len(assemble._LAST_DIGESTS)
+
+
+def test_beside_a_window_the_gate_worker_assembles_and_forgets_on_a_mismatch(tmp_path: Path) -> None:
+    """Writing the bundle holds the interpreter's lock for tens of milliseconds at a time:
+    beside a window the gate's worker assembles it, so the window's process keeps no page
+    digests, the worker does (for the next rebuild), and a bundle whose file shows other
+    pages than were assembled makes the worker forget them too."""
+    import dataclasses
+
+    from keyringhelpers import memory_keyring
+
+    from dossier_app.anonymise.case_identifiers import identifiers_for_case
+    from dossier_app.bundle import assemble as assemble_mod
+    from dossier_app.bundle import build
+    from dossier_app.bundle.hashing import FileKeys
+    from dossier_app.errors import LeakError
+    from dossier_app.store.memo import CHECKS_MEMO, Memo
+
+    folder = tmp_path / "casus"
+    shutil.copytree(REPO / "examples" / "adviestafel-den-haag", folder)
+    case = read_case(folder / "casus.toml")
+    assemble_mod.forget_digests()
+    with memory_keyring(), CheckWorkers() as workers:
+        done = build_bundle(case, tmp_path / "een.pdf",
+                            BuildOptions(converter="builtin", beside_window=True, force=True),
+                            workers=workers)
+        checker, gater = workers.checker(), workers.gater()
+        assert checker is not None and gater is not None
+        assert done.verify.ok and not assemble_mod._LAST_DIGESTS
+        assert gater.submit(_digests_kept).result(timeout=120) > 0
+        keys = done.assembled.sleutels
+        other = dataclasses.replace(done.assembled,
+                                    sleutels=FileKeys(["0" * 64, *keys.pages[1:]], keys.optional_content))
+        memo = Memo.open_default(CHECKS_MEMO)
+        assert memo is not None
+        with pytest.raises(LeakError):
+            build._final_checks(tmp_path / "een.pdf", identifiers_for_case(case), other, "een.pdf", memo,
+                                checker, gater)
+        assert gater.submit(_digests_kept).result(timeout=120) == 0

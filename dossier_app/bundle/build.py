@@ -11,8 +11,8 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import nullcontext
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -126,8 +126,14 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         parts, ranges_known = _parts(case, result, ids, processed, workdir)
         report("Bundel samenstellen", 0, 1)
         tmp = workdir / "bundel.pdf"
-        assembled = assemble(parts, _info(case, result, options), tmp,
-                             manifest_extra=_manifest_extra(case, result, ids, processed, ranges_known))
+        info = _info(case, result, options)
+        extra = _manifest_extra(case, result, ids, processed, ranges_known)
+        # Beside a window the gate's worker assembles too: writing the file holds the
+        # interpreter's lock for 20-60 ms in one call (pikepdf's save, a big image's decoding
+        # for its digest), which the window would feel. The worker keeps the last bundle's
+        # page digests between builds, as this process does without one.
+        assembled = (gater.submit(assemble, parts, info, tmp, manifest_extra=extra).result()
+                     if gater is not None else assemble(parts, info, tmp, manifest_extra=extra))
         _stop_if(cancelled)
         report("Eindcontrole op persoonsgegevens", 0, 1)
         verified = _final_checks(tmp, ids, assembled, out.name, memo, checker, gater, scans)
@@ -175,6 +181,9 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
         if assembled.sleutels is None or report.sleutels != assembled.sleutels:
             log.warning("eindcontrole: de paginasleutels van het bestand wijken af van de samengestelde")
             forget_digests()
+            if gater is not None:  # where it was assembled; a worker gone keeps nothing anyway
+                with suppress(BrokenExecutor, RuntimeError):
+                    gater.submit(forget_digests).result()
             raise LeakError("Het resultaat kon niet volledig worden gecontroleerd op persoonsgegevens en "
                             "is daarom niet geschreven: de bundel kwam bij de eindcontrole anders uit dan "
                             "hij was samengesteld. Probeer het opnieuw; gebeurt dit weer, meld het dan "

@@ -1,7 +1,8 @@
 """The build's checking workers: `checker` imports the loket's verify while the documents
 are done, loads the name detector once they are (while the cover is made and the bundle
-assembled), and then runs that verify over the bundle; beside a window, `gater` runs the
-gate.
+assembled), and then runs that verify over the bundle; beside a window, `gater` assembles
+the bundle (writing it holds the interpreter's lock for tens of milliseconds at a time)
+and runs the gate.
 
 Loading holds the interpreter's lock for long stretches (unpickling the name lists), so it
 runs in a process of its own (the wizard builds in a thread beside its window). This
