@@ -93,3 +93,34 @@ def test_voorblad_without_texts_and_meetings(tmp_path, case):
     text = pdftext(out)
     assert "Geen MDO vermeld." in text
     assert "Hoofdvraag" not in text
+
+
+def test_the_cover_is_rendered_until_its_contents_give_its_own_length(tmp_path, case, monkeypatch):
+    # The table of contents names the cover's own pages: a two-page cover after a
+    # one-page one is rendered twice, the next two-page cover (the wizard's rebuild) once,
+    # and a one-page cover after it twice again, each time with its true length listed.
+    from dossier_app.anonymise.case_identifiers import identifiers_for_case
+    from dossier_app.bundle import build
+
+    calls: list[int] = []
+    real = build.render_voorblad
+
+    def counted(*args, **kwargs):
+        calls.append(real(*args, **kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(build, "render_voorblad", counted)
+    monkeypatch.setattr(build, "_last_cover_pages", 1)
+    assert case.voorblad is not None
+    long = dataclasses.replace(case, voorblad=dataclasses.replace(
+        case.voorblad, samenvatting=" ".join(["De leerling gaat niet naar school."] * 60)))
+    short = dataclasses.replace(case, voorblad=None, casus=dataclasses.replace(case.casus, mdo=()))
+    ids = identifiers_for_case(case)
+    for which, expected_pages, expected_calls in ((long, 2, 2), (long, 2, 1), (short, 1, 2)):
+        calls.clear()
+        folder = tmp_path / f"{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        out, pages = build._render_cover(which, check_case(which), ids, [], [], folder)
+        assert (pages, len(calls)) == (expected_pages, expected_calls)
+        listed = "1" if pages == 1 else f"1–{pages}"
+        assert re.search(rf"Voorblad\s+{listed}\s*$", pdftext(out), re.M)

@@ -496,3 +496,55 @@ def test_a_build_asks_the_keyring_once(tmp_path: Path, monkeypatch) -> None:
                               BuildOptions(converter="builtin"))
     assert result.verify.ok
     assert asked == ["document-cache"]
+
+
+def test_a_value_read_again_comes_from_memory_only_while_its_file_is_unchanged(tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    # A rebuild's workers read the same entries each time: the second read unseals
+    # nothing. A removed, rewritten or damaged file is not answered from memory.
+    from dossier_app.store import memo as memo_mod
+
+    memo = Memo(tmp_path, new_key())
+    name = memo.name(["flag", "Ilse Kramer woont in Den Haag"])
+    memo.put(name, [{"waarde": "Ilse Kramer"}])
+    opened: list[bytes] = []
+    real_open = memo_mod.open_sealed
+    monkeypatch.setattr(memo_mod, "open_sealed", lambda *a: opened.append(a[1]) or real_open(*a))
+    assert memo.get(name) == [{"waarde": "Ilse Kramer"}] and opened == []
+    first = memo.get(name)
+    first.append("door de aanroeper veranderd")  # each read is a value of its own
+    assert memo.get(name) == [{"waarde": "Ilse Kramer"}] and opened == []
+    # another process's memo object for the same folder (a worker gets one pickled)
+    assert Memo(tmp_path, memo.key).get(name) == [{"waarde": "Ilse Kramer"}] and opened == []
+
+    path = tmp_path / f"{name}.bin"
+    stored = path.read_bytes()
+    damaged = bytearray(stored)
+    damaged[-1] ^= 1
+    path.write_bytes(bytes(damaged))
+    assert memo.get(name) is None and len(opened) == 1
+    path.write_bytes(stored)
+    assert memo.get(name) == [{"waarde": "Ilse Kramer"}] and len(opened) == 2
+    assert memo.get(name) == [{"waarde": "Ilse Kramer"}] and len(opened) == 2
+    path.unlink()  # "Casus verwijderen" or pruned
+    assert memo.get(name) is None
+    memo.put(name, ["nieuw"])
+    memo_mod.clear_caches()  # the data folder's memo (not tmp_path): forgets this process's copies
+    assert memo_mod._RECENT.size == 0
+    assert memo.get(name) == ["nieuw"] and len(opened) == 3  # from disk again
+
+
+def test_the_remembered_values_stay_within_their_bound(tmp_path: Path, monkeypatch) -> None:
+    from dossier_app.store import memo as memo_mod
+
+    monkeypatch.setattr(memo_mod._Recent, "MAX_BYTES", 64 * 1024)
+    memo_mod._RECENT.clear()
+    memo = Memo(tmp_path, new_key())
+    names = [memo.name(["ocr", str(n)]) for n in range(100)]
+    for name in names:
+        memo.put(name, "x" * 3000)
+        assert memo_mod._RECENT.size <= 64 * 1024
+    assert memo_mod._RECENT.size > 48 * 1024
+    memo.put(memo.name(["groot"]), "x" * 5000)  # over a sixteenth of the bound: not kept
+    assert memo_mod._RECENT.size <= 64 * 1024
+    assert all(memo.get(name) == "x" * 3000 for name in names)  # the rest read from disk

@@ -67,9 +67,11 @@ def page_text(textpage: pdfium.PdfTextPage, count: int) -> str:
                    for i in range(count))
 
 
+@functools.cache
 def pdfium_identity() -> str:
     """Which PDFium reads and renders here: pypdfium2's version and that of the PDFium
-    library it carries (a part of the name of every answer remembered from it)."""
+    library it carries (a part of the name of every answer remembered from it). Asked once
+    per process: reading the package's metadata costs ~3 ms."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

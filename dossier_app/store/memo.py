@@ -20,7 +20,9 @@ import hashlib
 import hmac
 import json
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -45,6 +47,82 @@ def clear_caches() -> None:
     for kind in (DOCUMENT_CACHE, CHECKS_MEMO):
         for path in (data_dir() / "cache" / kind).glob("*.bin"):
             path.unlink(missing_ok=True)
+    _RECENT.clear()
+
+
+class _Recent:
+    """The values this process read from or wrote to a memo lately, unsealed, by their
+    file and the key that sealed it, each with the signature of its file (device, inode,
+    size, modification time in ns).
+
+    A rebuild's checks run in worker processes that stay between builds, and read the same
+    few hundred entries each time: a read from disk costs ~60 µs (opening the file,
+    unsealing it), one from here a `stat` and the JSON. A remembered value is only given
+    while its file is there with that signature: an entry removed ("Casus verwijderen",
+    pruned) or rewritten (damaged, replaced) is read from disk again, or not at all, as
+    without this. At most MAX_BYTES are kept; the least recently used go first."""
+
+    MAX_BYTES = 16 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._values: OrderedDict[tuple[str, bytes], tuple[tuple[int, int, int, int], bytes]] = \
+            OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def recall(self, path: str, key: bytes) -> bytes | None:
+        with self._lock:
+            known = self._values.get((path, key))
+            if known is None:
+                return None
+            self._values.move_to_end((path, key))
+        try:
+            if _signature(path) == known[0]:
+                return known[1]
+        except OSError:
+            pass
+        self.forget(path, key)
+        return None
+
+    def keep(self, path: str, key: bytes, plain: bytes) -> None:
+        if len(plain) > self.MAX_BYTES // 16:
+            return  # a rare large value (a scan's OCR words) is not worth the room
+        try:
+            signature = _signature(path)
+        except OSError:
+            return
+        with self._lock:
+            old = self._values.pop((path, key), None)
+            if old is not None:
+                self._size -= len(old[1])
+            self._values[(path, key)] = (signature, plain)
+            self._size += len(plain)
+            while self._size > self.MAX_BYTES:
+                _, (_, dropped) = self._values.popitem(last=False)
+                self._size -= len(dropped)
+
+    def forget(self, path: str, key: bytes) -> None:
+        with self._lock:
+            old = self._values.pop((path, key), None)
+            if old is not None:
+                self._size -= len(old[1])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._size = 0
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+
+def _signature(path: str) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+_RECENT = _Recent()
 
 
 class Memo:
@@ -54,6 +132,7 @@ class Memo:
     def __init__(self, folder: Path, key: bytes) -> None:
         self.folder = folder
         self.key = key
+        self._prefix = os.path.join(folder, "")  # the entries' paths, without pathlib per read
 
     @classmethod
     def open_default(cls, kind: str, key: bytes | None = None) -> Memo | None:
@@ -81,21 +160,32 @@ class Memo:
         return mac.hexdigest()
 
     def get(self, name: str) -> Any | None:
-        path = self.folder / f"{name}.bin"
+        path = f"{self._prefix}{name}.bin"
+        plain = _RECENT.recall(path, self.key)
+        if plain is None:
+            try:
+                with open(path, "rb") as fh:
+                    blob = fh.read()
+                plain = open_sealed(self.key, blob, _AAD + name.encode())
+            except (OSError, VaultError):
+                return None
+            _RECENT.keep(path, self.key, plain)
         try:
-            value = json.loads(open_sealed(self.key, path.read_bytes(), _AAD + name.encode()))
-        except (OSError, VaultError, ValueError):
+            return json.loads(plain)
+        except ValueError:
             return None
-        return value
 
     def put(self, name: str, value: Any) -> None:
         data = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        path = f"{self._prefix}{name}.bin"
         # Not synced to disk (a first build writes hundreds; on Windows each sync costs
         # milliseconds): an entry lost in a power cut, or cut short (its seal then fails),
         # only costs time next run, as does one not written at all.
-        with contextlib.suppress(OSError):
-            atomic_write_bytes(self.folder / f"{name}.bin", seal(self.key, data, _AAD + name.encode()),
-                               durable=False)
+        try:
+            atomic_write_bytes(Path(path), seal(self.key, data, _AAD + name.encode()), durable=False)
+        except OSError:
+            return
+        _RECENT.keep(path, self.key, data)
 
     def prune(self, now: float | None = None) -> None:
         prune_folder(self.folder, MAX_AGE_S, now)
