@@ -48,7 +48,7 @@ from pikepdf import Array, Dictionary, Name
 
 from dossier_app.anonymise.hits import Finder, seam_text, text_views
 from dossier_app.anonymise.matcher import trie_pattern
-from dossier_app.anonymise.ocr_check import readable_categories
+from dossier_app.anonymise.ocr_check import CLEAN, readable_categories
 from dossier_app.anonymise.pdf_objects import Key, PdfObjects, plain_value, ref, strings
 from dossier_app.anonymise.pdfium_chars import page_texts, pdfium_identity
 from dossier_app.anonymise.text_engines import TextJob, pdfminer_texts, spawned_jobs
@@ -308,9 +308,6 @@ def _check_texts(engine: str, texts: list[str], finder: Finder, lits: _Literals,
     return findings
 
 
-_CLEAN = "schoon"
-
-
 class _TextMemo:
     """Which pages every text engine read without a finding before, by the page's digest
     (content, resources, boxes, annotations), under a name that also holds the
@@ -342,12 +339,12 @@ class _TextMemo:
     def unknown_stretch(self) -> tuple[int, int]:
         """[first, stop) 0-based: the shortest stretch holding every page not known clean;
         first == stop when all are known."""
-        unknown = [i for i, name in enumerate(self._names) if self._memo.get(name) != _CLEAN]
+        unknown = [i for i, name in enumerate(self._names) if self._memo.get(name) != CLEAN]
         return (unknown[0], unknown[-1] + 1) if unknown else (0, 0)
 
     def remember_clean(self, first: int, stop: int) -> None:
         for name in self._names[first:stop]:
-            self._memo.put(name, _CLEAN)
+            self._memo.put(name, CLEAN)
 
 
 def _engine_identity(name: str, exe: str) -> str:

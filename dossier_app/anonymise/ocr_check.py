@@ -166,7 +166,7 @@ def readable_categories(pdf_path: Path, finder: Finder, workdir: Path,
     image page by this very program and PDFium (both are in the name), so it is not
     measured again."""
     pictures_known = _picture_names(memo, keys, identifiers_key)
-    clean = {n for n, name in pictures_known.items() if memo and memo.get(name) == _CLEAN}
+    clean = {n for n, name in pictures_known.items() if memo and memo.get(name) == CLEAN}
     pages = image_pages(pdf_path, skip=clean)  # first: the built-in engine loads its data when asked
     exe = _engine() if pages else None
     if not exe or not pages:
@@ -221,11 +221,13 @@ def _pictures_checked(pdf_path: Path, finder: Finder, workdir: Path, image_pages
     found = picture_categories(pdf_path, finder, workdir, set(image_pages) | clean, memo)
     for number, name in names.items():
         if memo and number not in clean and number not in found and number not in image_pages:
-            memo.put(name, _CLEAN)
+            memo.put(name, CLEAN)
     return found
 
 
-_CLEAN = "schoon"
+# The memo's value for "read, and nothing found": for a page's pictures here, for a page's
+# text in every engine in the gate (`gate._TextMemo`).
+CLEAN = "schoon"
 
 
 def picture_categories(pdf_path: Path, finder: Finder, workdir: Path, skip: set[int],
