@@ -548,3 +548,15 @@ def test_the_remembered_values_stay_within_their_bound(tmp_path: Path, monkeypat
     memo.put(memo.name(["groot"]), "x" * 5000)  # over a sixteenth of the bound: not kept
     assert memo_mod._RECENT.size <= 64 * 1024
     assert all(memo.get(name) == "x" * 3000 for name in names)  # the rest read from disk
+
+
+def test_what_a_build_commits_for_the_gates_worker_is_not_kept_in_the_window(tmp_path: Path) -> None:
+    from dossier_app.store import memo as memo_mod
+
+    memo_mod._RECENT.clear()
+    memo = Memo(tmp_path, new_key())
+    names = [memo.name(["poort", str(n)]) for n in range(3)]
+    memo_mod.commit(memo, {name: "schoon" for name in names})
+    assert memo_mod._RECENT.size == 0
+    assert [memo.get(name) for name in names] == ["schoon"] * 3  # on disk, sealed
+    assert memo_mod._RECENT.size > 0  # read here: kept from now on

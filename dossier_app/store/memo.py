@@ -175,7 +175,9 @@ class Memo:
         except ValueError:
             return None
 
-    def put(self, name: str, value: Any) -> None:
+    def put(self, name: str, value: Any, *, keep: bool = True) -> None:
+        """`keep=False`: not into this process's memory (a value written for another
+        process to read, as `commit` does in the window's process for the gate's worker)."""
         data = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
         path = f"{self._prefix}{name}.bin"
         # Not synced to disk (a first build writes hundreds; on Windows each sync costs
@@ -185,7 +187,8 @@ class Memo:
             atomic_write_bytes(Path(path), seal(self.key, data, _AAD + name.encode()), durable=False)
         except OSError:
             return
-        _RECENT.keep(path, self.key, data)
+        if keep:
+            _RECENT.keep(path, self.key, data)
 
     def prune(self, now: float | None = None) -> None:
         prune_folder(self.folder, MAX_AGE_S, now)
@@ -203,14 +206,15 @@ class PendingMemo(Memo):
     def get(self, name: str) -> Any | None:
         return self.entries[name] if name in self.entries else super().get(name)
 
-    def put(self, name: str, value: Any) -> None:
+    def put(self, name: str, value: Any, *, keep: bool = True) -> None:
         self.entries[name] = value
 
 
 def commit(memo: Memo, entries: dict[str, Any]) -> None:
-    """Write what a PendingMemo collected (its `entries`) to `memo`."""
+    """Write what a PendingMemo collected (its `entries`) to `memo`: for the process that
+    made them (the gate's worker), which reads them again from disk, not for this one."""
     for name, value in entries.items():
-        memo.put(name, value)
+        memo.put(name, value, keep=False)
 
 
 PRUNE_EVERY_S = 12 * 3600  # a folder is looked through for old entries at most this often
