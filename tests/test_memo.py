@@ -560,3 +560,107 @@ def test_what_a_build_commits_for_the_gates_worker_is_not_kept_in_the_window(tmp
     assert memo_mod._RECENT.size == 0
     assert [memo.get(name) for name in names] == ["schoon"] * 3  # on disk, sealed
     assert memo_mod._RECENT.size > 0  # read here: kept from now on
+
+
+def _page_walks(monkeypatch) -> list[int]:
+    from dossier_app.bundle import hashing
+
+    walks: list[int] = []
+    real = hashing.page_digest
+    monkeypatch.setattr(hashing, "page_digest", lambda *a, **k: walks.append(1) or real(*a, **k))
+    return walks
+
+
+def _a_new_process_later(monkeypatch) -> None:
+    """What a build in another process, a day later, does not share with this one: the
+    stamp document it keeps, the clock."""
+    import time
+
+    from dossier_app.bundle import stamp
+
+    stamp._stamps_for.cache_clear()
+    later = time.time() + 86400
+    monkeypatch.setattr(time, "time", lambda: later)
+
+
+def test_the_same_stamps_are_the_same_bytes_another_day(monkeypatch) -> None:
+    # Their SHA-256 is part of the name under which a build keeps its page digests.
+    from dossier_app.bundle.stamp import stamp_document
+
+    args = ([(595.0, 842.0)] * 2, ["Vertrouwelijk · OT-1234567 · OPP · pagina 1 van 2"] * 2)
+    before = stamp_document(*args, concept=False)
+    _a_new_process_later(monkeypatch)
+    assert stamp_document(*args, concept=False) == before
+
+
+def test_a_rebuild_in_a_new_process_walks_only_the_pages_that_changed(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    # The command line's rebuild, or the wizard opened again: the assembler's digests of
+    # the unchanged sources come from the memo, kept by the build before once its verify
+    # had confirmed them. Verify still walks every page of the written file.
+    from dossier_app.bundle import assemble as assemble_mod
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")
+    walks = _page_walks(monkeypatch)
+    assemble_mod._LAST_DIGESTS.clear()  # a new process: nothing from the tests before
+    with memory_keyring():
+        first = build_bundle(read_case(folder / "casus.toml"), tmp_path / "een.pdf",
+                             BuildOptions(converter="builtin"))
+        assert len(walks) == 2 * first.paginas  # the assembly's and verify's
+        assert first.assembled.bronsleutels
+        assemble_mod._LAST_DIGESTS.clear()  # what a new process knows
+        _a_new_process_later(monkeypatch)
+        _edit_summary(folder)
+        walks.clear()
+        again = build_bundle(read_case(folder / "casus.toml"), tmp_path / "twee.pdf",
+                             BuildOptions(converter="builtin"))
+    cover = next(p for p in again.assembled.onderdelen if p.onderdeel == "voorblad")
+    assert len(walks) == again.paginas + (cover.pagina_tot - cover.pagina_van + 1)
+    assert again.verify.ok and again.verify.sleutels == again.assembled.sleutels
+    assert again.assembled.sleutels is not None and first.assembled.sleutels is not None
+    rest = slice(cover.pagina_tot, None)
+    assert again.assembled.sleutels.pages[rest] == first.assembled.sleutels.pages[rest]
+
+
+def test_a_wrong_kept_digest_is_refused_and_gone_for_the_retry(tmp_path: Path, monkeypatch) -> None:
+    # Should a kept digest not be what the page is (another qpdf parsing the same bytes
+    # otherwise, a damaged entry), verify finds other digests in the file: the bundle is not
+    # written, and the kept digests are removed, so that "Probeer het opnieuw" works.
+    from dossier_app.bundle import assemble as assemble_mod
+    from dossier_app.store.memo import CHECKS_MEMO
+
+    folder = tmp_path / "casus"
+    shutil.copytree(EXAMPLE, folder)
+    monkeypatch.setenv("TAFELDOSSIER_PARALLEL", "0")
+    assemble_mod._LAST_DIGESTS.clear()
+    with memory_keyring():
+        first = build_bundle(read_case(folder / "casus.toml"), tmp_path / "een.pdf",
+                             BuildOptions(converter="builtin"))
+        memo = Memo.open_default(CHECKS_MEMO)
+        assert memo is not None
+        for name, digests in first.assembled.bronsleutels.items():
+            memo.put(name, ["0" * 64] * len(digests))
+        assemble_mod._LAST_DIGESTS.clear()
+        with pytest.raises(LeakError) as info:
+            build_bundle(read_case(folder / "casus.toml"), tmp_path / "twee.pdf",
+                         BuildOptions(converter="builtin"))
+        assert "niet geschreven" in info.value.message
+        assert not (tmp_path / "twee.pdf").exists()
+        # every source's but the voorblad's (rendered again, into other bytes: not used)
+        kept = [name for name in first.assembled.bronsleutels if memo.get(name) is not None]
+        assert len(first.assembled.bronsleutels) > 2 and len(kept) <= 1
+        retry = build_bundle(read_case(folder / "casus.toml"), tmp_path / "twee.pdf",
+                             BuildOptions(converter="builtin"))
+    assert retry.verify.ok and retry.assembled.sleutels == first.assembled.sleutels
+
+
+def test_a_kept_digest_list_of_another_shape_is_not_taken() -> None:
+    from dossier_app.bundle.assemble import _digest_list
+
+    good = ["a" * 64, "0123456789abcdef" * 4]
+    assert _digest_list(good, 2) == good
+    for bad in (None, "a" * 64, good[:1], [*good, "b" * 64], ["A" * 64, good[1]], ["a" * 63, good[1]],
+                [1, good[1]], {"a": 1}):
+        assert _digest_list(bad, 2) is None

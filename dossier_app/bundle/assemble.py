@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
@@ -29,6 +30,9 @@ from dossier_app.bundle import guard, hashing, manifest, stamp
 from dossier_app.documents.limits import DEFAULT_LIMITS
 from dossier_app.errors import InputError
 from dossier_app.fileio import atomic_output
+
+if TYPE_CHECKING:
+    from dossier_app.store.memo import Memo
 
 # Page-level keys that can hide content or point out of the page. The sanitiser should
 # have removed them; dropping them here keeps the promise that the assembler adds none.
@@ -83,10 +87,16 @@ class AssembleResult:
     # must show. The bundle's gate looks pages up in the memo by these; the build has verify,
     # which reads the file on its own, confirm them (build._final_checks).
     sleutels: hashing.FileKeys | None = field(default=None, compare=False)
+    # With a memo: each source's page digests by their memo name (`_source_name`), for the
+    # build to keep once verify has confirmed them (a later process then walks only the
+    # pages that changed), or to remove when verify found other digests.
+    bronsleutels: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
 
 def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
-             manifest_extra: Mapping[str, Any]) -> AssembleResult:
+             manifest_extra: Mapping[str, Any], memo: Memo | None = None) -> AssembleResult:
+    """`memo`: the checks' memo, where earlier builds kept the page digests of their sources
+    (see `_page_digests`); only read here, never written."""
     started = time.perf_counter()
     with pikepdf.new() as pdf:
         ranges, sources = _merge(pdf, parts)
@@ -94,7 +104,7 @@ def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
         stamps = stamp.apply_stamps(pdf, _footers(info, ranges), concept=info.concept)
         _add_outline(pdf, ranges)
         _add_page_labels(pdf, ranges)
-        digests = _page_digests(pdf, sources, stamps)
+        digests, by_source = _page_digests(pdf, sources, stamps, memo)
         data = build_manifest(info, parts, ranges, digests)
         manifest.merge_extra(data, manifest_extra)
         manifest.embed(pdf, data)
@@ -102,7 +112,7 @@ def assemble(parts: Sequence[Part], info: BundleInfo, out: Path, *,
         keys = hashing.FileKeys(digests, hashing.object_digest(pdf.Root.get("/OCProperties")))
         _write_atomically(pdf, out)
     return AssembleResult(out, len(_flat(ranges)), tuple(ranges), data, time.perf_counter() - started,
-                          keys)
+                          keys, by_source)
 
 
 # --- merging ------------------------------------------------------------------------
@@ -167,25 +177,57 @@ def forget_digests() -> None:
         _LAST_DIGESTS.clear()
 
 
-def _page_digests(pdf: pikepdf.Pdf, sources: Sequence[_Source], stamps: str) -> list[str]:
+def _page_digests(pdf: pikepdf.Pdf, sources: Sequence[_Source], stamps: str,
+                  memo: Memo | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """The bundle's page digests, and with `memo` each source's by its memo name. A source
+    this process assembled last time, or one an earlier process kept in `memo` (the
+    command line's rebuild, the wizard opened again), is not walked again: by the same
+    argument as for `_LAST_DIGESTS`, with the program's code and pikepdf's and qpdf's
+    versions in the name (what the pages are parsed into). Verify still makes every
+    digest from the written file, and the build refuses the bundle when one differs."""
     with _LAST_LOCK:
         previous = dict(_LAST_DIGESTS)
     cache = hashing.DigestCache()
     pages = pdf.pages
     now: dict[tuple[str, str, int, int], list[str]] = {}
+    by_name: dict[str, list[str]] = {}
     digests: list[str] = []
     for source in sources:
         key = (source.sha256, stamps, source.first, source.count)
+        name = _source_name(memo, key) if memo is not None else None
         known = previous.get(key)
+        if known is None and name is not None:
+            known = _digest_list(memo.get(name) if memo is not None else None, source.count)
         if known is None:
             known = [hashing.page_digest(pages[i], cache) for i in range(source.first,
                                                                          source.first + source.count)]
         now[key] = known
+        if name is not None:
+            by_name[name] = known
         digests += known
     with _LAST_LOCK:
         _LAST_DIGESTS.clear()
         _LAST_DIGESTS.update(now)
-    return digests
+    return digests, by_name
+
+
+def _source_name(memo: Memo, key: tuple[str, str, int, int]) -> str:
+    from dossier_app.store.memo import code_fingerprint
+
+    sha256, stamps, first, count = key
+    return memo.name(["paginasleutels-bron", hashing.ALGORITME, code_fingerprint(), pikepdf.__version__,
+                      pikepdf.__libqpdf_version__, sha256, stamps, str(first), str(count)])
+
+
+def _digest_list(value: Any, count: int) -> list[str] | None:
+    """A kept list of `count` page digests, or None for anything else."""
+    if (isinstance(value, list) and len(value) == count
+            and all(isinstance(d, str) and len(d) == 64 and _HEX.fullmatch(d) for d in value)):
+        return value
+    return None
+
+
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def _detach(page: pikepdf.Page) -> None:

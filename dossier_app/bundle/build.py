@@ -132,8 +132,8 @@ def build_bundle(case: Case, out: Path, options: BuildOptions | None = None, *,
         # interpreter's lock for 20-60 ms in one call (pikepdf's save, a big image's decoding
         # for its digest), which the window would feel. The worker keeps the last bundle's
         # page digests between builds, as this process does without one.
-        assembled = (gater.submit(assemble, parts, info, tmp, manifest_extra=extra).result()
-                     if gater is not None else assemble(parts, info, tmp, manifest_extra=extra))
+        assembled = (gater.submit(assemble, parts, info, tmp, manifest_extra=extra, memo=memo).result()
+                     if gater is not None else assemble(parts, info, tmp, manifest_extra=extra, memo=memo))
         _stop_if(cancelled)
         report("Eindcontrole op persoonsgegevens", 0, 1)
         verified = _final_checks(tmp, ids, assembled, out.name, memo, checker, gater, scans)
@@ -181,6 +181,8 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
         if assembled.sleutels is None or report.sleutels != assembled.sleutels:
             log.warning("eindcontrole: de paginasleutels van het bestand wijken af van de samengestelde")
             forget_digests()
+            for name in assembled.bronsleutels:  # kept by an earlier build: a retry walks again
+                memo.forget(name)
             if gater is not None:  # where it was assembled; a worker gone keeps nothing anyway
                 with suppress(BrokenExecutor, RuntimeError):
                     gater.submit(forget_digests).result()
@@ -189,6 +191,7 @@ def _final_checks(bundle: Path, ids: IdentifierSet, assembled: AssembleResult,
                             "hij was samengesteld. Probeer het opnieuw; gebeurt dit weer, meld het dan "
                             "met het logbestand.")
         commit(memo, entries)
+        commit(memo, assembled.bronsleutels)  # confirmed: the next process walks only what changed
     return report
 
 

@@ -139,7 +139,9 @@ def stamp_document(sizes: Sequence[tuple[float, float]], footers: Sequence[str],
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pageCompression=1)
+    # invariant: no creation date nor random ID, so the same stamps give the same bytes in
+    # every process (`apply_stamps` returns their SHA-256; kept page digests are found by it)
+    c = canvas.Canvas(buf, pageCompression=1, invariant=1)
     for (w, h), text in zip(sizes, footers, strict=True):
         c.setPageSize((w, h))
         if concept:

@@ -190,6 +190,13 @@ class Memo:
         if keep:
             _RECENT.keep(path, self.key, data)
 
+    def forget(self, name: str) -> None:
+        """Remove one entry (from disk and from this process's memory)."""
+        path = f"{self._prefix}{name}.bin"
+        _RECENT.forget(path, self.key)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
     def prune(self, now: float | None = None) -> None:
         prune_folder(self.folder, MAX_AGE_S, now)
 
