@@ -59,6 +59,8 @@ def default_bundle_name(case: Case) -> str:
     return f"bundel-{ot}.pdf"
 
 
+DONE_COLOUR = "#1b6e20"  # the bundle is made (message_label's "ok")
+STALE_COLOUR = "#8a4b00"  # it was made, but before the case changed: dark amber, readable on white
 IDLE_MS = 10 * 60 * 1000  # the checking workers are let go after ten minutes without a build
 
 
@@ -194,8 +196,17 @@ class BuildPage(Page):
         self.finish()
 
     def _reset_output(self) -> None:
+        """Another case (opened, new or deleted): its own file name, and nothing said of the
+        bundle made for the case before."""
         self.out.setText(str(settings.last_folder() / default_bundle_name(self.state.case)))
         self.force = False
+        if not self._building():
+            self.result = None
+            for label in (self.error, self.done_label, self.verdict):
+                show_message(label, "")
+            for b in (self.open_bundle, self.open_folder):
+                b.setVisible(False)
+            self.report.clear()
         self.refresh()
 
     # --- state ---------------------------------------------------------------------------
@@ -228,9 +239,15 @@ class BuildPage(Page):
             self.go_to_step.emit(int(href.partition(":")[2]))
 
     def _case_edited(self) -> None:
-        """A changed case: a message about an earlier build attempt no longer applies."""
+        """A changed case: a message about an earlier build attempt no longer applies, and
+        the bundle made before no longer holds everything the case says."""
         if not self._building():
             show_message(self.error, "")
+            if self.result is not None:
+                self.done_label.setStyleSheet(f"color: {STALE_COLOUR};")
+                show_message(self.done_label, f"Let op: de bundel {self.result.out.name} is gemaakt vóór uw "
+                                              "laatste wijziging in de casus en bevat die nog niet. Klik op "
+                                              "Bundel maken om hem bij te werken.")
 
     def refresh(self) -> None:
         blockers = self.blocker_steps()
@@ -345,6 +362,7 @@ class BuildPage(Page):
         else:
             text = (f"De bundel is gemaakt: {result.out.name} ({result.paginas} pagina's). Upload "
                     "hem zelf in Onderwijs Transparant.")
+        self.done_label.setStyleSheet(f"color: {DONE_COLOUR};")
         show_message(self.done_label, text)
         oordeel = loket_oordeel(result.verify)
         self.verdict.setStyleSheet(f"color: {'#1b6e20' if oordeel.ok else '#b00020'}; font-weight: bold;")

@@ -35,3 +35,41 @@ def test_bouwen_again_asks_to_replace_the_bundle(window, qtbot, tmp_path):
         assert out.read_bytes().startswith(b"%PDF-")
     assert asked == [out.name, out.name]
     w.close()
+
+
+def test_after_an_edit_the_page_says_the_bundle_is_older_and_another_case_clears_it(window, qtbot,
+                                                                                     tmp_path):
+    # An intern begeleider edits the summary after Bouwen: the green "gemaakt" line would
+    # let her upload the old bundle. It says that the bundle lacks the edit, also after "Nee";
+    # a case opened next shows nothing of this one's bundle.
+    w = window(copy_example(tmp_path))
+    ready_example(w, qtbot)
+    w.go_to(w.pages.index(w.build))
+    out = tmp_path / "bundel-OT-1234567.pdf"
+    type_text(w.build.out, str(out))
+    QTest.mouseClick(w.build.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.build.handle is not None and not w.build.handle.running, timeout=180000)
+    assert w.build.result is not None, w.build.error.text()
+    assert w.build.done_label.text().startswith("De bundel is gemaakt")
+
+    w.go_to(w.pages.index(w.voorblad))
+    summary = w.voorblad.edits["samenvatting"]
+    type_text(summary, " Aangevuld na het gesprek.", replace=False)
+    w.go_to(w.pages.index(w.build))
+    assert w.build.done_label.isVisibleTo(w) and "vóór uw laatste wijziging" in w.build.done_label.text()
+    assert out.name in w.build.done_label.text()
+    w.build.ask_replace = lambda parent, path: False
+    QTest.mouseClick(w.build.build_button, Qt.MouseButton.LeftButton)
+    assert "niet gemaakt" in w.build.error.text()
+    assert "vóór uw laatste wijziging" in w.build.done_label.text()  # no green "gemaakt" beside it
+
+    w.build.ask_replace = lambda parent, path: True
+    QTest.mouseClick(w.build.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.build.handle is not None and not w.build.handle.running, timeout=180000)
+    assert w.build.done_label.text().startswith("De bundel is gemaakt"), w.build.error.text()
+
+    w.state.start_new()  # another case
+    assert w.build.result is None and not w.build.done_label.isVisibleTo(w)
+    assert not w.build.verdict.isVisibleTo(w) and not w.build.report.toPlainText()
+    assert not w.build.open_bundle.isVisibleTo(w)
+    w.close()
