@@ -77,20 +77,25 @@ class _Recent:
                 return None
             self._values.move_to_end((path, key))
         try:
-            if _signature(path) == known[0]:
+            if _signature(os.stat(path)) == known[0]:
                 return known[1]
         except OSError:
             pass
         self.forget(path, key)
         return None
 
-    def keep(self, path: str, key: bytes, plain: bytes) -> None:
+    def keep(self, path: str, key: bytes, plain: bytes,
+             signature: tuple[int, int, int, int] | None = None) -> None:
+        """`signature`: of the very file `plain` was read from (its open handle's); else
+        the file's now, just after writing it (a value under one name is the same whoever
+        writes it: the name holds everything it depends on)."""
         if len(plain) > self.MAX_BYTES // 16:
             return  # a rare large value (a scan's OCR words) is not worth the room
-        try:
-            signature = _signature(path)
-        except OSError:
-            return
+        if signature is None:
+            try:
+                signature = _signature(os.stat(path))
+            except OSError:
+                return
         with self._lock:
             old = self._values.pop((path, key), None)
             if old is not None:
@@ -117,8 +122,7 @@ class _Recent:
         return self._size
 
 
-def _signature(path: str) -> tuple[int, int, int, int]:
-    st = os.stat(path)
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -165,11 +169,12 @@ class Memo:
         if plain is None:
             try:
                 with open(path, "rb") as fh:
+                    signature = _signature(os.fstat(fh.fileno()))
                     blob = fh.read()
                 plain = open_sealed(self.key, blob, _AAD + name.encode())
             except (OSError, VaultError):
                 return None
-            _RECENT.keep(path, self.key, plain)
+            _RECENT.keep(path, self.key, plain, signature)
         try:
             return json.loads(plain)
         except ValueError:
