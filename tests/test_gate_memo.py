@@ -202,37 +202,3 @@ def test_a_name_split_by_a_page_break_is_found_when_only_the_page_after_changed(
     assert reads.stretches() == {(3, 6)}
     assert any("pagina 4-5" in d for d in info.value.details)
     assert not any("(pagina 4," in d or "(pagina 5," in d for d in info.value.details)
-
-
-def test_streams_found_clean_are_known_to_the_next_process_and_a_changed_one_is_searched(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The command line's rebuild is a new process: the streams the gate found clean in the
-    # build before come from the memo, and only a stream it has not seen is searched.
-    from dossier_app.store.memory import ContentMemory
-
-    def new_process() -> None:  # what a new process knows of streams: nothing
-        monkeypatch.setattr(gate, "_CLEAN_STREAMS", ContentMemory())
-
-    new_process()
-    searched: list[int] = []
-    real = gate._search_chunks
-    monkeypatch.setattr(gate, "_search_chunks", lambda *a: searched.append(1) or real(*a))
-    memo = _memo(tmp_path)
-    _check(_report(tmp_path / "a.pdf"), memo)
-    first = len(searched)
-    assert first >= PAGES  # every content stream at least
-    new_process()
-    searched.clear()
-    _check(_report(tmp_path / "b.pdf"), memo)  # the same pages in another file
-    assert searched == []
-    new_process()
-    leaking = _report(tmp_path / "c.pdf", {3: "Mila Visser (BSN 123456782) is ziek gemeld."})
-    with pytest.raises(LeakError):
-        _check(leaking, memo)
-    assert 1 <= len(searched) < first  # page 3's content stream, not the others again
-    # other identifiers: another entry, every stream searched again
-    new_process()
-    searched.clear()
-    other = build_identifiers(Leerling(voornamen="Daan", achternaam="Smit", bsn="111222333"), [])
-    _check(_report(tmp_path / "d.pdf"), memo, other)
-    assert len(searched) == first

@@ -228,7 +228,6 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
     keys = (keys or file_keys(path)) if memo and by_digest else None
     known = (_TextMemo(memo, identifiers_key, keys, [*engine_paths.items(), *((b, "") for b in builtin)])
              if memo and keys and identifiers_key else None)
-    streams = _StreamMemo(memo, identifiers_key) if memo and keys and identifiers_key else None
     first, stop, clean_to = known.to_read() if known else (0, None, None)
     external: dict[str, _Program] = {}
     workers: dict[str, list[TextJob]] = {}
@@ -239,8 +238,7 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
                         for name, exe in engine_paths.items()}
             for name in builtin:
                 workers[name] = _start_builtin_workers(name, path, first, stop)
-        pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments,
-                               streams.clean if streams else None)
+        pages = _check_objects(path, identifiers_finder, lits, findings, allowed_attachments)
         count = (stop if stop is not None else pages) - first
         if read_texts:
             findings += _check_texts("pdfium", page_texts(path, bounded=True, first=first, stop=stop),
@@ -268,20 +266,12 @@ def verify_pdf(path: Path, identifiers_finder: Finder,
             program.stop()
     if findings:
         raise _leak(findings)
-    _remember_clean(known, streams, first, clean_to if clean_to is not None else pages)
+    if known:
+        known.remember_clean(first, clean_to if clean_to is not None else pages)
     used = _engine_names(list(external))
     meldingen = [Melding("TEKSTMOTOR_ONTBREEKT", f"{name} is niet geïnstalleerd; de controle gebruikte "
                          "de andere methoden.", "info") for name in _EXTERNAL_ENGINES if name not in external]
     return GateReport(pages, tuple(used), time.monotonic() - started, tuple(meldingen))
-
-
-def _remember_clean(known: _TextMemo | None, streams: _StreamMemo | None, first: int, stop: int) -> None:
-    """After a gate without findings: which pages every engine read clean, and which
-    streams were found clean."""
-    if known:
-        known.remember_clean(first, stop)
-    if streams:
-        streams.remember()
 
 
 def _leak(findings: list[_Finding]) -> LeakError:
@@ -535,9 +525,7 @@ def _check_image_pages(path: Path, finder: Finder, memo: Memo | None = None,
 
 
 def _check_objects(path: Path, finder: Finder, lits: _Literals,
-                   findings: list[_Finding], allowed: frozenset[str] = frozenset(),
-                   clean: list[bytes] | None = None) -> int:
-    """`clean`: where the keys of the streams found clean (now or before) are listed."""
+                   findings: list[_Finding], allowed: frozenset[str] = frozenset()) -> int:
     with pikepdf.open(path) as pdf:
         objects = PdfObjects(pdf)
         places = _places(pdf, objects)
@@ -549,7 +537,7 @@ def _check_objects(path: Path, finder: Finder, lits: _Literals,
             stream = objects.streams.get(key)
             if stream is not None:
                 image = objects.get(value, "/Subtype") == "/Image"
-                findings += _check_stream(stream, place, lits, kinds.get(key, ""), image, value, clean)
+                findings += _check_stream(stream, place, lits, kinds.get(key, ""), image, value)
             texts.setdefault(place, []).extend(strings(value, objects))
         info = pdf.trailer.get("/Info")
         if isinstance(info, Dictionary) and not info.is_indirect:
@@ -692,43 +680,10 @@ def _stream_key(objects: PdfObjects, value: Any) -> Key | None:
 _CLEAN_STREAMS: ContentMemory[bool] = ContentMemory()
 
 
-class _StreamMemo:
-    """The keys of the streams a bundle's gate found clean, kept in the memo for the next
-    process (the command line's rebuild, the wizard opened again), which then searches only
-    the streams it has not seen: one entry per identifier set, under a name that also
-    holds the program's code. A key holds everything the search depends on (the needles,
-    how the stream is read, its filters and raw bytes), as in this process's memory. In a
-    build `memo` is a PendingMemo: the entry is kept only once verify has confirmed the
-    file's pages."""
-
-    MOST = 20_000  # keys in the entry: a few bundles' worth
-
-    def __init__(self, memo: Memo, identifiers_key: str) -> None:
-        from dossier_app.store.memo import code_fingerprint
-
-        self._memo = memo
-        self._name = memo.name(["gate-schone-stromen", code_fingerprint(), identifiers_key])
-        self.clean: list[bytes] = []
-        kept = memo.get(self._name)
-        if isinstance(kept, list):
-            for item in kept:
-                if isinstance(item, str) and len(item) == 64 and _HEX64.fullmatch(item):
-                    _CLEAN_STREAMS.put(bytes.fromhex(item), True)
-
-    def remember(self) -> None:
-        self._memo.put(self._name, sorted({k.hex() for k in self.clean})[:self.MOST])
-
-
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
 def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
-                  kind: str, image: bool, value: Any = None,
-                  clean: list[bytes] | None = None) -> list[_Finding]:
+                  kind: str, image: bool, value: Any = None) -> list[_Finding]:
     key = _clean_stream_key(stream, value, lits, kind, image)
     if key is not None and _CLEAN_STREAMS.get(key):
-        if clean is not None:
-            clean.append(key)
         return []
     minimum = _MIN_LITERAL_IN_BINARY if kind == "font" else 0
     if image:
@@ -740,8 +695,6 @@ def _check_stream(stream: pikepdf.Stream, place: str, lits: _Literals,
     found = _search_chunks(chunks, lits, minimum)
     if not found and key is not None:
         _CLEAN_STREAMS.put(key, True)
-        if clean is not None:
-            clean.append(key)
     return [_Finding(categorie, place, "objecten") for categorie in found]
 
 
