@@ -196,8 +196,8 @@ def _page_digests(pdf: pikepdf.Pdf, sources: Sequence[_Source], stamps: str,
         key = (source.sha256, stamps, source.first, source.count)
         name = _source_name(memo, key) if memo is not None else None
         known = previous.get(key)
-        if known is None and name is not None:
-            known = _digest_list(memo.get(name) if memo is not None else None, source.count)
+        if known is None and memo is not None and name is not None:
+            known = _digest_list(memo.get(name), source.count)
         if known is None:
             known = [hashing.page_digest(pages[i], cache) for i in range(source.first,
                                                                          source.first + source.count)]

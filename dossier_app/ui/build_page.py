@@ -38,7 +38,7 @@ from dossier_app.ui import settings
 from dossier_app.ui.jobs import JobContext, JobHandle, JobRunner
 from dossier_app.ui.secrets_dialog import BUNDEL_WACHTWOORD, AskSecret, ask_secret
 from dossier_app.ui.state import CaseState
-from dossier_app.ui.widgets import Page, heading, hint, message_label, open_in_system, show_message
+from dossier_app.ui.widgets import KLEUREN, Page, heading, hint, message_label, open_in_system, show_message
 from dossier_app.ui.wording import CONTROLEREN, Schermtekst, op_scherm
 
 
@@ -59,8 +59,6 @@ def default_bundle_name(case: Case) -> str:
     return f"bundel-{ot}.pdf"
 
 
-DONE_COLOUR = "#1b6e20"  # the bundle is made (message_label's "ok")
-STALE_COLOUR = "#8a4b00"  # it was made, but before the case changed: dark amber, readable on white
 IDLE_MS = 10 * 60 * 1000  # the checking workers are let go after ten minutes without a build
 
 
@@ -244,10 +242,10 @@ class BuildPage(Page):
         if not self._building():
             show_message(self.error, "")
             if self.result is not None:
-                self.done_label.setStyleSheet(f"color: {STALE_COLOUR};")
-                show_message(self.done_label, f"Let op: de bundel {self.result.out.name} is gemaakt vóór uw "
-                                              "laatste wijziging in de casus en bevat die nog niet. Klik op "
-                                              "Bundel maken om hem bij te werken.")
+                older = (f"Let op: de bundel {self.result.out.name} is gemaakt vóór uw laatste wijziging "
+                         "in de casus en bevat die nog niet. Klik op Bundel maken om hem bij te werken.")
+                if self.done_label.text() != older:  # once, not again at every keystroke
+                    show_message(self.done_label, older, "let-op")
 
     def refresh(self) -> None:
         blockers = self.blocker_steps()
@@ -362,10 +360,9 @@ class BuildPage(Page):
         else:
             text = (f"De bundel is gemaakt: {result.out.name} ({result.paginas} pagina's). Upload "
                     "hem zelf in Onderwijs Transparant.")
-        self.done_label.setStyleSheet(f"color: {DONE_COLOUR};")
-        show_message(self.done_label, text)
+        show_message(self.done_label, text, "ok")
         oordeel = loket_oordeel(result.verify)
-        self.verdict.setStyleSheet(f"color: {'#1b6e20' if oordeel.ok else '#b00020'}; font-weight: bold;")
+        self.verdict.setStyleSheet(f"color: {KLEUREN['ok' if oordeel.ok else 'fout']}; font-weight: bold;")
         show_message(self.verdict, "\n".join([oordeel.kop, *oordeel.regels]))
         for b in (self.open_bundle, self.open_folder):
             b.setVisible(True)

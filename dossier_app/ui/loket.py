@@ -31,9 +31,9 @@ from dossier_app.ui.jobs import JobContext, JobRunner
 from dossier_app.ui.onderdelen_page import paths_from_mime
 from dossier_app.ui.report_pdf import STATUS, opmerkingen, verdict, write_report_pdf
 from dossier_app.ui.review_page import CATEGORIE, PageCanvas
-from dossier_app.ui.widgets import heading, hint, message_label, place_window, show_message
+from dossier_app.ui.widgets import KLEUREN, heading, hint, message_label, place_window, show_message
 
-ROOD, GROEN, ORANJE = QColor("#b00020"), QColor("#1b6e20"), QColor("#8a5a00")
+ROOD, GROEN, ORANJE = QColor(KLEUREN["fout"]), QColor(KLEUREN["ok"]), QColor(KLEUREN["let-op"])
 
 
 def ask_password(parent: QWidget, bestand: str) -> str | None:

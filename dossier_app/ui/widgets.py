@@ -45,18 +45,25 @@ def hint(text: str) -> QLabel:
     return label
 
 
+# The colours of messages, readable on white: red for an error, green for success, dark
+# amber for "let op" (done, but look again), dark grey for plain information.
+KLEUREN = {"fout": "#b00020", "ok": "#1b6e20", "let-op": "#8a5a00", "info": "#333333"}
+
+
 def message_label(kind: str = "fout") -> QLabel:
-    """A label for a message at its place: red for errors, green for success."""
+    """A label for a message at its place, in the colour of its `kind` (KLEUREN)."""
     label = QLabel()
     label.setWordWrap(True)
-    colour = {"fout": "#b00020", "ok": "#1b6e20", "info": "#333333"}[kind]
-    label.setStyleSheet(f"color: {colour};")
+    label.setStyleSheet(f"color: {KLEUREN[kind]};")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setVisible(False)
     return label
 
 
-def show_message(label: QLabel, text: str) -> None:
+def show_message(label: QLabel, text: str, kind: str | None = None) -> None:
+    """`kind`: another colour than the label's own from now on (KLEUREN)."""
+    if kind is not None:
+        label.setStyleSheet(f"color: {KLEUREN[kind]};")
     label.setText(text)
     label.setAccessibleDescription(text)
     label.setVisible(bool(text))

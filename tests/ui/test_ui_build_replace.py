@@ -38,7 +38,7 @@ def test_bouwen_again_asks_to_replace_the_bundle(window, qtbot, tmp_path):
 
 
 def test_after_an_edit_the_page_says_the_bundle_is_older_and_another_case_clears_it(window, qtbot,
-                                                                                     tmp_path):
+                                                                                     tmp_path, monkeypatch):
     # An intern begeleider edits the summary after Bouwen: the green "gemaakt" line would
     # let her upload the old bundle. It says that the bundle lacks the edit, also after "Nee";
     # a case opened next shows nothing of this one's bundle.
@@ -52,9 +52,20 @@ def test_after_an_edit_the_page_says_the_bundle_is_older_and_another_case_clears
     assert w.build.result is not None, w.build.error.text()
     assert w.build.done_label.text().startswith("De bundel is gemaakt")
 
+    from dossier_app.ui import build_page
+
+    said: list[str] = []
+    real_show = build_page.show_message
+
+    def show(label, text, *kind):
+        if label is w.build.done_label:
+            said.append(text)
+        real_show(label, text, *kind)
+
+    monkeypatch.setattr(build_page, "show_message", show)
     w.go_to(w.pages.index(w.voorblad))
-    summary = w.voorblad.edits["samenvatting"]
-    type_text(summary, " Aangevuld na het gesprek.", replace=False)
+    type_text(w.voorblad.edits["samenvatting"], " Aangevuld na het gesprek.", replace=False)
+    assert len(said) == 1  # said once, not again at each of the 26 keystrokes
     w.go_to(w.pages.index(w.build))
     assert w.build.done_label.isVisibleTo(w) and "vóór uw laatste wijziging" in w.build.done_label.text()
     assert out.name in w.build.done_label.text()
