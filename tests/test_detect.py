@@ -317,3 +317,94 @@ def test_the_loaded_model_is_kept_out_of_later_collections() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
+
+
+def _trie_entries(node: object, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    found = {prefix} if node.is_terminal else set()  # type: ignore[attr-defined]
+    for word, child in node.children.items():  # type: ignore[attr-defined]
+        found |= _trie_entries(child, (*prefix, word))
+    return found
+
+
+def _trie_nodes(node: object, seen: set[int]) -> None:
+    if id(node) not in seen:
+        seen.add(id(node))
+        for child in node.children.values():  # type: ignore[attr-defined]
+            _trie_nodes(child, seen)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_shared_tries_match_as_before(tmp_path: Path) -> None:
+    """deduce's cache rewritten with equal subtrees shared holds the same entries in every
+    trie and finds the same names, with far fewer node objects to unpickle."""
+    import pickle
+
+    import deduce
+    from docdeid.ds.lookup import LookupTrie
+
+    from dossier_app.anonymise import detect
+
+    source = Path(deduce.__file__).parent / "data" / "lookup"
+    folders = {}
+    for label in ("eigen", "gedeeld"):
+        folders[label] = detect._slim_lookup(source, tmp_path / label)  # no prebuilt: built here
+        deduce.Deduce(lookup_data_path=folders[label], cache_path=folders[label])
+    cache = folders["gedeeld"] / "cache" / "lookup_structs.pickle"
+    detect._share_cached_tries(cache)
+
+    own = pickle.loads((folders["eigen"] / "cache" / "lookup_structs.pickle").read_bytes())
+    shared = pickle.loads(cache.read_bytes())
+    before, after = set(), set()
+    tries = [name for name, struct in own["lookup_structs"].items() if isinstance(struct, LookupTrie)]
+    assert {"first_name", "surname", "placename", "eponymous_disease"} <= set(tries)
+    for name in tries:
+        old, new = own["lookup_structs"][name], shared["lookup_structs"][name]
+        assert _trie_entries(new) == _trie_entries(old), name
+        assert repr(new.matching_pipeline) == repr(old.matching_pipeline)
+        _trie_nodes(old, before)
+        _trie_nodes(new, after)
+    assert len(after) * 10 < len(before)
+
+    text = ("Gisteren belde mevrouw Jansen met Pieter de Groot uit Bergen op Zoom. Bij Yusuf "
+            "is het syndroom van Down vastgesteld, zijn oom heeft de ziekte van Parkinson en "
+            "ligt in het Haga Ziekenhuis in Den Haag. Juf Annelies van der Berg-de Vries en "
+            "dhr. J.P. van 't Hoff (leerplicht) waren er ook; Noor el Amrani niet.")
+    found = {label: sorted((a.start_char, a.end_char, a.tag) for a in
+                           deduce.Deduce(lookup_data_path=folder, cache_path=folder)
+                           .deidentify(text, disabled=set(detect._DEDUCE_SKIPPED)).annotations)
+             for label, folder in folders.items()}
+    assert found["gedeeld"] == found["eigen"]
+    persons = [text[s:e] for s, e, tag in found["gedeeld"] if tag.startswith("persoon")]
+    assert "Pieter de Groot" in persons and any("Jansen" in p for p in persons)
+
+
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_deduce_cache_is_shared_once_and_again_after_a_rebuild(tmp_path: Path) -> None:
+    import os
+
+    from dossier_app.anonymise import detect
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    cache = folder / "lookup_structs.pickle"
+    detect._share_cached_tries(cache)  # no cache: nothing happens, no error
+    assert list(folder.iterdir()) == []
+
+    user = DeduceNames()  # the user's copy, shared when loaded
+    user.find_names("mevrouw Jansen belde")
+    import deduce
+    loaded = detect.default_cache_dir() / f"deduce-{deduce.__version__}" / "cache"
+    cache.write_bytes((loaded / "lookup_structs.pickle").read_bytes())
+    cache.chmod(0o644)  # a prebuilt copy in an installation: every user reads it
+    detect._share_cached_tries(cache)
+    assert [oct(p.stat().st_mode & 0o777) for p in sorted(folder.iterdir())] == ["0o644"] * 2
+    first = (cache.read_bytes(), cache.stat().st_mtime_ns)
+    detect._share_cached_tries(cache)  # the mark says it is done: not written again
+    assert (cache.read_bytes(), cache.stat().st_mtime_ns) == first
+    os.utime(cache, ns=(first[1] + 10**9, first[1] + 10**9))  # deduce wrote a new one
+    detect._share_cached_tries(cache)
+    assert cache.stat().st_mtime_ns != first[1] + 10**9
+    cache.write_bytes(b"kapot")  # what cannot be read is left alone
+    detect._share_cached_tries(cache)
+    assert cache.read_bytes() == b"kapot"
