@@ -276,6 +276,33 @@ def test_a_prebuilt_lookup_is_copied_not_rebuilt(tmp_path: Path, monkeypatch: py
     assert copied.read_bytes() == (built / "cache" / "lookup_structs.pickle").read_bytes()
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
+def test_a_prebuilt_lookup_stamped_by_an_installer_is_not_rebuilt(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installer writes the prebuilt copy's files and folders with the time of
+    installation, later than the time saved in deduce's cache (and in another time zone):
+    the user's copy is still taken as valid, not built again."""
+    import os
+    import shutil
+    import time
+
+    from dossier_app.anonymise import detect
+
+    built = detect.prebuild_lookup(tmp_path / "bouw")
+    assert built is not None
+    installed = tmp_path / "installatie" / built.name
+    shutil.copytree(built, installed, copy_function=shutil.copyfile)  # new times, as installed
+    later = time.time() + 2 * 3600
+    for path in [installed, *installed.rglob("*")]:
+        os.utime(path, (later, later))
+    monkeypatch.setattr(detect, "prebuilt_lookup_dir", lambda: tmp_path / "installatie")
+    names = DeduceNames(cache_dir=tmp_path / "gebruiker")
+    assert names.find_names("Gisteren belde mevrouw Jansen.")
+    copied = tmp_path / "gebruiker" / built.name / "cache" / "lookup_structs.pickle"
+    assert copied.read_bytes() == (built / "cache" / "lookup_structs.pickle").read_bytes()
+
+
 def _slim_copy(args):
     from dossier_app.anonymise.detect import _slim_lookup
 
@@ -381,7 +408,8 @@ def test_shared_tries_match_as_before(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
 def test_deduce_cache_is_shared_once_and_again_after_a_rebuild(tmp_path: Path) -> None:
-    import os
+    import hashlib
+    import pickle
 
     from dossier_app.anonymise import detect
 
@@ -395,16 +423,22 @@ def test_deduce_cache_is_shared_once_and_again_after_a_rebuild(tmp_path: Path) -
     user.find_names("mevrouw Jansen belde")
     import deduce
     loaded = detect.default_cache_dir() / f"deduce-{deduce.__version__}" / "cache"
-    cache.write_bytes((loaded / "lookup_structs.pickle").read_bytes())
+    # as deduce writes it (protocol 4, every node its own object)
+    cache.write_bytes(pickle.dumps(pickle.loads((loaded / "lookup_structs.pickle").read_bytes()),
+                                   protocol=4))
     cache.chmod(0o644)  # a prebuilt copy in an installation: every user reads it
     detect._share_cached_tries(cache)
     assert [oct(p.stat().st_mode & 0o777) for p in sorted(folder.iterdir())] == ["0o644"] * 2
     first = (cache.read_bytes(), cache.stat().st_mtime_ns)
+    mark = folder / "lookup_structs.pickle.gedeeld"
+    assert mark.read_text() == hashlib.sha256(first[0]).hexdigest()
     detect._share_cached_tries(cache)  # the mark says it is done: not written again
     assert (cache.read_bytes(), cache.stat().st_mtime_ns) == first
-    os.utime(cache, ns=(first[1] + 10**9, first[1] + 10**9))  # deduce wrote a new one
+    rebuilt = pickle.dumps(pickle.loads(first[0]), protocol=4)  # deduce wrote a new one
+    cache.write_bytes(rebuilt)
     detect._share_cached_tries(cache)
-    assert cache.stat().st_mtime_ns != first[1] + 10**9
+    again = cache.read_bytes()  # shared again
+    assert again != rebuilt and mark.read_text() == hashlib.sha256(again).hexdigest()
     cache.write_bytes(b"kapot")  # what cannot be read is left alone
     detect._share_cached_tries(cache)
     assert cache.read_bytes() == b"kapot"

@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import hashlib
 import importlib.util
 import logging
 import os
@@ -1009,7 +1010,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-_SHARED_MARK = ".gedeeld"  # beside deduce's cache: its size and time once its tries were shared
+_SHARED_MARK = ".gedeeld"  # beside deduce's cache: its SHA-256 once its tries were shared
 
 
 def _share_cached_tries(cache_file: Path) -> None:
@@ -1025,13 +1026,13 @@ def _share_cached_tries(cache_file: Path) -> None:
     how they match; deduce and docdeid only read them once loaded (checked:
     `test_shared_tries_match_as_before`).
 
-    A mark beside the cache holds the size and time of the file once shared, so this runs
-    again only when deduce wrote a new cache. Any failure leaves deduce's own file: this
-    only saves time."""
+    A mark beside the cache holds the SHA-256 of the file once shared (~1 ms to check), so
+    this runs again only when deduce wrote a new cache, and a copy (a new data folder, an
+    installer) keeps its mark. Any failure leaves deduce's own file: this only saves time."""
     mark = cache_file.with_name(cache_file.name + _SHARED_MARK)
     try:
-        st = cache_file.stat()
-        if mark.read_text(encoding="ascii") == f"{st.st_size}:{st.st_mtime_ns}":
+        data = cache_file.read_bytes()
+        if mark.read_text(encoding="ascii") == hashlib.sha256(data).hexdigest():
             return
     except (OSError, ValueError):
         pass
@@ -1041,7 +1042,7 @@ def _share_cached_tries(cache_file: Path) -> None:
         from docdeid.ds.lookup import LookupTrie
 
         # deduce's own cache in our data folder, which deduce has just unpickled itself
-        cached = pickle.loads(cache_file.read_bytes())  # noqa: S301
+        cached = pickle.loads(data)  # noqa: S301
         nodes: dict[tuple[bool, tuple[tuple[str, int], ...]], Any] = {}
 
         def shared(node: Any) -> Any:
@@ -1057,9 +1058,10 @@ def _share_cached_tries(cache_file: Path) -> None:
             if isinstance(struct, LookupTrie):
                 for word, child in struct.children.items():
                     struct.children[word] = shared(child)
-        _replace_file(cache_file, pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL), st.st_mode)
-        st = cache_file.stat()
-        _replace_file(mark, f"{st.st_size}:{st.st_mtime_ns}".encode("ascii"), st.st_mode)
+        shared_data = pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL)
+        mode = cache_file.stat().st_mode
+        _replace_file(cache_file, shared_data, mode)
+        _replace_file(mark, hashlib.sha256(shared_data).hexdigest().encode("ascii"), mode)
     except Exception as exc:  # only speed is lost: deduce's own file still loads
         log.info("naamlijsten niet compacter opgeslagen: %s", type(exc).__name__)
 
@@ -1085,8 +1087,9 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
     (1.2 GB and minutes to build otherwise), where deduce may write its cache.
 
     When the installation holds a prebuilt copy (lists and deduce's cache, made by
-    `prebuild_lookup` at install time), that is copied instead, with its file times: deduce
-    then finds a valid cache and does not spend ~1.5 s building it on first use."""
+    `prebuild_lookup` when the installation was set up or frozen), that is copied instead,
+    its lists dated before its cache: deduce then finds a valid cache and does not spend
+    ~2.6 s building it on first use."""
     if (target / "src").is_dir():
         return target
     # Several worker processes may start at once on a new data folder (the loket's inbox,
@@ -1094,7 +1097,8 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
     partial = target.with_name(f"{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         if prebuilt is not None and (prebuilt / "src").is_dir() and (prebuilt / "cache").is_dir():
-            shutil.copytree(prebuilt, partial)  # copy2: modification times kept
+            shutil.copytree(prebuilt, partial)
+            _older_than_cache(partial / "src")
         else:
             shutil.copytree(source / "src", partial / "src",
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -1109,6 +1113,20 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return target
+
+
+# deduce trusts its cache only while no folder of its lists is newer than the local time
+# saved in the cache. A prebuilt copy's lists were made before its cache, but an installer
+# stamps folders with the time it made them, and the builder's time zone may not be the
+# user's: so the copy's lists get a time long before any cache (1 January 2001).
+_LISTS_TIME = 978_307_200
+
+
+def _older_than_cache(src: Path) -> None:
+    """Give the lists copied from a prebuilt copy (the cache was made from these very
+    lists) a time before their cache, so that deduce does not build it again."""
+    for path in [src, *src.rglob("*")]:
+        os.utime(path, (_LISTS_TIME, _LISTS_TIME))
 
 
 def prebuilt_lookup_dir() -> Path:
