@@ -95,6 +95,29 @@ def test_spec_collects_resources_keyring_pdfium_deduce_icon():
         assert (REPO / "packaging" / "pyi_hooks" / f"hook-PySide6.{hook}.py").is_file()
 
 
+def test_the_console_program_starts_without_qt():
+    """PyInstaller's PySide6 runtime hook imports QtCore at every start; the console program
+    (and each worker it spawns) goes without it, which is sound only while nothing it runs
+    imports Qt: no module outside dossier_app/ui imports PySide6 or dossier_app.ui."""
+    text = SPEC.read_text(encoding="utf-8")
+    assert _spec_literal("_QT_HOOK") == "pyi_rth_pyside6"
+    assert 'exe_cli = EXE(pyz, _scripts("entry_dossier", leave_out={_QT_HOOK})' in text
+    assert 'exe_app = EXE(pyz, _scripts("entry_dossier_app"),' in text
+    package = REPO / "dossier_app"
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        if (package / "ui") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if isinstance(node, ast.ImportFrom) and node.module == "dossier_app":
+                names += [f"dossier_app.{alias.name}" for alias in node.names]
+            offenders += [f"{path.relative_to(REPO)}: {name}" for name in names
+                          if name.split(".")[0] == "PySide6" or name.startswith("dossier_app.ui")]
+    assert offenders == []
+
+
 @pytest.mark.parametrize(("dest", "kept"), [
     ("PySide6/plugins/platforms/qwindows.dll", True),  # Windows wheel layout
     ("PySide6/plugins/platforms/qoffscreen.dll", True),
