@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
+
+# numpy, which deduce's docdeid imports for one small array helper, loads OpenBLAS, and
+# OpenBLAS starts a thread per core when it loads: each commits its own buffer (~40 MB) and
+# spins for a while on a core the product needs (measured here with 2 cores: import CPU
+# 0.17-0.24 s against 0.10-0.16 s with one thread, 88 against 48 MB committed; numpy issue
+# 29193 shows far more on many cores). Nothing in the product does linear algebra. Set
+# before anything imports numpy, in every process (spawned workers inherit it); a value
+# the user set stays.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @cache

@@ -442,3 +442,26 @@ def test_deduce_cache_is_shared_once_and_again_after_a_rebuild(tmp_path: Path) -
     cache.write_bytes(b"kapot")  # what cannot be read is left alone
     detect._share_cached_tries(cache)
     assert cache.read_bytes() == b"kapot"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_numpy_starts_no_blas_threads_in_the_products_processes() -> None:
+    """The name detector's numpy loads OpenBLAS; its thread per core (each with its own
+    buffer, spinning at load) is left out in every process of the product, unless the user
+    set OPENBLAS_NUM_THREADS."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("numpy")
+    code = ("import os, dossier_app, numpy; "
+            "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')))")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.stdout.split() == ["1", "1"], done.stderr
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**env, "OPENBLAS_NUM_THREADS": "2"}, timeout=60)
+    assert done.stdout.split()[0] == "2"
+    if (os.cpu_count() or 1) >= 2:
+        assert done.stdout.split()[1] == "2"  # the user's choice: OpenBLAS's second thread
