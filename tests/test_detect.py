@@ -331,6 +331,34 @@ def test_slim_lookup_copied_by_several_processes_at_once(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["lookup"]  # no partial copies left
 
 
+@pytest.mark.slow
+def test_without_a_prebuilt_copy_the_cache_is_built_before_the_folder_is_shared(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers starting together on a new data folder with no prebuilt copy: each builds
+    deduce's cache in its own folder before the rename, so none ever sees a cache another
+    is still writing; the folder that won holds a whole, shared cache that loads as is."""
+    import hashlib
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    deduce = pytest.importorskip("deduce")
+    from dossier_app.anonymise import detect
+
+    source = Path(deduce.__file__).parent / "data" / "lookup"
+    target = tmp_path / f"deduce-{deduce.__version__}"
+    with ProcessPoolExecutor(3, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_slim_copy, [(str(source), str(target), "")] * 3))
+    assert results == [str(target)] * 3
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no partial copies left
+    cache = target / "cache" / "lookup_structs.pickle"
+    data = cache.read_bytes()
+    assert (target / "cache" / "lookup_structs.pickle.gedeeld").read_text() == \
+        hashlib.sha256(data).hexdigest()
+    monkeypatch.setattr(detect, "prebuilt_lookup_dir", lambda: tmp_path / "geen")
+    assert DeduceNames(cache_dir=tmp_path).find_names("Gisteren belde mevrouw Jansen.")
+    assert cache.read_bytes() == data  # deduce found it valid: not built or shared again
+
+
 @pytest.mark.skipif(not DeduceNames.available(), reason="deduce is not installed")
 def test_the_loaded_model_is_kept_out_of_later_collections() -> None:
     """The name lists live as long as the process: after loading, the collector no longer
@@ -375,8 +403,9 @@ def test_shared_tries_match_as_before(tmp_path: Path) -> None:
     source = Path(deduce.__file__).parent / "data" / "lookup"
     folders = {}
     for label in ("eigen", "gedeeld"):
-        folders[label] = detect._slim_lookup(source, tmp_path / label)  # no prebuilt: built here
-        deduce.Deduce(lookup_data_path=folders[label], cache_path=folders[label])
+        folders[label] = tmp_path / label
+        detect.copy_slim_lists(source, folders[label])
+        deduce.Deduce(lookup_data_path=folders[label], cache_path=folders[label])  # builds
     cache = folders["gedeeld"] / "cache" / "lookup_structs.pickle"
     detect._share_cached_tries(cache)
 

@@ -1089,7 +1089,10 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
     When the installation holds a prebuilt copy (lists and deduce's cache, made by
     `prebuild_lookup` when the installation was set up or frozen), that is copied instead,
     its lists dated before its cache: deduce then finds a valid cache and does not spend
-    ~2.6 s building it on first use."""
+    ~2.6 s building it on first use. Without one, deduce builds its cache in the copy
+    before the copy gets its name: deduce writes its cache in place, so a process starting
+    beside one that was writing it could read a cut-off file (and look for names without
+    deduce on those pages)."""
     if (target / "src").is_dir():
         return target
     # Several worker processes may start at once on a new data folder (the loket's inbox,
@@ -1100,12 +1103,8 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
             shutil.copytree(prebuilt, partial)
             _older_than_cache(partial / "src")
         else:
-            shutil.copytree(source / "src", partial / "src",
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-            for heavy in _DEDUCE_HEAVY_LISTS:
-                folder = partial / "src" / heavy
-                for listing in folder.glob("*.txt"):
-                    listing.write_text("", encoding="utf-8")
+            copy_slim_lists(source, partial)
+            _build_cache(partial)
         os.rename(partial, target)
     except OSError:
         if not (target / "src").is_dir():  # not another process's copy that won: a real failure
@@ -1113,6 +1112,24 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return target
+
+
+def copy_slim_lists(source: Path, folder: Path) -> None:
+    """deduce's lookup lists (`source`/src) into `folder`/src, the heavy ones left empty."""
+    shutil.copytree(source / "src", folder / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for heavy in _DEDUCE_HEAVY_LISTS:
+        for listing in (folder / "src" / heavy).glob("*.txt"):
+            listing.write_text("", encoding="utf-8")
+
+
+def _build_cache(folder: Path) -> None:
+    """deduce builds its cache of the lists in `folder` (~2.6 s), which is then shared."""
+    import deduce
+
+    with _root_logging_kept():
+        deduce.Deduce(lookup_data_path=folder, cache_path=folder)
+    _share_cached_tries(folder / "cache" / "lookup_structs.pickle")
 
 
 # deduce trusts its cache only while no folder of its lists is newer than the local time
