@@ -17,13 +17,13 @@ dossiers, most dates 3-25 years back are intake and school dates, not birth date
 Names come from a `NameDetector`: `deduce` (Dutch de-identification, UMC Utrecht;
 GPLv3 per the LICENSE it ships, LGPL-3.0 per its metadata; EUPL-1.2 lists GPLv3 as
 compatible) when it is installed, loaded lazily with its street and care-institution
-lists left out ("slim": about 40 MB with its imports, 0.2 s from its cache, 2.6 s the first time), plus
-our own cue heuristic ("moeder Fatima", "mw. De Jong", "J. de Vries", "Kacper (broer, 16)",
-"de familie Doelwijt"). Without deduce the heuristic alone runs. The candidates then pass
-the context rules of `detect_context`: names of professionals (a role or organisation next
-to them, a signature block, a role column, named again later) are findings with
-`review=True`: to look at, not to remove; subjects, institutions, form labels and words
-like "Groen" are dropped.
+lists left out ("slim": about 40 MB with its imports, 0.2 s from its cache, 2.6 s the
+first time), plus our own cue heuristic ("moeder Fatima", "mw. De Jong", "J. de Vries",
+"Kacper (broer, 16)", "de familie Doelwijt"). Without deduce the heuristic alone runs. The
+candidates then pass the context rules of `detect_context`: names of professionals (a role
+or organisation next to them, a signature block, a role column, named again later) are
+findings with `review=True`: to look at, not to remove; subjects, institutions, form labels
+and words like "Groen" are dropped.
 
 `Finding.context` holds text around the finding for the user's screen; it is left out
 of the repr so it never ends up in a log by accident.
