@@ -404,7 +404,7 @@ def test_shared_tries_match_as_before(tmp_path: Path) -> None:
     folders = {}
     for label in ("eigen", "gedeeld"):
         folders[label] = tmp_path / label
-        detect.copy_slim_lists(source, folders[label])
+        detect._copy_slim_lists(source, folders[label])
         deduce.Deduce(lookup_data_path=folders[label], cache_path=folders[label])  # builds
     cache = folders["gedeeld"] / "cache" / "lookup_structs.pickle"
     detect._share_cached_tries(cache)

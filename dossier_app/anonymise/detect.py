@@ -32,7 +32,6 @@ of the repr so it never ends up in a log by accident.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import gc
 import hashlib
 import importlib.util
@@ -42,7 +41,6 @@ import re
 import secrets
 import shutil
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -62,6 +60,7 @@ from dossier_app.anonymise.hits import (
     kept_separator_lines,
     line_reading,
 )
+from dossier_app.fileio import atomic_output
 
 if TYPE_CHECKING:
     from dossier_app.anonymise.identifiers import IdentifierSet
@@ -1067,19 +1066,12 @@ def _share_cached_tries(cache_file: Path) -> None:
 
 
 def _replace_file(path: Path, data: bytes, mode: int) -> None:
-    """Write `path` anew through a temporary file and a rename, with the permissions the
-    cache had (a prebuilt copy in an installation is read by every user). No retry: on
-    Windows a worker reading the file makes the rename fail, and the next process tries."""
-    fd, name = tempfile.mkstemp(prefix=".tafeldossier-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(name, stat.S_IMODE(mode))
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+    """`fileio.atomic_output` (a temporary file and a rename, retried while Windows holds
+    the file a moment), with the permissions the cache had: a prebuilt copy in an
+    installation is read by every user."""
+    with atomic_output(path, durable=False) as tmp:
+        tmp.write_bytes(data)
+        os.chmod(tmp, stat.S_IMODE(mode))
 
 
 def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Path:
@@ -1103,7 +1095,7 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
             shutil.copytree(prebuilt, partial)
             _older_than_cache(partial / "src")
         else:
-            copy_slim_lists(source, partial)
+            _copy_slim_lists(source, partial)
             _build_cache(partial)
         os.rename(partial, target)
     except OSError:
@@ -1114,7 +1106,7 @@ def _slim_lookup(source: Path, target: Path, prebuilt: Path | None = None) -> Pa
     return target
 
 
-def copy_slim_lists(source: Path, folder: Path) -> None:
+def _copy_slim_lists(source: Path, folder: Path) -> None:
     """deduce's lookup lists (`source`/src) into `folder`/src, the heavy ones left empty."""
     shutil.copytree(source / "src", folder / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

@@ -222,7 +222,7 @@ def _source_name(memo: Memo, key: tuple[str, str, int, int]) -> str:
 def _digest_list(value: Any, count: int) -> list[str] | None:
     """A kept list of `count` page digests, or None for anything else."""
     if (isinstance(value, list) and len(value) == count
-            and all(isinstance(d, str) and len(d) == 64 and _HEX.fullmatch(d) for d in value)):
+            and all(isinstance(d, str) and _HEX.fullmatch(d) for d in value)):
         return value
     return None
 
