@@ -2,12 +2,18 @@
 
 Each row runs the `dossier` command line in a fresh process (`python -m dossier_app ...`,
 as the installed command does) five times and prints the median and the fastest wall time
-and the largest peak resident memory (`wait4`). Inputs are made in a temp folder outside
+and the largest peak resident memory (`wait4`, through `launch.py`: the program's own, not
+this benchmark's). Inputs are made in a temp folder outside
 the measurement: a one-page text PDF and a one-page DOCX for the example case (which
 names them nowhere, so no regions apply), and a 12-page bundle made with the product's
 own `assemble` (the loket's inbox benchmark's bundle).
 
     .venv/bin/python benchmarks/fixed_cost_bench.py [--runs 5]
+
+Then the floor under these jobs, also as whole processes that exit at once (`os._exit`, as
+the product does): the interpreter's start; the libraries every one of them needs imported
+(pikepdf, PDFium, phonenumbers, deduce); those and the Dutch name detector loaded. No job
+can take less than the last row before it reads a byte of its input.
 
 Then `python -X importtime` of the two heaviest commands, the ten slowest imports.
 """
@@ -20,11 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import launch
 from docx import Document as DocxDocument
 from inbox_bench import make_bundles
 from reportlab.lib.pagesizes import A4
@@ -60,12 +66,24 @@ def _one_page_docx(path: Path) -> Path:
 
 
 def _run(args: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "dossier_app", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss // 1024
+    done = launch.run([sys.executable, "-m", "dossier_app", *args], env)
+    return done.seconds, done.exit, done.peak_mb
+
+
+# The floor: what every small job pays before its own work (each line exits at once).
+FLOORS = [
+    ("floor: the interpreter starts", "import os; os._exit(0)"),
+    ("floor: + pikepdf, PDFium, phonenumbers, deduce",
+     "import os, pikepdf, pypdfium2, phonenumbers, deduce; os._exit(0)"),
+    ("floor: + the name detector loaded",
+     "import os, pikepdf, pypdfium2, phonenumbers\n"
+     "from dossier_app.anonymise import detect\ndetect.warm_up(); os._exit(0)"),
+]
+
+
+def _run_code(code: str, env: dict[str, str]) -> tuple[float, int, int]:
+    done = launch.run([sys.executable, "-c", code], env)
+    return done.seconds, done.exit, done.peak_mb
 
 
 def _imports(args: list[str], env: dict[str, str]) -> list[tuple[int, str]]:
@@ -78,6 +96,13 @@ def _imports(args: list[str], env: dict[str, str]) -> list[tuple[int, str]]:
             if cumulative.strip().isdigit() and not name.startswith("     "):  # top levels
                 rows.append((int(cumulative), name.strip()))
     return sorted(rows, reverse=True)[:10]
+
+
+def _row(label: str, results: list[tuple[float, int, int]], target: float | None) -> None:
+    times = [r[0] for r in results]
+    print(f"{label:48} {statistics.median(times):9.2f} {min(times):7.2f} "
+          f"{max(r[2] for r in results):8d} {results[-1][1]:5d} "
+          f"{'' if target is None else f'{target:.2f}':>9}")
 
 
 def main() -> int:
@@ -105,13 +130,11 @@ def main() -> int:
         _run(jobs[1][1], env)  # the first run in a data folder builds deduce's lookup cache
         print(f"fixed_cost_bench: whole processes, {runs} runs each, {os.cpu_count()} cores, "
               f"load {os.getloadavg()[0]:.1f}")
-        print(f"{'job':40} {'median s':>9} {'best s':>7} {'peak MB':>8} {'exit':>5} {'target s':>9}")
+        print(f"{'job':48} {'median s':>9} {'best s':>7} {'peak MB':>8} {'exit':>5} {'target s':>9}")
         for label, args, target in jobs:
-            results = [_run(args, env) for _ in range(runs)]
-            times = [r[0] for r in results]
-            print(f"{label:40} {statistics.median(times):9.2f} {min(times):7.2f} "
-                  f"{max(r[2] for r in results):8d} {results[-1][1]:5d} "
-                  f"{'' if target is None else f'{target:.2f}':>9}")
+            _row(label, [_run(args, env) for _ in range(runs)], target)
+        for label, code in FLOORS:
+            _row(label, [_run_code(code, env) for _ in range(runs)], None)
         for label, args, _ in jobs[1:4:2]:
             print(f"slowest imports of {label} (cumulative ms):")
             for micros, name in _imports(args, env):

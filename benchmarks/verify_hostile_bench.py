@@ -6,7 +6,8 @@ Builds, in a temp folder, a real bundle (the test suite's generator) and from it
 hostile files of issue 14: a page named a million times, a manifest, a content stream and
 a font that inflate to gigabytes, a 3 GB non-PDF and a 40 GB PDF (both sparse, they take
 no disk), and `/dev/zero`. Each row is one `python -m dossier_app verify` in a fresh
-process: wall time, the process's peak resident memory (`wait4`), exit code and the first
+process: wall time, the process's peak resident memory (`wait4`, through `launch.py`: its
+own, not this benchmark's), exit code and the first
 line of its message. Prints figures only; asserts nothing.
 """
 
@@ -14,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 import zlib
 from pathlib import Path
 
+import launch
 import pikepdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,25 +94,11 @@ def sparse(out: Path, head: bytes, size: int) -> Path:
 
 def measure(path: Path) -> tuple[int, float, float, str]:
     env = {**os.environ, "TAFELDOSSIER_WACHTWOORD": ""}
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "dossier_app", "verify", str(path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    deadline = started + TIMEOUT_S
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.send_signal(signal.SIGKILL)
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.05)
-    seconds = time.perf_counter() - started
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    lines = [line for line in err.splitlines() if line.strip()]
+    done = launch.run([sys.executable, "-m", "dossier_app", "verify", str(path)], env, cwd=ROOT,
+                      timeout=TIMEOUT_S)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
     first = next((line for line in lines if line.startswith(("Uitslag", "FOUT"))), lines[0] if lines else "")
-    return proc.returncode, seconds, usage.ru_maxrss / 1024, first[:110]
+    return done.exit, done.seconds, done.peak_mb, first[:110]
 
 
 def main() -> None:
