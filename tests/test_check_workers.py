@@ -132,3 +132,37 @@ def test_beside_a_window_the_gate_worker_assembles_and_forgets_on_a_mismatch(tmp
             build._final_checks(tmp_path / "een.pdf", identifiers_for_case(case), other, "een.pdf", memo,
                                 checker, gater)
         assert gater.submit(_digests_kept).result(timeout=120) == 0
+
+
+def test_documents_side_by_side_read_the_modes_one_after_the_other(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """Where the build processes documents in workers, each worker's re-read of a scan runs
+    Tesseract's modes one after the other (the other core has its own document); alone,
+    one document after the other in this process, at once. (Threads stand in for the
+    spawned workers here, so the options each document got can be seen.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dossier_app.anonymise.case_identifiers import identifiers_for_case
+    from dossier_app.bundle import build
+    from dossier_app.documents.pipeline import PipelineOptions
+
+    case = read_case(REPO / "examples" / "adviestafel-den-haag" / "casus.toml")
+    docs = [d for d in case.documenten if d.pad.is_file()][:3]
+    got: list[bool] = []
+
+    def process(doc, workdir, popts, *_rest):
+        got.append(popts.ocr_modes_at_once)
+        return doc
+
+    monkeypatch.setattr(build.workers_mod, "process", process)
+    monkeypatch.setattr(build, "process_document",
+                        lambda doc, _ids, workdir, popts: process(doc, workdir, popts))
+    monkeypatch.setattr(build, "spawn_pool", lambda n, **_kw: ThreadPoolExecutor(n))
+    ids = identifiers_for_case(case)
+    for workers, expected in ((2, False), (1, True)):
+        monkeypatch.setattr(build, "parallel_workers", lambda _n, w=workers: w)
+        got.clear()
+        list(build._process_todo(case, docs, ids, tmp_path, PipelineOptions(), lambda *_a: None,
+                                 lambda: False, here=True))
+        assert len(got) == len(docs) and set(got) == {expected}
+

@@ -126,9 +126,9 @@ def test_the_gate_reads_an_identical_scan_once_and_a_changed_one_again(tmp_path:
     runs: list[int] = []
     real = ocr_check._tsv_outputs
 
-    def counting(exe, image, target):
+    def counting(exe, image, target, at_once=True):
         runs.append(1)
-        return real(exe, image, target)
+        return real(exe, image, target, at_once)
 
     monkeypatch.setattr(ocr_check, "_tsv_outputs", counting)
     memo = Memo(tmp_path / "memo", new_key())
@@ -202,7 +202,7 @@ def test_a_scan_tesseract_gave_no_answer_for_is_refused_not_passed(tmp_path: Pat
     from test_ocr_check import IDS, _consent_form, _scan_pdf
 
     # A run that timed out or crashed writes nothing: the page was not read, so not checked.
-    monkeypatch.setattr(ocr_check, "_tsv_outputs", lambda exe, image, target: ["", ""])
+    monkeypatch.setattr(ocr_check, "_tsv_outputs", lambda *_args: ["", ""])
     memo = Memo(tmp_path / "memo", new_key())
     (tmp_path / "memo").mkdir()
     with pytest.raises(LeakError) as info:

@@ -211,3 +211,41 @@ def test_a_document_of_two_scans_with_a_name_split_between_them_comes_out_clean(
     assert done.paginas == 2
     assert sorted(done.gerasterd) == [1, 2], done.gerasterd  # a box burnt into each page
     assert ocr_check.readable_categories(done.pdf, VISSER.finder, tmp_path) == {}
+
+
+_READS_AND_LETS_GO = textwrap.dedent("""
+    import sys
+    from PIL import Image, ImageDraw, ImageFont
+    from dossier_app.anonymise import ocr_builtin
+    from dossier_app.paths import resources_dir
+
+    def rss_mb():
+        for line in open("/proc/self/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+
+    page = Image.new("L", (2480, 3508), 255)  # A4 at 300 dpi, forty lines of text
+    font = ImageFont.truetype(str(resources_dir() / "fonts" / "DejaVuSans.ttf"), 40)
+    draw = ImageDraw.Draw(page)
+    for i in range(40):
+        draw.text((200, 200 + 78 * i), f"Regel {i}: de leerling komt sinds oktober niet meer op school.",
+                  fill=0, font=font)
+    assert ocr_builtin.available()
+    loaded = rss_mb()
+    first = [ocr_builtin.tsv(page, psm, 300) for psm in (3, 11)]
+    held = rss_mb() - loaded
+    again = [ocr_builtin.tsv(page, psm, 300) for psm in (3, 11)]
+    print(held, first == again, "Regel" in first[0])
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads VmRSS in /proc")
+def test_builtin_engine_lets_go_of_a_page_after_reading_it():
+    """A document worker reads a dense scan with the built-in engine and goes on with the
+    next documents: the page's image and what was recognised on it are let go (they held
+    ~57 MB of this page before), and a read after that reads the same."""
+    done = subprocess.run([sys.executable, "-c", _READS_AND_LETS_GO], capture_output=True, text=True,
+                          check=True, cwd=REPO)
+    held, same, read = done.stdout.split()
+    assert read == "True" and same == "True"
+    assert int(held) < 25, f"{held} MB still held after two reads"

@@ -213,3 +213,49 @@ def test_gate_reads_an_image_page_over_its_line_ends(tmp_path: Path) -> None:
     with pytest.raises(LeakError) as info:
         verify_pdf(path, IDS.finder, IDS.literal_variants())
     assert "geboortedatum (pagina 1, tekstherkenning)" in info.value.details
+
+
+@pytest.mark.skipif(not Path("/bin/sh").exists(), reason="a shell script stands in for the program")
+@pytest.mark.parametrize("at_once", [True, False])
+def test_the_programs_modes_run_together_or_one_after_the_other(tmp_path: Path, at_once: bool) -> None:
+    """Beside other work (documents side by side) the two page-segmentation modes run one
+    program at a time; alone, both at once. A script stands in for Tesseract here: it notes
+    when it starts and ends (the mode is its sixth argument) and answers with a header."""
+    log = tmp_path / "runs.log"
+    program = tmp_path / "tesseract"
+    program.write_text(f'#!/bin/sh\necho "begin $6" >> "{log}"\nsleep 0.5\necho "eind $6" >> "{log}"\n'
+                       'printf "level\\tpage_num\\n"\n', encoding="utf-8")
+    program.chmod(0o755)
+    outputs = ocr_check._tsv_outputs(str(program), Image.new("L", (60, 40), 255), tmp_path / "p.png",
+                                     at_once)
+    assert outputs == ["level\tpage_num\n"] * len(ocr_check.PSM_MODES)
+    events = log.read_text(encoding="utf-8").split()
+    runs = [" ".join(events[i:i + 2]) for i in range(0, len(events), 2)]
+    if at_once:
+        assert set(runs[:2]) == {f"begin {m}" for m in ocr_check.PSM_MODES}, runs
+    else:
+        assert runs == [f"{word} {m}" for m in ocr_check.PSM_MODES for word in ("begin", "eind")], runs
+    assert not (tmp_path / "p.png").exists()
+
+
+@needs_tesseract
+def test_the_re_read_of_a_boxed_scan_follows_the_option(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`PipelineOptions.ocr_modes_at_once` reaches the re-read of a scan with boxes."""
+    seen: list[bool] = []
+    real = ocr_check._tsv_outputs
+
+    def noting(exe, image, target, at_once=True):
+        seen.append(at_once)
+        return real(exe, image, target, at_once)
+
+    monkeypatch.setattr(ocr_check, "_tsv_outputs", noting)
+    src = _scan_pdf(tmp_path / "toestemming.pdf", _consent_form())
+    doc = Document("toestemming-ouders", "toestemming.pdf", src)
+    for at_once in (False, True):
+        work = tmp_path / f"werk-{at_once}"
+        work.mkdir()
+        seen.clear()
+        process_document(doc, IDS, work, PipelineOptions(flagger=False, gate=False,
+                                                         ocr_modes_at_once=at_once))
+        assert seen and set(seen) == {at_once}

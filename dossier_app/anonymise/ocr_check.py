@@ -127,7 +127,7 @@ def _bounds(obj: object) -> tuple[float, float, float, float]:
 
 def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, workdir: Path,
                          boxes: dict[int, list[Lakvlak]] | None = None,
-                         memo: Memo | None = None) -> dict[int, list[Lakvlak]]:
+                         memo: Memo | None = None, *, at_once: bool = True) -> dict[int, list[Lakvlak]]:
     """Regions (as Lakvlak) around known identifiers Tesseract can still read on `pages`,
     with the black boxes blanked white: every solid dark rectangle found in the pixels (a
     printed black field on a form touches words the same way), as the gate blanks them,
@@ -136,7 +136,9 @@ def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, w
 
     `memo`: Tesseract's answers by the image's pixels. Where the regions were found in
     the pixels already, the image is exactly the one the gate will read, so the gate
-    finds this answer for the page instead of reading it again."""
+    finds this answer for the page instead of reading it again. `at_once`: the Tesseract
+    program's modes run at the same time (`_tsv_outputs`); False where other work keeps
+    the other cores busy."""
     exe = _engine()
     if not exe:
         return {}
@@ -144,7 +146,7 @@ def readable_identifiers(pdf_path: Path, pages: Iterable[int], finder: Finder, w
     for number, image, scale in _rendered(pdf_path, pages):
         blank_dark_boxes(image)
         _blank_regions(image, (boxes or {}).get(number, []), scale)
-        regions = _readable(exe, image, finder, workdir / f"herlees-{number}.png", memo)
+        regions = _readable(exe, image, finder, workdir / f"herlees-{number}.png", memo, at_once)
         if regions:
             found[number] = [_to_points(r, scale, number) for r in regions]
     return found
@@ -412,10 +414,10 @@ def _repeat(image: Image.Image, kernel: ImageFilter.Filter, times: int) -> Image
 
 
 def _readable(exe: str, image: Image.Image, finder: Finder, target: Path,
-              memo: Memo | None = None) -> list[tuple[int, int, int, int]]:
+              memo: Memo | None = None, at_once: bool = True) -> list[tuple[int, int, int, int]]:
     """Pixel boxes around known identifiers Tesseract reads in any of the PSM modes."""
     boxes: list[tuple[int, int, int, int]] = []
-    for lines in _read_modes(exe, image, target, memo):
+    for lines in _read_modes(exe, image, target, memo, at_once):
         boxes += [b for b in _hit_boxes(lines, finder) if b not in boxes]
     return boxes
 
@@ -439,36 +441,43 @@ def _engine() -> str | None:
 
 
 def _read_modes(exe: str, image: Image.Image, target: Path,
-                memo: Memo | None = None) -> list[list[list[_Word]]]:
+                memo: Memo | None = None, at_once: bool = True) -> list[list[list[_Word]]]:
     """The words Tesseract reads in each of PSM_MODES, grouped per line."""
     # A read that failed gives no words here (and is not remembered); the gate, which
     # reads every image page of the result, refuses a page it gets no answer for.
-    return [_tsv_words(out) for out in _tsv_outputs_memo(exe, image, target, memo)]
+    return [_tsv_words(out) for out in _tsv_outputs_memo(exe, image, target, memo, at_once)]
 
 
-def _tsv_outputs_memo(exe: str, image: Image.Image, target: Path, memo: Memo | None) -> list[str]:
+def _tsv_outputs_memo(exe: str, image: Image.Image, target: Path, memo: Memo | None,
+                      at_once: bool = True) -> list[str]:
     """`_tsv_outputs`, or what the same engine read in an image with the same pixels."""
     name = memo.name(["ocr-tsv", engine_identity(exe), *PSM_MODES, image_digest(image)]) if memo else ""
     outputs = _outputs_from(memo, name) if memo else None
     if outputs is None:
-        outputs = _tsv_outputs(exe, image, target)
+        outputs = _tsv_outputs(exe, image, target, at_once)
         if memo and all(outputs):  # a run that timed out or failed is not remembered
             memo.put(name, outputs)
     return outputs
 
 
-def _tsv_outputs(exe: str, image: Image.Image, target: Path) -> list[str]:
+def _tsv_outputs(exe: str, image: Image.Image, target: Path, at_once: bool = True) -> list[str]:
     """Tesseract's TSV in each of PSM_MODES. The program's modes run at the same time (one
-    process each): on two cores a page costs the time of one; the built-in engine reads
-    them one after the other, in memory."""
+    process each): on two cores a page costs the time of one; with `at_once=False` (the
+    other cores have work of their own) one after the other, one program at a time. The
+    built-in engine reads them one after the other, in memory."""
     if exe == BUILTIN:
         return [ocr_builtin.tsv(image, int(psm)) for psm in PSM_MODES]
     image.save(target, compress_level=1)  # the same pixels; level 6 cost 0.15 s per page
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        runs = [subprocess.Popen([exe, str(target), "stdout", "-l", "nld", "--psm", psm, "tsv"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                 creationflags=NO_WINDOW) for psm in PSM_MODES]
+        def start(psm: str) -> subprocess.Popen[bytes]:
+            return subprocess.Popen([exe, str(target), "stdout", "-l", "nld", "--psm", psm, "tsv"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                                    creationflags=NO_WINDOW)
+
+        if not at_once:
+            return [_output(start(psm)) for psm in PSM_MODES]
+        runs = [start(psm) for psm in PSM_MODES]
         return [_output(run) for run in runs]
     finally:
         target.unlink(missing_ok=True)

@@ -289,6 +289,8 @@ def _process_todo(case: Case, todo: Sequence[Document], ids: IdentifierSet, work
     only where nothing else in this process uses PDFium meanwhile (no window)."""
     total = len(todo)
     workers = parallel_workers(total)
+    if workers > 1:  # documents side by side: see PipelineOptions.ocr_modes_at_once
+        popts = replace(popts, ocr_modes_at_once=False)
     spawned = workers - 1 if here else workers
     pool = (spawn_pool(spawned, initializer=workers_mod.init, initargs=(case,))
             if workers > 1 else None)

@@ -47,6 +47,12 @@ class PipelineOptions:
     # with boxes and the gate fill it, and the gate reads those pixels again (the bundle's
     # beneath their stamps) without Tesseract. In no key: it changes no result, only time.
     memo: Memo | None = field(default=None, compare=False, repr=False)
+    # The re-read of a scan with boxes runs Tesseract's page-segmentation modes at the same
+    # time (one program each: on two cores a page then costs the time of one). Where
+    # documents are processed side by side, the other core is busy with another document:
+    # there they run one after the other, which costs no time and holds one program (65 MB)
+    # less. In no key: it changes no result.
+    ocr_modes_at_once: bool = field(default=True, compare=False)
 
 
 @dataclass
@@ -130,7 +136,8 @@ def _redact_and_gate(prepared: Prepared, ids: IdentifierSet, options: PipelineOp
     still_readable: list[int] = []
     boxed = sorted((set(scans) | set(in_pictures)) & {lak.pagina for lak in lakken})
     if boxed:
-        result, still_readable = _reread_scans(prepared, ids, lakken, result, ocr, boxed, options.memo)
+        result, still_readable = _reread_scans(prepared, ids, lakken, result, ocr, boxed, options.memo,
+                                               at_once=options.ocr_modes_at_once)
     if options.gate:
         verify_pdf(clean, ids.finder, ids.literal_variants(), memo=options.memo)
     meldingen = list(prepared.meldingen)
@@ -192,17 +199,20 @@ def _scan_pages(pdf: Path) -> list[int]:
 
 def _reread_scans(prepared: Prepared, ids: IdentifierSet, lakken: list[Lakvlak],
                   result: PdfCleanResult, ocr: dict[int, list[Lakvlak]],
-                  pages: list[int], memo: Memo | None = None) -> tuple[PdfCleanResult, list[int]]:
+                  pages: list[int], memo: Memo | None = None, *,
+                  at_once: bool = True) -> tuple[PdfCleanResult, list[int]]:
     """Read the scans with boxes (`pages`) again as they came out, the boxes blanked
     (`ocr_check`): a word that touched a dark region is readable now. What is, gets a box
     and the document is redacted again, until nothing is readable or MAX_ROUNDS; returns
     the last result and the pages where a known identifier is still readable. New boxes
     join `ocr`. (A scan without boxes is read the same way by the gate, which refuses the
     file when a known identifier is readable on it.) `memo`: Tesseract's answers by the
-    pixels read, which the gate then finds for the last round's pages."""
+    pixels read, which the gate then finds for the last round's pages. `at_once`: see
+    `PipelineOptions.ocr_modes_at_once`."""
     clean = prepared.folder / "schoon.pdf"
     for round_ in range(MAX_ROUNDS + 1):
-        found = readable_identifiers(clean, pages, ids.finder, prepared.folder, result.vlakken, memo)
+        found = readable_identifiers(clean, pages, ids.finder, prepared.folder, result.vlakken, memo,
+                                     at_once=at_once)
         if not found or round_ == MAX_ROUNDS:
             return result, sorted(found)
         for page, boxes in found.items():
