@@ -336,7 +336,7 @@ def print_report(rows: list[tuple[str, dict]], base: dict | None, notes: list[st
         ratio = f"{r['wall'] / base['seconds']:7.1f}" if base else f"{'-':>7}"
         target = ""
         if "builtin" in label and label.startswith("(a)"):
-            target = (f"<= {TARGET_SECONDS:.0f} s: {'met' if r['wall'] <= TARGET_SECONDS else 'MISSED'}; "
+            target = (f"<= {TARGET_SECONDS:g} s: {'met' if r['wall'] <= TARGET_SECONDS else 'MISSED'}; "
                       f"<= {TARGET_PEAK_MB:.0f} MB (largest process; sum of all at once): "
                       f"{'met' if tree <= TARGET_PEAK_MB else 'MISSED'}; "
                       f"{'met' if total <= TARGET_PEAK_MB else 'MISSED'}")

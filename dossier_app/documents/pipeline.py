@@ -48,10 +48,12 @@ class PipelineOptions:
     # beneath their stamps) without Tesseract. In no key: it changes no result, only time.
     memo: Memo | None = field(default=None, compare=False, repr=False)
     # The re-read of a scan with boxes runs Tesseract's page-segmentation modes at the same
-    # time (one program each: on two cores a page then costs the time of one). Where
-    # documents are processed side by side, the other core is busy with another document:
-    # there they run one after the other, which costs no time and holds one program (65 MB)
-    # less. In no key: it changes no result.
+    # time (one program each: on two cores a page then costs the time of one). A build that
+    # processes documents side by side (bundle/build.py) runs them one after the other: the
+    # other core is busy with another document, so it costs no time there (measured), and
+    # one program (65 MB) less runs at once. (The wizard's preparation, which the user
+    # waits for, keeps them together: one after the other measured 1-2 s slower there in
+    # two of two pairs, within the machine's noise.) In no key: it changes no result.
     ocr_modes_at_once: bool = field(default=True, compare=False)
 
 

@@ -136,9 +136,7 @@ def prepare_job(case: Case, docs: list[Document], passwords: dict[str, str],
             return serial(ctx, cache, ids, memo)
         done: dict[int, Prepared] = {}
         with private_workdir() as workdir, pool:
-            # documents side by side: see PipelineOptions.ocr_modes_at_once
-            futures = {pool.submit(doc_workers.process, doc, str(workdir),
-                                   replace(options_for(doc, memo), ocr_modes_at_once=False)): i
+            futures = {pool.submit(doc_workers.process, doc, str(workdir), options_for(doc, memo)): i
                        for i, doc in enumerate(docs)}
             ctx.progress(f"0 van {len(docs)} documenten voorbereid", 0, len(docs))
             for future in as_completed(futures):
