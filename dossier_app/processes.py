@@ -13,6 +13,7 @@ process's memory at once.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import functools
 import logging
 import multiprocessing
@@ -121,6 +122,27 @@ def _lower_priority() -> None:
             os.nice(_NICE)
     except (OSError, AttributeError):  # only a courtesy: the work is the same without it
         log.debug("werkproces: prioriteit niet verlaagd")
+
+
+def give_back_freed_memory() -> None:
+    """Return the C heap's free pages to the system. glibc keeps what a process freed for
+    its own later use: after a document, or a page rendered at 300 dpi, a process held
+    30-40 MB of freed memory while it went on with other work or waited for a program.
+    About a millisecond. Elsewhere a no-op: Windows' heap releases large freed blocks
+    itself."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc; musl has none
+    except (OSError, AttributeError):
+        return None
 
 
 def leave(code: int) -> NoReturn:

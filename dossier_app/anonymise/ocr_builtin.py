@@ -9,7 +9,6 @@ Nothing is downloaded: without the wheel or the data file, `available()` is Fals
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import sys
 import threading
@@ -20,7 +19,7 @@ from typing import Any
 from PIL import Image
 
 from dossier_app.paths import resources_dir
-from dossier_app.processes import short_path
+from dossier_app.processes import give_back_freed_memory, short_path
 
 log = logging.getLogger(__name__)
 
@@ -99,26 +98,7 @@ def tsv(image: Image.Image, psm: int | None = None, dpi: float | None = None) ->
             if psm is not None:
                 api.SetPageSegMode(3)
             api.Clear()
-            give_back_freed_memory()
-
-
-def give_back_freed_memory() -> None:
-    """Return the C heap's free pages to the system (glibc keeps them for the process:
-    Tesseract's many mid-sized buffers are not given back on their own). Elsewhere a
-    no-op: Windows' heap releases large freed blocks itself."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@cache
-def _malloc_trim() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None).malloc_trim  # glibc; musl has none
-    except (OSError, AttributeError):
-        return None
+            give_back_freed_memory()  # Tesseract's many mid-sized buffers
 
 
 @cache

@@ -52,7 +52,7 @@ from dossier_app.anonymise.pictures import Picture, UnreadablePicture, pictures
 from dossier_app.bundle.hashing import FileKeys
 from dossier_app.case_model import Lakvlak
 from dossier_app.errors import LeakError
-from dossier_app.processes import NO_WINDOW
+from dossier_app.processes import NO_WINDOW, give_back_freed_memory
 from dossier_app.store.memo import Memo
 
 DPI = 300
@@ -468,6 +468,7 @@ def _tsv_outputs(exe: str, image: Image.Image, target: Path, at_once: bool = Tru
     if exe == BUILTIN:
         return [ocr_builtin.tsv(image, int(psm)) for psm in PSM_MODES]
     image.save(target, compress_level=1)  # the same pixels; level 6 cost 0.15 s per page
+    give_back_freed_memory()  # the page's renders: this process now waits for seconds
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         def start(psm: str) -> subprocess.Popen[bytes]:
