@@ -159,18 +159,11 @@ def measure(spec: dict) -> dict:
     return result
 
 
-def run_measurement(spec: dict, env_extra: dict[str, str] | None = None) -> dict:
+def run_measurement(spec: dict, env_extra: dict[str, str] | None = None, role: str = "--measure") -> dict:
+    """This module in a fresh process as `role` (--measure: a build's process tree; --ocr:
+    row (o)), its JSON answer."""
     env = dict(os.environ, **(env_extra or {}))
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--measure", json.dumps(spec)],
-                          capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def run_ocr(spec: dict) -> dict:
-    env = dict(os.environ, XDG_DATA_HOME=spec["data"], TAFELDOSSIER_DATA=spec["data"])
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--ocr", json.dumps(spec)],
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), role, json.dumps(spec)],
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0 or not proc.stdout.strip():
         return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
@@ -265,7 +258,8 @@ def main() -> None:
         print("measuring (a) builtin ...", file=sys.stderr)
         rows.append(("(a) build --converter builtin", run_measurement(spec("a", "builtin"))))
         print("measuring (o) the gate's OCR of the image pages alone ...", file=sys.stderr)
-        ocr = run_ocr({"case": case, "bundle": str(tmp / "a.pdf"), "data": str(tmp / "data-o")})
+        ocr = run_measurement({"case": case, "bundle": str(tmp / "a.pdf")},
+                              {"TAFELDOSSIER_DATA": str(tmp / "data-o")}, role="--ocr")
         # The same data folder again: deduce's lookup cache is built once per installation
         # (row a paid for it); the document cache stays off (no keyring in this row).
         print("measuring (a2) builtin, installation already used once ...", file=sys.stderr)

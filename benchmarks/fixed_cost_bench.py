@@ -66,7 +66,8 @@ def _one_page_docx(path: Path) -> Path:
 
 
 def _run(args: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    done = launch.run([sys.executable, "-m", "dossier_app", *args], env)
+    """`python ARGS` as a whole process: seconds, exit code, its own peak MB."""
+    done = launch.run([sys.executable, *args], env)
     return done.seconds, done.exit, done.peak_mb
 
 
@@ -79,11 +80,6 @@ FLOORS = [
      "import os, pikepdf, pypdfium2, phonenumbers\n"
      "from dossier_app.anonymise import detect\ndetect.warm_up(); os._exit(0)"),
 ]
-
-
-def _run_code(code: str, env: dict[str, str]) -> tuple[float, int, int]:
-    done = launch.run([sys.executable, "-c", code], env)
-    return done.seconds, done.exit, done.peak_mb
 
 
 def _imports(args: list[str], env: dict[str, str]) -> list[tuple[int, str]]:
@@ -127,14 +123,15 @@ def main() -> int:
                                                        "--converter", "builtin"], 0.45),
             ("verify, 12-page bundle", ["verify", str(bundle)], 0.3),
         ]
-        _run(jobs[1][1], env)  # the first run in a data folder builds deduce's lookup cache
+        # the first run in a data folder builds deduce's lookup cache
+        _run(["-m", "dossier_app", *jobs[1][1]], env)
         print(f"fixed_cost_bench: whole processes, {runs} runs each, {os.cpu_count()} cores, "
               f"load {os.getloadavg()[0]:.1f}")
         print(f"{'job':48} {'median s':>9} {'best s':>7} {'peak MB':>8} {'exit':>5} {'target s':>9}")
         for label, args, target in jobs:
-            _row(label, [_run(args, env) for _ in range(runs)], target)
+            _row(label, [_run(["-m", "dossier_app", *args], env) for _ in range(runs)], target)
         for label, code in FLOORS:
-            _row(label, [_run_code(code, env) for _ in range(runs)], None)
+            _row(label, [_run(["-c", code], env) for _ in range(runs)], None)
         for label, args, _ in jobs[1:4:2]:
             print(f"slowest imports of {label} (cumulative ms):")
             for micros, name in _imports(args, env):

@@ -126,10 +126,10 @@ def _lower_priority() -> None:
 
 def give_back_freed_memory() -> None:
     """Return the C heap's free pages to the system. glibc keeps what a process freed for
-    its own later use: after a document, or a page rendered at 300 dpi, a process held
-    30-40 MB of freed memory while it went on with other work or waited for a program.
-    About a millisecond. Elsewhere a no-op: Windows' heap releases large freed blocks
-    itself."""
+    its own later use: after a page read by the built-in Tesseract, or rendered at 300 dpi
+    for the program, a process held 30-60 MB of freed memory while it went on or waited
+    for the program. A few milliseconds. Elsewhere a no-op: Windows' heap releases large
+    freed blocks itself."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -78,9 +78,9 @@ def tsv(image: Image.Image, psm: int | None = None, dpi: float | None = None) ->
     a page-segmentation mode other than automatic (3), as `--psm` of the program.
 
     The page's image and what was recognised on it are let go after each read (`Clear`):
-    kept, they held ~30-50 MB of a dense page in every document worker until it ended.
+    kept, they held ~30-60 MB of a dense page in every document worker until it ended.
     The language data stays loaded. A read after `Clear` reads the same (LSTM only: no
-    adaptive state), measured in tests/test_ocr_builtin.py."""
+    adaptive state): `test_builtin_engine_lets_go_of_a_page_after_reading_it`."""
     api = _api()
     if api is None:
         return ""
